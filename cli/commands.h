@@ -1,0 +1,34 @@
+// The commands of the cluster-sim front end that work on the saved state
+// (setup, status, check, state export/import, testconfig). Each takes its
+// parsed options, does its work through the library and returns the process
+// exit status: 0 success, 1 a check found violations, 2 bad input or an
+// error (one line on stderr saying what).
+#pragma once
+
+#include <optional>
+#include <string>
+
+#include "fakes/fleet.h"
+
+namespace cs::cli {
+
+struct GlobalOptions {
+  std::string config = "cluster_sim";
+  std::optional<std::string> url;
+};
+
+constexpr int kExitOk = 0;
+constexpr int kExitViolations = 1;
+constexpr int kExitError = 2;
+
+int RunSetup(const GlobalOptions& global, const FleetSpec& spec);
+int RunStatus(const GlobalOptions& global, bool json);
+int RunCheck(const GlobalOptions& global);
+int RunStateExport(const GlobalOptions& global, const std::string& dir);
+int RunStateImport(const GlobalOptions& global, const std::string& dir, bool replace);
+int RunTestConfig(const GlobalOptions& global);
+
+// Prints "cluster-sim: <message>" on stderr and returns kExitError.
+int Fail(const std::string& message);
+
+}  // namespace cs::cli

@@ -1,0 +1,300 @@
+#include "fakes/fleet.h"
+
+#include <algorithm>
+#include <set>
+
+namespace cs {
+
+namespace {
+
+constexpr int kMaxServers = 100000;
+constexpr int kMaxNids = 16;
+constexpr int kMaxPdus = 64;
+
+int CountServers(const World& world, bool workers) {
+  int n = 0;
+  for (const auto& [fqdn, s] : world.servers.all()) n += (s.worker == workers);
+  return n;
+}
+
+int NextId(const World& world, bool worker) {
+  int next = 0;
+  for (const auto& [fqdn, s] : world.servers.all()) {
+    if (s.worker == worker) next = std::max(next, s.id + 1);
+  }
+  return next;
+}
+
+int NidCountOf(const World& world) {
+  for (const auto& [fqdn, s] : world.servers.all()) {
+    if (!s.worker) return static_cast<int>(s.network_interfaces.size());
+  }
+  return 0;
+}
+
+// Lowest outlet number (from 1) that no server uses, like a person filling
+// the first free socket.
+std::string NextOutlet(const World& world) {
+  std::set<int> used;
+  for (const auto& [fqdn, s] : world.servers.all()) {
+    if (s.outlet) used.insert(std::stoi(*s.outlet));
+  }
+  int n = 1;
+  while (used.count(n)) ++n;
+  return std::to_string(n);
+}
+
+void AddVolume(World& world, int k) {
+  Volume v;
+  v.serial_80 = VolumeSerial(k);
+  v.serial_83 = v.serial_80;
+  v.major_minor = VolumeMajorMinor(k);
+  world.volumes.Put(v.serial_80, v);
+}
+
+void Present(World& world, const std::string& fqdn, const std::string& serial) {
+  Presentations* p = world.presentations.Mutable(fqdn);
+  if (!p) p = &world.presentations.Put(fqdn, Presentations{});
+  (*p)[PresentationPath(serial)] = serial;
+}
+
+// Volumes not owned by any controller: the SAN.
+std::vector<std::string> SanSerials(const World& world) {
+  std::set<std::string> owned;
+  for (const auto& [id, c] : world.controllers.all()) {
+    for (const auto& [serial, lun] : c.luns) owned.insert(serial);
+  }
+  std::vector<std::string> out;
+  for (const auto& [serial, v] : world.volumes.all()) {
+    if (!owned.count(serial)) out.push_back(serial);
+  }
+  return out;
+}
+
+Server& CreateServer(World& world, int i, int nid_count, bool worker, const Clock& clock) {
+  Server s = MakeServer(i, nid_count, worker);
+  s.boot_time = FormatAgentTime(clock.Now());
+  const PackageSet& available = world.settings().packages.For(worker);
+  // The agent is installed at this point (the simulated server was set up
+  // by hand); everything else comes through install_packages.
+  if (auto it = available.find("chroma-agent"); it != available.end()) {
+    s.packages["chroma-agent"] = it->second;
+  }
+  if (!worker) {
+    s.outlet = NextOutlet(world);
+    for (const auto& [name, pdu] : world.pdus.all()) world.pdus.Mutable(name)->outlets[*s.outlet] = true;
+    const std::string cluster_key = std::to_string(world.ClusterIdOf(s));
+    Cluster cluster;
+    if (const Cluster* existing = world.clusters.Find(cluster_key)) cluster = *existing;
+    cluster.id = world.ClusterIdOf(s);
+    cluster.Join(s.nodename, s.fqdn);
+    world.clusters.Put(cluster_key, std::move(cluster));
+  }
+  const std::string fqdn = s.fqdn;
+  return world.servers.Put(fqdn, std::move(s));
+}
+
+Status CheckCount(const char* name, int value, int min, int max) {
+  if (value < min || value > max) {
+    return Status::InvalidArgument(std::string(name) + " must be between " + std::to_string(min) +
+                                   " and " + std::to_string(max) + ", not " + std::to_string(value));
+  }
+  return Status::Ok();
+}
+
+// Brings a spec to concrete values from the existing fleet and defaults.
+Status Resolve(const World& world, const FleetSpec& spec, FleetCounts* out) {
+  const FleetCounts have = CountFleet(world);
+  const bool fresh = world.servers.size() == 0 && world.volumes.size() == 0;
+  FleetCounts want;
+  want.server_count = spec.server_count.value_or(fresh ? 8 : have.server_count);
+  want.worker_count = spec.worker_count.value_or(fresh ? 1 : have.worker_count);
+  want.volume_count = spec.volume_count.value_or(
+      spec.server_count || fresh ? 2 * want.server_count : have.volume_count);
+  want.nid_count = spec.nid_count.value_or(have.nid_count > 0 ? have.nid_count : 1);
+  want.cluster_size = spec.cluster_size.value_or(fresh ? 4 : have.cluster_size);
+  want.psu_count = spec.psu_count.value_or(fresh ? 1 : have.psu_count);
+  want.su_size = spec.su_size.value_or(fresh ? 0 : have.su_size);
+
+  CS_RETURN_IF_ERROR(CheckCount("server_count", want.server_count, 0, kMaxServers));
+  CS_RETURN_IF_ERROR(CheckCount("worker_count", want.worker_count, 0, kMaxServers));
+  CS_RETURN_IF_ERROR(CheckCount("volume_count", want.volume_count, 0, 0xff00));
+  CS_RETURN_IF_ERROR(CheckCount("nid_count", want.nid_count, 1, kMaxNids));
+  CS_RETURN_IF_ERROR(CheckCount("cluster_size", want.cluster_size, 1, kMaxServers));
+  CS_RETURN_IF_ERROR(CheckCount("psu_count", want.psu_count, 0, kMaxPdus));
+  CS_RETURN_IF_ERROR(CheckCount("su_size", want.su_size, 0, kMaxServers));
+
+  if (want.su_size > 0) {
+    if (want.server_count % want.su_size != 0) {
+      return Status::InvalidArgument("server_count " + std::to_string(want.server_count) +
+                                     " is not a multiple of su_size " + std::to_string(want.su_size));
+    }
+    const int su_count = want.server_count / want.su_size;
+    if (su_count > 0 && want.volume_count % su_count != 0) {
+      return Status::InvalidArgument("volume_count " + std::to_string(want.volume_count) +
+                                     " is not a multiple of the " + std::to_string(su_count) +
+                                     " scalable units");
+    }
+  }
+  if (!fresh) {
+    if (want.server_count < have.server_count || want.worker_count < have.worker_count ||
+        want.volume_count < have.volume_count || want.psu_count < have.psu_count) {
+      return Status::FailedPrecondition(
+          "setup only adds: the fleet already has " + std::to_string(have.server_count) +
+          " servers, " + std::to_string(have.worker_count) + " workers, " +
+          std::to_string(have.volume_count) + " volumes and " + std::to_string(have.psu_count) +
+          " PDUs (remove servers through the running simulator, or start a new --config)");
+    }
+    if (have.server_count > 0 && want.cluster_size != have.cluster_size) {
+      return Status::FailedPrecondition("the fleet has cluster_size " +
+                                        std::to_string(have.cluster_size) + "; it cannot change");
+    }
+    if (have.server_count > 0 && want.su_size != have.su_size) {
+      return Status::FailedPrecondition("the fleet has su_size " + std::to_string(have.su_size) +
+                                        "; it cannot change");
+    }
+    if (have.server_count > 0 && spec.nid_count && want.nid_count != have.nid_count) {
+      return Status::FailedPrecondition("the fleet's servers have " +
+                                        std::to_string(have.nid_count) + " NIDs; it cannot change");
+    }
+    if (want.su_size > 0 && have.server_count > 0) {
+      const int have_sus = have.server_count / have.su_size;
+      const int want_sus = want.server_count / want.su_size;
+      const int per_su = have.volume_count / have_sus;
+      if (want.volume_count != per_su * want_sus) {
+        return Status::InvalidArgument("each scalable unit has " + std::to_string(per_su) +
+                                       " volumes, so volume_count must be " +
+                                       std::to_string(per_su * want_sus));
+      }
+    }
+  }
+  *out = want;
+  return Status::Ok();
+}
+
+void EnsurePdus(World& world, int psu_count) {
+  std::vector<std::string> outlets;
+  for (const auto& [fqdn, s] : world.servers.all()) {
+    if (s.outlet) outlets.push_back(*s.outlet);
+  }
+  for (int k = 0; k < psu_count; ++k) {
+    const std::string name = PduName(k);
+    if (world.pdus.contains(name)) continue;
+    Pdu pdu;
+    pdu.name = name;
+    pdu.port = kBasePduPort + k;
+    for (const auto& o : outlets) pdu.outlets[o] = true;
+    world.pdus.Put(name, std::move(pdu));
+  }
+}
+
+}  // namespace
+
+FleetCounts CountFleet(const World& world) {
+  FleetCounts c;
+  c.server_count = CountServers(world, false);
+  c.worker_count = CountServers(world, true);
+  c.volume_count = static_cast<int>(world.volumes.size());
+  c.nid_count = NidCountOf(world);
+  c.cluster_size = world.settings().cluster_size;
+  c.psu_count = static_cast<int>(world.pdus.size());
+  c.su_size = world.controllers.size() == 0
+                  ? 0
+                  : c.server_count / static_cast<int>(world.controllers.size());
+  return c;
+}
+
+Status SetupFleet(World& world, const FleetSpec& spec, const Clock& clock) {
+  FleetCounts want;
+  CS_RETURN_IF_ERROR(Resolve(world, spec, &want));
+  const FleetCounts have = CountFleet(world);
+
+  SimSettings& settings = world.mutable_settings();
+  if (settings.packages.server.empty() && settings.packages.worker.empty()) {
+    settings.packages = DefaultPackageInventory();
+  }
+  settings.cluster_size = want.cluster_size;
+  if (spec.url) settings.url = *spec.url;
+  if (spec.seed) settings.seed = *spec.seed;
+
+  EnsurePdus(world, want.psu_count);
+
+  if (want.su_size > 0) {
+    const int su_count = want.server_count / want.su_size;
+    const int have_sus = have.su_size > 0 ? have.server_count / have.su_size : 0;
+    const int per_su = su_count > 0 ? want.volume_count / su_count : 0;
+    for (int k = have_sus; k < su_count; ++k) {
+      Result<SuInfo> su = AddSu(world, want.su_size, per_su, want.nid_count, clock);
+      if (!su.ok()) return su.status();
+    }
+  } else {
+    for (int i = have.server_count; i < want.server_count; ++i) {
+      Result<std::string> added = AddServer(world, want.nid_count, clock);
+      if (!added.ok()) return added.status();
+    }
+    std::vector<std::string> fqdns;
+    for (const auto& [fqdn, s] : world.servers.all()) {
+      if (!s.worker) fqdns.push_back(fqdn);
+    }
+    for (int k = have.volume_count; k < want.volume_count; ++k) {
+      AddVolume(world, k);
+      for (const auto& fqdn : fqdns) Present(world, fqdn, VolumeSerial(k));
+    }
+  }
+  for (int i = have.worker_count; i < want.worker_count; ++i) {
+    CreateServer(world, NextId(world, true), want.nid_count, true, clock);
+  }
+  return Status::Ok();
+}
+
+Result<std::string> AddServer(World& world, int nid_count, const Clock& clock) {
+  if (nid_count < 1 || nid_count > kMaxNids) {
+    return Status::InvalidArgument("nid_count must be between 1 and " + std::to_string(kMaxNids));
+  }
+  Server& s = CreateServer(world, NextId(world, false), nid_count, false, clock);
+  // SAN-style: a new server sees every volume no controller owns.
+  if (world.controllers.size() == 0) {
+    for (const auto& serial : SanSerials(world)) Present(world, s.fqdn, serial);
+  }
+  return s.fqdn;
+}
+
+Result<SuInfo> AddSu(World& world, int server_count, int volume_count, int nid_count,
+                     const Clock& clock) {
+  if (server_count < 1) return Status::InvalidArgument("an SU needs at least one server");
+  if (volume_count < 0) return Status::InvalidArgument("volume_count must not be negative");
+  if (nid_count < 1 || nid_count > kMaxNids) {
+    return Status::InvalidArgument("nid_count must be between 1 and " + std::to_string(kMaxNids));
+  }
+  SuInfo info;
+  int controller_id = 1;
+  for (const auto& [key, c] : world.controllers.all()) controller_id = std::max(controller_id, c.controller_id + 1);
+  info.controller_id = controller_id;
+  for (int n = 0; n < server_count; ++n) {
+    info.fqdns.push_back(CreateServer(world, NextId(world, false), nid_count, false, clock).fqdn);
+  }
+  Controller controller;
+  controller.controller_id = controller_id;
+  Random random = Random::ForStream(world.settings().seed, "controller/" + std::to_string(controller_id));
+  const int first = static_cast<int>(world.volumes.size());
+  for (int k = first; k < first + volume_count; ++k) {
+    AddVolume(world, k);
+    const std::string serial = VolumeSerial(k);
+    info.serials.push_back(serial);
+    for (const auto& fqdn : info.fqdns) Present(world, fqdn, serial);
+    CS_RETURN_IF_ERROR(controller.AddLun(serial, kVolumeSizeBytes, random));
+  }
+  world.controllers.Put(std::to_string(controller_id), std::move(controller));
+  return info;
+}
+
+Status RemoveServer(World& world, const std::string& fqdn) {
+  const Server* s = world.servers.Find(fqdn);
+  if (!s) return Status::NotFound("no server " + fqdn);
+  if (Cluster* cluster = world.MutableClusterOf(*s)) cluster->RemoveNode(s->nodename);
+  world.presentations.Erase(fqdn);
+  world.servers.Erase(fqdn);
+  return Status::Ok();
+}
+
+}  // namespace cs

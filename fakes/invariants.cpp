@@ -1,0 +1,132 @@
+#include "fakes/invariants.h"
+
+#include <map>
+#include <set>
+
+namespace cs {
+
+namespace {
+
+using Violations = std::vector<std::string>;
+
+void CheckResources(const World& world, const Cluster& cluster, Violations& out) {
+  const std::string where = "cluster " + std::to_string(cluster.id);
+  for (const auto& [label, r] : cluster.resources) {
+    if (!r.started_on) continue;
+    const std::string& node = *r.started_on;
+    if (r.primary_node != node && r.secondary_node != node) {
+      out.push_back(where + ": resource " + label + " runs on " + node +
+                    ", which is neither its primary nor its secondary");
+    }
+    auto it = cluster.nodes.find(node);
+    if (it == cluster.nodes.end()) {
+      out.push_back(where + ": resource " + label + " runs on " + node + ", not a member");
+    } else if (!it->second.online) {
+      out.push_back(where + ": resource " + label + " runs on offline node " + node);
+    }
+  }
+  for (const auto& [nodename, node] : cluster.nodes) {
+    const Server* s = world.FindServerByNodename(nodename);
+    if (!s) {
+      out.push_back(where + ": node " + nodename + " is no known server");
+    } else if (s->worker) {
+      out.push_back(where + ": worker " + s->fqdn + " is a cluster member");
+    } else if (world.ClusterIdOf(*s) != cluster.id) {
+      out.push_back(where + ": node " + nodename + " belongs to cluster " +
+                    std::to_string(world.ClusterIdOf(*s)));
+    } else if (node.online && !s->running()) {
+      out.push_back(where + ": node " + nodename + " is online but its server is off");
+    }
+  }
+  std::set<std::string> uuids;
+  for (const auto& [label, r] : cluster.resources) {
+    if (!uuids.insert(r.uuid).second) {
+      out.push_back(where + ": uuid " + r.uuid + " is used by two resources");
+    }
+  }
+}
+
+void CheckServers(const World& world, Violations& out) {
+  std::set<std::string> nodenames;
+  std::map<std::string, std::string> outlets;
+  for (const auto& [fqdn, s] : world.servers.all()) {
+    if (fqdn != s.fqdn) out.push_back("server " + s.fqdn + " is stored under " + fqdn);
+    if (!nodenames.insert(s.nodename).second) out.push_back("nodename " + s.nodename + " is used twice");
+    if (s.running() && !world.HasPower(s)) {
+      out.push_back("server " + fqdn + " is " + PowerStateName(s.power_state) +
+                    " but none of its outlets is on");
+    }
+    if (s.worker && s.outlet) out.push_back("worker " + fqdn + " has a PDU outlet");
+    if (!s.worker) {
+      if (!s.outlet) {
+        if (world.pdus.size()) out.push_back("server " + fqdn + " has no PDU outlet");
+      } else if (!outlets.emplace(*s.outlet, fqdn).second) {
+        out.push_back("outlet " + *s.outlet + " powers both " + outlets[*s.outlet] + " and " + fqdn);
+      }
+      const Cluster* c = world.ClusterOf(s);
+      if (!c || !c->nodes.count(s.nodename)) {
+        out.push_back("server " + fqdn + " is not a member of its cluster " +
+                      std::to_string(world.ClusterIdOf(s)));
+      }
+    }
+    if (s.lnet_up && !s.lnet_loaded) out.push_back("server " + fqdn + " has lnet up but not loaded");
+  }
+  for (const auto& [name, pdu] : world.pdus.all()) {
+    for (const auto& [outlet, server] : outlets) {
+      if (!pdu.outlets.count(outlet)) {
+        out.push_back("PDU " + name + " lacks outlet " + outlet + " of " + server);
+      }
+    }
+  }
+}
+
+void CheckDevices(const World& world, Violations& out) {
+  for (const auto& [fqdn, paths] : world.presentations.all()) {
+    if (!world.servers.contains(fqdn)) out.push_back("presentations for unknown server " + fqdn);
+    for (const auto& [path, serial] : paths) {
+      if (!world.volumes.contains(serial)) {
+        out.push_back(fqdn + ": " + path + " points at missing volume " + serial);
+      }
+    }
+  }
+  std::set<std::string> major_minors;
+  for (const auto& [serial, v] : world.volumes.all()) {
+    if (!major_minors.insert(v.major_minor).second) {
+      out.push_back("volume " + serial + " repeats major_minor " + v.major_minor);
+    }
+  }
+  std::set<std::string> labels;
+  for (const auto& [serial, t] : world.targets.all()) {
+    if (!world.volumes.contains(serial)) out.push_back("target " + t.label + " is on missing volume " + serial);
+    if (!world.mgts.contains(t.mgsnode)) {
+      out.push_back("target " + t.label + " names MGS " + t.mgsnode + ", which does not exist");
+    }
+    if (t.label != "MGS" && !labels.insert(t.label).second) {
+      out.push_back("target label " + t.label + " is used twice");
+    }
+  }
+  for (const auto& [mgsnode, mgt] : world.mgts.all()) {
+    for (const auto& label : mgt.targets) {
+      if (!labels.count(label) && label != "MGS") {
+        out.push_back("MGS " + mgsnode + " lists unknown target " + label);
+      }
+    }
+  }
+  for (const auto& [id, c] : world.controllers.all()) {
+    for (const auto& [serial, lun] : c.luns) {
+      if (!world.volumes.contains(serial)) out.push_back("controller " + id + " has LUN of missing volume " + serial);
+    }
+  }
+}
+
+}  // namespace
+
+std::vector<std::string> CheckInvariants(const World& world) {
+  Violations out;
+  CheckServers(world, out);
+  for (const auto& [key, cluster] : world.clusters.all()) CheckResources(world, cluster, out);
+  CheckDevices(world, out);
+  return out;
+}
+
+}  // namespace cs
