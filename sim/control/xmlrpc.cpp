@@ -274,7 +274,8 @@ std::string EncodeBase64(const std::vector<std::uint8_t>& bytes) {
 constexpr unsigned kParseFlags =
     (pugi::parse_default & ~pugi::parse_escapes)  // we decode, strictly
     | pugi::parse_doctype                         // so that we can see and refuse it
-    | pugi::parse_ws_pcdata_single;               // keep "<string> </string>"
+    | pugi::parse_ws_pcdata_single                // keep "<string> </string>"
+    | pugi::parse_fragment;  // keep text outside the root, which we refuse; pugixml drops it otherwise
 
 // Walks a parsed document, producing JSON and located errors.
 class Parser {

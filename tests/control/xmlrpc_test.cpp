@@ -336,7 +336,9 @@ TEST(XmlRpcReject, Malformed) {
     std::string error;
   };
   const Case cases[] = {
-      {"", "malformed XML"},
+      {"", "no root element"},
+      {"<?xml version='1.0'?>", "no root element"},
+      {"junk<methodCall><methodName>m</methodName></methodCall>", "outside the root"},
       {"<methodCall><methodName>m</methodName>", "malformed XML"},
       {"<methodCall><methodName>m</methodName></methodcall>", "malformed XML"},
       {"<methodCall><methodName>m</methodName></methodCall><x/>", "more than one root"},
@@ -415,9 +417,12 @@ TEST(XmlRpcReject, Doctype) {
 }
 
 std::string NestedArrays(int depth) {
-  std::string v = "<int>1</int>";
-  for (int i = 1; i < depth; ++i) v = "<array><data><value>" + v + "</value></data></array>";
-  return OneValue(v);
+  std::string open, close;
+  for (int i = 1; i < depth; ++i) {
+    open += "<array><data><value>";
+    close += "</value></data></array>";
+  }
+  return OneValue(open + "<int>1</int>" + close);
 }
 
 TEST(XmlRpcReject, DepthLimit) {
