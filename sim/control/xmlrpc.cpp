@@ -289,7 +289,11 @@ class Parser {
   Result<XmlRpcResponse> MethodResponse(pugi::xml_node root);
 
  private:
-  Status At(pugi::xml_node node, const Status& s) const { return At(node.offset_debug(), s); }
+  // pugixml gives an element's offset as that of its name; point at its '<'.
+  Status At(pugi::xml_node node, const Status& s) const {
+    const std::ptrdiff_t offset = node.offset_debug();
+    return At(node.type() == pugi::node_element && offset > 0 ? offset - 1 : offset, s);
+  }
   Status At(std::ptrdiff_t offset, const Status& s) const;
   Status Error(pugi::xml_node node, const std::string& what) const {
     return At(node, Status::InvalidArgument(what));

@@ -148,6 +148,19 @@ TEST(XmlRpcParse, MethodCallShape) {
   EXPECT_EQ(r->params, (json{1, "two"}));
 }
 
+TEST(XmlRpcParse, Encodings) {
+  const std::string body = "<methodCall><methodName>m</methodName><params><param><value>caf\xE9</value>"
+                           "</param></params></methodCall>";
+  Result<XmlRpcCall> r = ParseMethodCall("<?xml version='1.0' encoding='ISO-8859-1'?>" + body);
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_EQ(r->params[0], json("caf\xC3\xA9"));
+  // Undeclared, the same byte is not UTF-8.
+  EXPECT_THAT(ParseError(body), HasSubstr("invalid UTF-8"));
+  r = ParseMethodCall("\xEF\xBB\xBF" + OneValue("x"));  // UTF-8 byte order mark
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_EQ(r->params[0], json("x"));
+}
+
 // Exactly what Python 3.11 prints for
 //   xmlrpc.client.dumps(([1, 'a<&>', None, {'k': True}, 1.5, b'\x00\xff',
 //                         xmlrpc.client.DateTime('20240102T03:04:05')],),
@@ -396,7 +409,7 @@ TEST(XmlRpcReject, Malformed) {
 TEST(XmlRpcReject, ErrorsSayWhere) {
   const std::string xml = "<methodCall>\n<methodName>m</methodName>\n<params>\n<param>\n"
                           "  <value><int>12x</int></value>\n</param>\n</params>\n</methodCall>\n";
-  EXPECT_THAT(ParseError(xml), HasSubstr("(line 5, column 11)"));
+  EXPECT_THAT(ParseError(xml), HasSubstr("<int>: '12x' is not an integer (line 5, column 10)"));
   EXPECT_THAT(ParseError("<methodCall>\n<methodName>m</methodName>\n</oops>"), HasSubstr("line 3"));
 }
 
