@@ -133,6 +133,13 @@ TEST_F(AuthorityTest, ValidityIsConfigurableAndExpiryIsChecked) {
 }
 
 TEST_F(AuthorityTest, RefusesTamperedOrGarbageCsrs) {
+  // Well-formed but with a subject the key never signed.
+  std::string forged = testing_util::TamperedCsr(MakeCsr("test001.localdomain"), "test001", "test666");
+  ASSERT_FALSE(forged.empty());
+  Result<IssuedCertificate> from_forged = ca_->IssueClientCertificate(forged);
+  ASSERT_FALSE(from_forged.ok());
+  EXPECT_THAT(from_forged.status().message(), HasSubstr("bad signature"));
+
   std::string csr = MakeCsr("test001.localdomain");
   // Flip one base64 character inside the body; whichever field it lands in,
   // the request must no longer be accepted.

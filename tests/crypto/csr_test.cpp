@@ -2,36 +2,14 @@
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
-#include <openssl/pem.h>
 
-#include <algorithm>
+#include "tests/crypto/test_util.h"
 
 namespace cs::crypto {
 namespace {
 
+using testing_util::TamperedCsr;
 using ::testing::HasSubstr;
-
-// The DER bytes of a CSR PEM, and back, for tampering with.
-std::string CsrDer(const std::string& pem) {
-  Result<Csr> csr = Csr::Parse(pem);
-  EXPECT_TRUE(csr.ok());
-  if (!csr.ok()) return {};
-  unsigned char* der = nullptr;
-  int len = i2d_X509_REQ(csr->get(), &der);
-  std::string out(reinterpret_cast<char*>(der), static_cast<size_t>(std::max(len, 0)));
-  OPENSSL_free(der);
-  return out;
-}
-
-std::string DerToPem(const std::string& der) {
-  const unsigned char* p = reinterpret_cast<const unsigned char*>(der.data());
-  X509ReqPtr req(d2i_X509_REQ(nullptr, &p, static_cast<long>(der.size())));
-  EXPECT_NE(req, nullptr);
-  if (!req) return {};
-  BioPtr out(BIO_new(BIO_s_mem()));
-  PEM_write_bio_X509_REQ(out.get(), req.get());
-  return BioContents(out.get());
-}
 
 class CsrKeyTest : public ::testing::TestWithParam<KeyType> {};
 
@@ -64,11 +42,8 @@ TEST(CsrTest, AlteredSubjectFailsVerification) {
   ASSERT_TRUE(key.ok());
   Result<std::string> pem = MakeCsrPem(*key, "aaaa.localdomain");
   ASSERT_TRUE(pem.ok());
-  std::string der = CsrDer(*pem);
-  size_t at = der.find("aaaa.localdomain");
-  ASSERT_NE(at, std::string::npos);
-  der.replace(at, 4, "bbbb");
-  std::string tampered = DerToPem(der);
+  std::string tampered = TamperedCsr(*pem, "aaaa", "bbbb");
+  ASSERT_FALSE(tampered.empty());
 
   Result<Csr> csr = Csr::Parse(tampered);
   ASSERT_TRUE(csr.ok()) << csr.status().ToString();
@@ -85,9 +60,9 @@ TEST(CsrTest, AlteredSignatureFailsVerification) {
   ASSERT_TRUE(key.ok());
   Result<std::string> pem = MakeCsrPem(*key, "x.localdomain");
   ASSERT_TRUE(pem.ok());
-  std::string der = CsrDer(*pem);
+  std::string der = testing_util::CsrDer(*pem);
   der.back() = static_cast<char>(der.back() ^ 0x01);  // last byte of the RSA signature
-  Result<Csr> csr = Csr::Parse(DerToPem(der));
+  Result<Csr> csr = Csr::Parse(testing_util::DerToCsrPem(der));
   ASSERT_TRUE(csr.ok());
   EXPECT_FALSE(csr->Verify().ok());
 }

@@ -3,8 +3,10 @@
 #pragma once
 
 #include <gtest/gtest.h>
+#include <openssl/pem.h>
 #include <sys/stat.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
@@ -12,6 +14,8 @@
 #include <sstream>
 #include <string>
 #include <vector>
+
+#include "crypto/openssl_util.h"
 
 namespace cs::crypto::testing_util {
 
@@ -85,6 +89,41 @@ inline std::vector<std::string> ListDir(const std::string& dir) {
     names.push_back(entry.path().filename().string());
   }
   return names;
+}
+
+// The DER bytes of a CSR PEM, and back, for tampering with.
+inline std::string CsrDer(const std::string& pem) {
+  BioPtr in = MemoryReader(pem);
+  X509ReqPtr req(PEM_read_bio_X509_REQ(in.get(), nullptr, nullptr, nullptr));
+  EXPECT_NE(req, nullptr);
+  if (!req) return {};
+  unsigned char* der = nullptr;
+  int len = i2d_X509_REQ(req.get(), &der);
+  std::string out(reinterpret_cast<char*>(der), static_cast<size_t>(std::max(len, 0)));
+  OPENSSL_free(der);
+  return out;
+}
+
+inline std::string DerToCsrPem(const std::string& der) {
+  const unsigned char* p = reinterpret_cast<const unsigned char*>(der.data());
+  X509ReqPtr req(d2i_X509_REQ(nullptr, &p, static_cast<long>(der.size())));
+  EXPECT_NE(req, nullptr);
+  if (!req) return {};
+  BioPtr out(BIO_new(BIO_s_mem()));
+  PEM_write_bio_X509_REQ(out.get(), req.get());
+  return BioContents(out.get());
+}
+
+// A well-formed CSR whose signed part was altered: the first `from` in its
+// DER replaced by `to` (same length), the signature left as it was.
+inline std::string TamperedCsr(const std::string& pem, const std::string& from,
+                               const std::string& to) {
+  std::string der = CsrDer(pem);
+  size_t at = der.find(from);
+  EXPECT_NE(at, std::string::npos);
+  if (at == std::string::npos || from.size() != to.size()) return {};
+  der.replace(at, from.size(), to);
+  return DerToCsrPem(der);
 }
 
 }  // namespace cs::crypto::testing_util
