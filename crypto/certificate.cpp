@@ -47,8 +47,7 @@ std::string AsnStringText(const ASN1_STRING* s) {
 }  // namespace
 
 Certificate::Certificate(const Certificate& other) {
-  X509_up_ref(other.x509_.get());
-  x509_.reset(other.x509_.get());
+  if (other.x509_ && X509_up_ref(other.x509_.get()) == 1) x509_.reset(other.x509_.get());
 }
 
 Certificate& Certificate::operator=(const Certificate& other) {

@@ -59,8 +59,7 @@ void Cleanse(std::string& secret) {
 }
 
 PrivateKey::PrivateKey(const PrivateKey& other) : type_(other.type_) {
-  EVP_PKEY_up_ref(other.pkey_.get());
-  pkey_.reset(other.pkey_.get());
+  if (other.pkey_ && EVP_PKEY_up_ref(other.pkey_.get()) == 1) pkey_.reset(other.pkey_.get());
 }
 
 PrivateKey& PrivateKey::operator=(const PrivateKey& other) {

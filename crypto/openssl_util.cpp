@@ -3,6 +3,8 @@
 #include <openssl/crypto.h>
 #include <openssl/err.h>
 
+#include <cstdio>
+
 namespace cs::crypto {
 
 namespace {

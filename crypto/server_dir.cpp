@@ -5,6 +5,19 @@
 
 namespace cs::crypto {
 
+namespace {
+
+// Re-encoded rather than stored as received, so the file holds exactly one
+// certificate and no stray text.
+Status WritePem(const std::string& dir, const std::string& path, const Certificate& cert) {
+  std::string pem = cert.ToPem();
+  if (pem.empty()) return Status::Internal("encoding the certificate failed");
+  CS_RETURN_IF_ERROR(EnsureDirectory(dir, 0700));
+  return WriteFileAtomic(path, pem, 0644);
+}
+
+}  // namespace
+
 ServerCryptoDir::ServerCryptoDir(const std::string& config_dir, const std::string& fqdn)
     : fqdn_(fqdn), path_(config_dir + "/" + fqdn + "_crypto") {}
 
@@ -32,16 +45,14 @@ Status ServerCryptoDir::InstallCertificate(const std::string& pem) const {
   if (!cert->MatchesKey(key->get())) {
     return Status::InvalidArgument(what + ": the certificate is not for this server's key");
   }
-  CS_RETURN_IF_ERROR(EnsureDirectory(path_, 0700).Context(what));
-  return WriteFileAtomic(certificate_path(), cert->ToPem(), 0644).Context(what);
+  return WritePem(path_, certificate_path(), *cert).Context(what);
 }
 
 Status ServerCryptoDir::InstallAuthority(const std::string& pem) const {
   const std::string what = "installing authority certificate for " + fqdn_;
   Result<Certificate> cert = Certificate::Parse(pem);
   if (!cert.ok()) return cert.status().Context(what);
-  CS_RETURN_IF_ERROR(EnsureDirectory(path_, 0700).Context(what));
-  return WriteFileAtomic(authority_path(), cert->ToPem(), 0644).Context(what);
+  return WritePem(path_, authority_path(), *cert).Context(what);
 }
 
 bool ServerCryptoDir::HasCertificate() const { return FileExists(certificate_path()); }
