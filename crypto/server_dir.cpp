@@ -1,0 +1,62 @@
+#include "crypto/server_dir.h"
+
+#include "crypto/csr.h"
+#include "crypto/files.h"
+
+namespace cs::crypto {
+
+namespace {
+
+// Re-encoded rather than stored as received, so the file holds exactly one
+// certificate and no stray text.
+Status WritePem(const std::string& dir, const std::string& path, const Certificate& cert) {
+  std::string pem = cert.ToPem();
+  if (pem.empty()) return Status::Internal("encoding the certificate failed");
+  CS_RETURN_IF_ERROR(EnsureDirectory(dir, 0700));
+  return WriteFileAtomic(path, pem, 0644);
+}
+
+}  // namespace
+
+ServerCryptoDir::ServerCryptoDir(const std::string& config_dir, const std::string& fqdn)
+    : fqdn_(fqdn), path_(config_dir + "/" + fqdn + "_crypto") {}
+
+Result<PrivateKey> ServerCryptoDir::EnsureKey(KeyType type) const {
+  if (FileExists(key_path())) return PrivateKey::Load(key_path());
+  CS_RETURN_IF_ERROR(EnsureDirectory(path_, 0700).Context("creating crypto directory for " + fqdn_));
+  Result<PrivateKey> key = PrivateKey::Generate(type);
+  if (!key.ok()) return key.status();
+  CS_RETURN_IF_ERROR(key->Save(key_path()));
+  return key;
+}
+
+Result<std::string> ServerCryptoDir::MakeCsr() const {
+  Result<PrivateKey> key = PrivateKey::Load(key_path());
+  if (!key.ok()) return key.status().Context("making CSR for " + fqdn_);
+  return MakeCsrPem(*key, fqdn_);
+}
+
+Status ServerCryptoDir::InstallCertificate(const std::string& pem) const {
+  const std::string what = "installing certificate for " + fqdn_;
+  Result<Certificate> cert = Certificate::Parse(pem);
+  if (!cert.ok()) return cert.status().Context(what);
+  Result<PrivateKey> key = PrivateKey::Load(key_path());
+  if (!key.ok()) return key.status().Context(what);
+  if (!cert->MatchesKey(key->get())) {
+    return Status::InvalidArgument(what + ": the certificate is not for this server's key");
+  }
+  return WritePem(path_, certificate_path(), *cert).Context(what);
+}
+
+Status ServerCryptoDir::InstallAuthority(const std::string& pem) const {
+  const std::string what = "installing authority certificate for " + fqdn_;
+  Result<Certificate> cert = Certificate::Parse(pem);
+  if (!cert.ok()) return cert.status().Context(what);
+  return WritePem(path_, authority_path(), *cert).Context(what);
+}
+
+bool ServerCryptoDir::HasCertificate() const { return FileExists(certificate_path()); }
+
+bool ServerCryptoDir::HasAuthority() const { return FileExists(authority_path()); }
+
+}  // namespace cs::crypto
