@@ -1,0 +1,242 @@
+#include "state/store.h"
+
+#include <gtest/gtest.h>
+#include <signal.h>
+#include <sqlite3.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <fstream>
+
+#include "fakes/fleet.h"
+#include "fakes/invariants.h"
+#include "state/schema.h"
+#include "tests/state/temp_dir.h"
+
+namespace cs {
+namespace {
+
+using cs::testing::TempDir;
+
+std::unique_ptr<Store> OpenOrDie(const std::string& dir, Store::Mode mode) {
+  Store::Options options;
+  options.mode = mode;
+  options.busy_timeout_ms = 200;
+  auto store = Store::Open(dir, options);
+  EXPECT_TRUE(store.ok()) << store.status().ToString();
+  return store.ok() ? std::move(store.value()) : nullptr;
+}
+
+Result<std::unique_ptr<Store>> TryOpen(const std::string& dir, Store::Mode mode) {
+  Store::Options options;
+  options.mode = mode;
+  options.busy_timeout_ms = 200;
+  return Store::Open(dir, options);
+}
+
+Status SetupServers(Store& store, int count) {
+  FleetSpec spec;
+  spec.server_count = count;
+  ManualClock clock(WallTime(std::chrono::microseconds(1)));
+  return store.Apply([&](World& w) { return SetupFleet(w, spec, clock); });
+}
+
+// Every object of a world as JSON, for comparing two worlds.
+Json Dump(const World& w) {
+  Json out = Json::object();
+  out["settings"] = w.settings();
+  auto add = [&](const char* name, const auto& table) {
+    for (const auto& [key, value] : table.all()) out[name][key] = value;
+  };
+  add("servers", w.servers);
+  add("clusters", w.clusters);
+  add("volumes", w.volumes);
+  add("presentations", w.presentations);
+  add("targets", w.targets);
+  add("mgts", w.mgts);
+  add("pdus", w.pdus);
+  add("controllers", w.controllers);
+  add("clients", w.clients);
+  return out;
+}
+
+TEST(StoreTest, MissingStateIsNotFoundUnlessCreating) {
+  TempDir tmp;
+  auto ro = TryOpen(tmp.Sub("nothing"), Store::Mode::kReadOnly);
+  EXPECT_EQ(ro.status().code(), Status::Code::kNotFound);
+  EXPECT_NE(ro.status().message().find("cluster-sim setup"), std::string::npos);
+  auto rw = TryOpen(tmp.path(), Store::Mode::kOpenExisting);
+  EXPECT_EQ(rw.status().code(), Status::Code::kNotFound);
+  EXPECT_NE(OpenOrDie(tmp.Sub("new"), Store::Mode::kCreate), nullptr);
+}
+
+TEST(StoreTest, CommittedOperationsSurviveReopening) {
+  TempDir tmp;
+  Json before;
+  {
+    auto store = OpenOrDie(tmp.path(), Store::Mode::kCreate);
+    ASSERT_TRUE(SetupServers(*store, 8).ok());
+    ASSERT_TRUE(store->Apply([](World& w) {
+      return w.clusters.Mutable("1")->Leave("test005");
+    }).ok());
+    before = Dump(store->world());
+  }
+  auto reopened = OpenOrDie(tmp.path(), Store::Mode::kReadOnly);
+  EXPECT_EQ(Dump(reopened->world()), before);
+  EXPECT_FALSE(reopened->world().clusters.Find("1")->nodes.at("test005").online);
+}
+
+TEST(StoreTest, FailedOperationLeavesMemoryAndDiskUnchanged) {
+  TempDir tmp;
+  auto store = OpenOrDie(tmp.path(), Store::Mode::kCreate);
+  ASSERT_TRUE(SetupServers(*store, 4).ok());
+  const Json before = Dump(store->world());
+  Status s = store->Apply([](World& w) {
+    w.servers.Mutable("test000.localdomain")->lnet_up = true;
+    w.volumes.Erase("FAKEDEVICE000");
+    return Status::FailedPrecondition("changed my mind");
+  });
+  EXPECT_EQ(s.code(), Status::Code::kFailedPrecondition);
+  EXPECT_EQ(Dump(store->world()), before);
+  EXPECT_EQ(Dump(OpenOrDie(tmp.path(), Store::Mode::kReadOnly)->world()), before);
+}
+
+// A writer killed in the middle of a commit (after some of its rows were
+// written) must leave the previous state, consistent.
+TEST(StoreTest, TransactionKilledMidwayLeavesTheOldState) {
+  TempDir tmp;
+  Json before;
+  {
+    auto store = OpenOrDie(tmp.path(), Store::Mode::kCreate);
+    ASSERT_TRUE(SetupServers(*store, 8).ok());
+    before = Dump(store->world());
+  }
+  for (int kill_after : {1, 5, 20}) {
+    pid_t child = fork();
+    ASSERT_GE(child, 0);
+    if (child == 0) {
+      Store::Options options;
+      auto store = Store::Open(tmp.path(), options);
+      if (!store.ok()) _exit(3);
+      (*store)->SetWriteHookForTesting([kill_after](int written) {
+        if (written == kill_after) raise(SIGKILL);
+      });
+      SetupServers(**store, 12);
+      _exit(4);  // not reached: the hook kills first
+    }
+    int wstatus = 0;
+    ASSERT_EQ(waitpid(child, &wstatus, 0), child);
+    ASSERT_TRUE(WIFSIGNALED(wstatus)) << "child exited with " << WEXITSTATUS(wstatus);
+    ASSERT_EQ(WTERMSIG(wstatus), SIGKILL);
+    auto store = OpenOrDie(tmp.path(), Store::Mode::kOpenExisting);
+    EXPECT_EQ(Dump(store->world()), before) << "killed after " << kill_after << " writes";
+    EXPECT_TRUE(CheckInvariants(store->world()).empty());
+  }
+  // And the state is still usable: the same operation now completes.
+  auto store = OpenOrDie(tmp.path(), Store::Mode::kOpenExisting);
+  ASSERT_TRUE(SetupServers(*store, 12).ok());
+  EXPECT_EQ(CountFleet(store->world()).server_count, 12);
+}
+
+TEST(StoreTest, NewerSchemaIsRefused) {
+  TempDir tmp;
+  { OpenOrDie(tmp.path(), Store::Mode::kCreate); }
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open(tmp.Sub(Store::kDatabaseName).c_str(), &db), SQLITE_OK);
+  ASSERT_EQ(sqlite3_exec(db, "PRAGMA user_version = 99", nullptr, nullptr, nullptr), SQLITE_OK);
+  sqlite3_close(db);
+  for (Store::Mode mode : {Store::Mode::kReadOnly, Store::Mode::kOpenExisting, Store::Mode::kCreate}) {
+    auto store = TryOpen(tmp.path(), mode);
+    EXPECT_EQ(store.status().code(), Status::Code::kFailedPrecondition);
+    EXPECT_NE(store.status().message().find("newer cluster-sim"), std::string::npos);
+  }
+}
+
+TEST(StoreTest, CorruptDatabaseIsRefused) {
+  TempDir tmp;
+  {
+    std::ofstream garbage(tmp.Sub(Store::kDatabaseName));
+    garbage << std::string(4096, 'x');
+  }
+  auto store = TryOpen(tmp.path(), Store::Mode::kOpenExisting);
+  EXPECT_EQ(store.status().code(), Status::Code::kCorruption);
+  EXPECT_NE(store.status().message().find("not a valid cluster-sim database"), std::string::npos);
+}
+
+TEST(StoreTest, InvalidJsonInARowIsCorruptionNamingTheRow) {
+  TempDir tmp;
+  {
+    auto store = OpenOrDie(tmp.path(), Store::Mode::kCreate);
+    ASSERT_TRUE(SetupServers(*store, 2).ok());
+  }
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open(tmp.Sub(Store::kDatabaseName).c_str(), &db), SQLITE_OK);
+  ASSERT_EQ(sqlite3_exec(db, "UPDATE servers SET body = json_set(body, '$.id', 'x') WHERE key = 'test001.localdomain'",
+                         nullptr, nullptr, nullptr), SQLITE_OK);
+  sqlite3_close(db);
+  auto store = TryOpen(tmp.path(), Store::Mode::kReadOnly);
+  EXPECT_EQ(store.status().code(), Status::Code::kCorruption);
+  EXPECT_NE(store.status().message().find("test001.localdomain"), std::string::npos);
+}
+
+TEST(StoreTest, LockedDatabaseIsUnavailableAndNothingIsLost) {
+  TempDir tmp;
+  Json before;
+  {
+    auto store = OpenOrDie(tmp.path(), Store::Mode::kCreate);
+    ASSERT_TRUE(SetupServers(*store, 4).ok());
+    before = Dump(store->world());
+  }
+  auto store = OpenOrDie(tmp.path(), Store::Mode::kOpenExisting);
+  sqlite3* other = nullptr;
+  ASSERT_EQ(sqlite3_open(tmp.Sub(Store::kDatabaseName).c_str(), &other), SQLITE_OK);
+  ASSERT_EQ(sqlite3_exec(other, "BEGIN EXCLUSIVE", nullptr, nullptr, nullptr), SQLITE_OK);
+  Status s = SetupServers(*store, 8);
+  EXPECT_EQ(s.code(), Status::Code::kUnavailable);
+  EXPECT_NE(s.message().find("locked by another process"), std::string::npos);
+  EXPECT_EQ(Dump(store->world()), before) << "memory rolled back";
+  sqlite3_exec(other, "ROLLBACK", nullptr, nullptr, nullptr);
+  sqlite3_close(other);
+  ASSERT_TRUE(SetupServers(*store, 8).ok());
+}
+
+TEST(StoreTest, OnlyChangedObjectsAreWritten) {
+  TempDir tmp;
+  auto store = OpenOrDie(tmp.path(), Store::Mode::kCreate);
+  ASSERT_TRUE(SetupServers(*store, 8).ok());
+  int writes = 0;
+  store->SetWriteHookForTesting([&](int) { ++writes; });
+  ASSERT_TRUE(store->Apply([](World& w) {
+    w.servers.Mutable("test001.localdomain")->lnet_loaded = true;
+    return Status::Ok();
+  }).ok());
+  EXPECT_EQ(writes, 1);
+}
+
+TEST(StoreTest, ReplaceAllSwapsTheWholeState) {
+  TempDir tmp;
+  auto store = OpenOrDie(tmp.path(), Store::Mode::kCreate);
+  ASSERT_TRUE(SetupServers(*store, 8).ok());
+  World small;
+  ManualClock clock(WallTime(std::chrono::microseconds(1)));
+  FleetSpec spec;
+  spec.server_count = 2;
+  ASSERT_TRUE(SetupFleet(small, spec, clock).ok());
+  ASSERT_TRUE(store->ReplaceAll(small).ok());
+  EXPECT_EQ(Dump(store->world()), Dump(small));
+  EXPECT_EQ(Dump(OpenOrDie(tmp.path(), Store::Mode::kReadOnly)->world()), Dump(small));
+}
+
+TEST(StoreTest, SchemaVersionIsRecorded) {
+  TempDir tmp;
+  { OpenOrDie(tmp.path(), Store::Mode::kCreate); }
+  auto db = SqliteDb::Open(tmp.Sub(Store::kDatabaseName), SqliteDb::Mode::kReadOnly, 100);
+  ASSERT_TRUE(db.ok());
+  auto version = ReadSchemaVersion(**db);
+  ASSERT_TRUE(version.ok());
+  EXPECT_EQ(*version, CurrentSchemaVersion());
+  EXPECT_GE(CurrentSchemaVersion(), 1);
+}
+
+}  // namespace
+}  // namespace cs
