@@ -52,14 +52,11 @@ struct LustreTarget {
   std::string backfstype = "ldiskfs";
   std::optional<int> index;
   std::optional<std::string> primary_nid;  // set by register_target
-  // Stats reported by the lustre plugin; seeded from a template on first use
-  // and drifting between polls. Kept as free-form JSON (the template's shape).
-  Json stats;
 
   bool operator==(const LustreTarget&) const = default;
 };
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(LustreTarget, label, uuid, mgsnode, fsname,
-                                                backfstype, index, primary_nid, stats)
+                                                backfstype, index, primary_nid)
 
 // An MGT (key: mgsnode): the target labels registered with it and the conf
 // params set through it.
