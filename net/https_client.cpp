@@ -78,6 +78,13 @@ struct Pending {
   ResponseCallback done;
 };
 
+// The messages of one request. Like Connection, handlers hold it: an
+// aborted read may still be touching the parser after the client moved on.
+struct Exchange {
+  http::request<http::string_body> message;
+  std::optional<http::response_parser<http::string_body>> parser;
+};
+
 std::string Trim(std::string_view s) {
   while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
   while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
@@ -178,25 +185,25 @@ class HttpsClient::Impl : public std::enable_shared_from_this<Impl> {
       if (ec || op != self->op_) return;
       self->Fail("timed out after " + std::to_string(timeout.count()) + " ms");
     });
-    BuildMessage(current_->request);
+    exchange_ = std::make_shared<Exchange>();
+    BuildMessage(current_->request, exchange_->message);
     Begin();
   }
 
-  void BuildMessage(ClientRequest& request) {
-    message_ = {};
-    message_.version(11);
-    message_.method_string(request.method);
-    message_.target(JoinPath(base_.path, request.target));
-    message_.set(http::field::host, base_.HostHeader());
-    message_.set(http::field::user_agent, options_.user_agent);
-    for (const auto& [name, value] : request.headers) message_.insert(name, value);
+  void BuildMessage(ClientRequest& request, http::request<http::string_body>& message) {
+    message.version(11);
+    message.method_string(request.method);
+    message.target(JoinPath(base_.path, request.target));
+    message.set(http::field::host, base_.HostHeader());
+    message.set(http::field::user_agent, options_.user_agent);
+    for (const auto& [name, value] : request.headers) message.insert(name, value);
     if (options_.use_cookies && !request.headers.Has("Cookie")) {
       std::string cookie = CookieHeader();
-      if (!cookie.empty()) message_.set(http::field::cookie, cookie);
+      if (!cookie.empty()) message.set(http::field::cookie, cookie);
     }
-    message_.body() = std::move(request.body);
-    message_.keep_alive(true);
-    message_.prepare_payload();
+    message.body() = std::move(request.body);
+    message.keep_alive(true);
+    message.prepare_payload();
   }
 
   void Begin() {
@@ -253,9 +260,9 @@ class HttpsClient::Impl : public std::enable_shared_from_this<Impl> {
 
   void Write() {
     conn_->WithStream([this](auto& stream) {
-      http::async_write(stream, message_,
-                        [self = shared_from_this(), op = op_, conn = conn_](beast::error_code ec,
-                                                                             size_t) {
+      http::async_write(stream, exchange_->message,
+                        [self = shared_from_this(), op = op_, conn = conn_, ex = exchange_](
+                            beast::error_code ec, size_t) {
                           if (self->Stale(op, conn)) return;
                           if (ec) return self->RetryOrFail("sending", ec);
                           self->Read();
@@ -264,12 +271,12 @@ class HttpsClient::Impl : public std::enable_shared_from_this<Impl> {
   }
 
   void Read() {
-    parser_.emplace();
-    parser_->body_limit(options_.max_response_body_bytes);
+    exchange_->parser.emplace();
+    exchange_->parser->body_limit(options_.max_response_body_bytes);
     conn_->WithStream([this](auto& stream) {
-      http::async_read(stream, conn_->buffer, *parser_,
-                       [self = shared_from_this(), op = op_, conn = conn_](beast::error_code ec,
-                                                                            size_t) {
+      http::async_read(stream, conn_->buffer, *exchange_->parser,
+                       [self = shared_from_this(), op = op_, conn = conn_, ex = exchange_](
+                           beast::error_code ec, size_t) {
                          if (self->Stale(op, conn)) return;
                          if (ec) return self->RetryOrFail("reading the response", ec);
                          self->OnResponse();
@@ -278,8 +285,7 @@ class HttpsClient::Impl : public std::enable_shared_from_this<Impl> {
   }
 
   void OnResponse() {
-    http::response<http::string_body> message = parser_->release();
-    parser_.reset();
+    http::response<http::string_body> message = exchange_->parser->release();
     Response response;
     response.status = static_cast<int>(message.result_int());
     for (const auto& field : message) {
@@ -295,7 +301,7 @@ class HttpsClient::Impl : public std::enable_shared_from_this<Impl> {
   // that shows as EOF/reset before any byte of the response. Retry such a
   // request once on a fresh connection (the server never saw it whole).
   void RetryOrFail(const std::string& what, beast::error_code ec) {
-    bool nothing_received = !parser_ || !parser_->got_some();
+    bool nothing_received = !exchange_->parser || !exchange_->parser->got_some();
     bool hangup = ec == http::error::end_of_stream || ec == asio::error::eof ||
                   ec == asio::error::connection_reset || ec == asio::error::broken_pipe ||
                   ec == ssl::error::stream_truncated;
@@ -303,7 +309,7 @@ class HttpsClient::Impl : public std::enable_shared_from_this<Impl> {
     if (reusing_ && !retried_ && nothing_received && hangup) {
       retried_ = true;
       reusing_ = false;
-      parser_.reset();
+      exchange_->parser.reset();
       return Resolve();
     }
     Fail(what, ec);
@@ -313,14 +319,15 @@ class HttpsClient::Impl : public std::enable_shared_from_this<Impl> {
 
   void Fail(const std::string& what) {
     DropConnection();
-    Finish(Status::Unavailable(std::string(message_.method_string()) + " " + base_.ToString() +
-                               " (" + std::string(message_.target()) + "): " + what));
+    const auto& message = exchange_->message;
+    Finish(Status::Unavailable(std::string(message.method_string()) + " " + base_.ToString() +
+                               " (" + std::string(message.target()) + "): " + what));
   }
 
   void Finish(Result<Response> result) {
     ++op_;  // every handler of this request is stale from now on
     timer_.cancel();
-    parser_.reset();
+    exchange_.reset();
     Pending done = std::move(*current_);
     current_.reset();
     gate_.Call([&] { done.done(std::move(result)); });
@@ -391,8 +398,7 @@ class HttpsClient::Impl : public std::enable_shared_from_this<Impl> {
   uint64_t op_ = 0;
   bool reusing_ = false;
   bool retried_ = false;
-  http::request<http::string_body> message_;
-  std::optional<http::response_parser<http::string_body>> parser_;
+  std::shared_ptr<Exchange> exchange_;  // of the current request
 
   mutable std::mutex cookie_mu_;
   std::map<std::string, std::string> cookies_;
