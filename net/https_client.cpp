@@ -273,6 +273,8 @@ class HttpsClient::Impl : public std::enable_shared_from_this<Impl> {
   void Read() {
     exchange_->parser.emplace();
     exchange_->parser->body_limit(options_.max_response_body_bytes);
+    // A response to HEAD announces a body it does not carry.
+    if (exchange_->message.method() == http::verb::head) exchange_->parser->skip(true);
     conn_->WithStream([this](auto& stream) {
       http::async_read(stream, conn_->buffer, *exchange_->parser,
                        [self = shared_from_this(), op = op_, conn = conn_, ex = exchange_](

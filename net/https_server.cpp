@@ -251,8 +251,30 @@ class Session : public std::enable_shared_from_this<Session> {
   }
 
   void OnWrite(bool keep_alive, beast::error_code ec, size_t) {
-    if (ec || !keep_alive) return CloseNow();
+    if (ec) return CloseNow();
+    if (!keep_alive) return LingerThenClose();
     ReadHeader();
+  }
+
+  // Closing a socket with unread input makes the kernel send a reset, which
+  // can destroy the response we just wrote (a 413 while the body is still
+  // arriving). So stop sending, discard input for a moment, then close.
+  void LingerThenClose() {
+    if (closed_) return;
+    beast::error_code ec;
+    Tcp().socket().shutdown(tcp::socket::shutdown_send, ec);
+    if (ec) return CloseNow();
+    Tcp().expires_after(std::chrono::seconds(1));
+    Discard();
+  }
+
+  void Discard() {
+    drain_.resize(4096);
+    Tcp().async_read_some(asio::buffer(drain_),
+                          [self = shared_from_this()](beast::error_code ec, size_t) {
+                            if (ec) return self->CloseNow();  // EOF, timeout or Stop()
+                            self->Discard();
+                          });
   }
 
   void CloseNow() {
@@ -280,6 +302,7 @@ class Session : public std::enable_shared_from_this<Session> {
   bool awaiting_response_ = false;
   bool closed_ = false;
   http::response<http::string_body> response_;
+  std::string drain_;  // discarded input while lingering
 };
 
 // Shared by all copies of one Respond: makes the first call win and turns
