@@ -1,0 +1,92 @@
+#include "net/tls_context.h"
+
+#include <openssl/ssl.h>
+
+#include <boost/asio/buffer.hpp>
+#include <boost/asio/ssl/context.hpp>
+#include <fstream>
+#include <sstream>
+
+namespace cs::net {
+namespace ssl = boost::asio::ssl;
+
+namespace {
+
+constexpr unsigned char kSessionIdContext[] = "cluster-sim";
+
+std::shared_ptr<ssl::context> NewContext(ssl::context::method method) {
+  auto ctx = std::make_shared<ssl::context>(method);
+  // TLS 1.2 and newer only.
+  ctx->set_options(ssl::context::default_workarounds | ssl::context::no_sslv2 |
+                   ssl::context::no_sslv3 | ssl::context::no_tlsv1 | ssl::context::no_tlsv1_1 |
+                   ssl::context::single_dh_use);
+  return ctx;
+}
+
+Status UseIdentity(ssl::context& ctx, const std::string& cert_pem, const std::string& key_pem,
+                   const std::string& what) {
+  boost::system::error_code ec;
+  ctx.use_certificate_chain(boost::asio::buffer(cert_pem), ec);
+  if (ec) return Status::InvalidArgument(what + " certificate: " + ec.message());
+  ctx.use_private_key(boost::asio::buffer(key_pem), ssl::context::pem, ec);
+  if (ec) return Status::InvalidArgument(what + " key: " + ec.message());
+  if (SSL_CTX_check_private_key(ctx.native_handle()) != 1) {
+    return Status::InvalidArgument(what + " key does not match its certificate");
+  }
+  return Status::Ok();
+}
+
+}  // namespace
+
+Result<std::string> ReadPemFile(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return Status::IoError("cannot open " + path);
+  std::ostringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+Result<std::shared_ptr<ssl::context>> MakeServerTlsContext(const TlsServerConfig& config) {
+  auto ctx = NewContext(ssl::context::tls_server);
+  CS_RETURN_IF_ERROR(UseIdentity(*ctx, config.cert_chain_pem, config.key_pem, "server"));
+  if (config.client_ca_pem.empty()) return ctx;
+
+  boost::system::error_code ec;
+  ctx->add_certificate_authority(boost::asio::buffer(config.client_ca_pem), ec);
+  if (ec) return Status::InvalidArgument("client CA: " + ec.message());
+  // Request a client certificate but never fail the handshake over it: the
+  // verdict stays in the SSL object (SSL_get_verify_result) and reaches the
+  // handler as PeerCertificate::verified, so it can answer 403 over HTTP.
+  ctx->set_verify_mode(ssl::verify_peer, ec);
+  if (ec) return Status::Internal("set_verify_mode: " + ec.message());
+  ctx->set_verify_callback([](bool, ssl::verify_context&) { return true; }, ec);
+  if (ec) return Status::Internal("set_verify_callback: " + ec.message());
+  // Session resumption with client verification needs an id context.
+  SSL_CTX_set_session_id_context(ctx->native_handle(), kSessionIdContext,
+                                 sizeof(kSessionIdContext) - 1);
+  return ctx;
+}
+
+Result<std::shared_ptr<ssl::context>> MakeClientTlsContext(const TlsClientConfig& config) {
+  auto ctx = NewContext(ssl::context::tls_client);
+  boost::system::error_code ec;
+  if (config.insecure) {
+    ctx->set_verify_mode(ssl::verify_none, ec);
+  } else {
+    if (config.ca_pem.empty()) {
+      ctx->set_default_verify_paths(ec);
+    } else {
+      ctx->add_certificate_authority(boost::asio::buffer(config.ca_pem), ec);
+    }
+    if (ec) return Status::InvalidArgument("server CA: " + ec.message());
+    ctx->set_verify_mode(ssl::verify_peer, ec);
+  }
+  if (ec) return Status::Internal("set_verify_mode: " + ec.message());
+  if (!config.client_cert_pem.empty() || !config.client_key_pem.empty()) {
+    CS_RETURN_IF_ERROR(
+        UseIdentity(*ctx, config.client_cert_pem, config.client_key_pem, "client"));
+  }
+  return ctx;
+}
+
+}  // namespace cs::net

@@ -1,0 +1,58 @@
+// Helpers shared by the net/ tests: throwaway certificates made with the
+// openssl command line, a started IoPool fixture, and a blocking wrapper
+// around HttpsClient::Send with a bounded wait.
+#pragma once
+
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <memory>
+#include <string>
+
+#include "net/https_client.h"
+#include "net/https_server.h"
+#include "net/io_pool.h"
+
+namespace cs::net::testing {
+
+struct TestCerts {
+  std::string ca_pem;
+  std::string server_cert, server_key;  // by ca: SAN localhost, 127.0.0.1
+  std::string wrong_name_cert, wrong_name_key;  // by ca: SAN elsewhere.example
+  std::string client_cert, client_key;  // by ca: CN agent-1, serial 0x1234ABCD
+  std::string client2_cert, client2_key;  // by ca: CN agent-2
+  std::string other_ca_pem;
+  std::string other_server_cert, other_server_key;  // by other CA: SAN localhost, 127.0.0.1
+  std::string other_client_cert, other_client_key;  // by other CA: CN intruder
+};
+
+// Generated once per test process into a temporary directory.
+const TestCerts& Certs();
+
+ServerOptions TlsServer(bool request_client_cert = false);
+ClientOptions VerifyingClient();
+std::string BaseUrl(const HttpsServer& server, const std::string& scheme = "https",
+                    const std::string& host = "localhost");
+
+ClientRequest Get(std::string target);
+ClientRequest Post(std::string target, std::string body);
+
+// Sends and waits at most `limit` for the callback.
+Result<Response> SendAndWait(HttpsClient& client, ClientRequest request,
+                             std::chrono::milliseconds limit = std::chrono::seconds(20));
+
+// Raises the open-file limit to the hard limit (for the scale test).
+void RaiseFileLimit();
+
+class NetTest : public ::testing::Test {
+ protected:
+  NetTest() : pool_(2) { pool_.Start(); }
+
+  std::unique_ptr<HttpsServer> StartServer(ServerOptions options, Handler handler);
+  std::unique_ptr<HttpsClient> MakeClient(const std::string& url,
+                                          ClientOptions options = VerifyingClient());
+
+  IoPool pool_;  // declared first: outlives the servers and clients of a test
+};
+
+}  // namespace cs::net::testing

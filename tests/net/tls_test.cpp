@@ -1,0 +1,136 @@
+// TLS verification in both directions, and client certificate replacement.
+#include "tests/net/test_util.h"
+
+namespace cs::net::testing {
+namespace {
+
+// Answers "cn serial verified" for the presented client certificate, or
+// 403 when one was presented but did not verify.
+Handler WhoAmI() {
+  return [](const Request& request, Respond respond) {
+    const PeerCertificate& cert = request.peer_cert;
+    if (!cert.presented) return respond(Response::Text(200, "anonymous"));
+    if (!cert.verified) return respond(Response::Text(403, "unverified: " + cert.verify_error));
+    respond(Response::Text(200, cert.subject_cn + " " + cert.serial_hex));
+  };
+}
+
+ClientOptions WithClientCert(const std::string& cert, const std::string& key) {
+  ClientOptions options = VerifyingClient();
+  options.tls.client_cert_pem = cert;
+  options.tls.client_key_pem = key;
+  return options;
+}
+
+TEST_F(NetTest, HandlerSeesVerifiedClientCertificate) {
+  auto server = StartServer(TlsServer(true), WhoAmI());
+  ASSERT_NE(server, nullptr);
+  auto client = MakeClient(BaseUrl(*server), WithClientCert(Certs().client_cert, Certs().client_key));
+  ASSERT_NE(client, nullptr);
+  auto response = SendAndWait(*client, Get("whoami"));
+  ASSERT_TRUE(response.ok()) << response.status().ToString();
+  EXPECT_EQ(response->status, 200);
+  EXPECT_EQ(response->body, "agent-1 1234ABCD");
+}
+
+TEST_F(NetTest, ClientCertificateFromAnotherCaIsUnverified) {
+  auto server = StartServer(TlsServer(true), WhoAmI());
+  ASSERT_NE(server, nullptr);
+  auto client = MakeClient(BaseUrl(*server),
+                           WithClientCert(Certs().other_client_cert, Certs().other_client_key));
+  ASSERT_NE(client, nullptr);
+  auto response = SendAndWait(*client, Get("whoami"));
+  ASSERT_TRUE(response.ok()) << response.status().ToString();
+  EXPECT_EQ(response->status, 403);
+  EXPECT_NE(response->body.find("unverified: "), std::string::npos) << response->body;
+}
+
+TEST_F(NetTest, NoClientCertificateIsAnonymous) {
+  auto server = StartServer(TlsServer(true), WhoAmI());
+  ASSERT_NE(server, nullptr);
+  auto client = MakeClient(BaseUrl(*server));
+  auto response = SendAndWait(*client, Get("whoami"));
+  ASSERT_TRUE(response.ok()) << response.status().ToString();
+  EXPECT_EQ(response->body, "anonymous");
+}
+
+TEST_F(NetTest, ClientRefusesServerFromAnotherCaUnlessInsecure) {
+  ServerOptions options;
+  options.tls = TlsServerConfig{Certs().other_server_cert, Certs().other_server_key, ""};
+  auto server = StartServer(options, WhoAmI());
+  ASSERT_NE(server, nullptr);
+
+  auto verifying = MakeClient(BaseUrl(*server));
+  auto refused = SendAndWait(*verifying, Get("x"));
+  ASSERT_FALSE(refused.ok());
+  EXPECT_EQ(refused.status().code(), Status::Code::kUnavailable);
+  EXPECT_NE(refused.status().message().find("certificate verify failed"), std::string::npos)
+      << refused.status().message();
+  EXPECT_NE(refused.status().message().find("local issuer"), std::string::npos)
+      << refused.status().message();
+
+  ClientOptions insecure;
+  insecure.tls.insecure = true;
+  auto trusting = MakeClient(BaseUrl(*server), insecure);
+  auto accepted = SendAndWait(*trusting, Get("x"));
+  ASSERT_TRUE(accepted.ok()) << accepted.status().ToString();
+  EXPECT_EQ(accepted->body, "anonymous");
+}
+
+TEST_F(NetTest, ClientChecksTheServerName) {
+  ServerOptions options;
+  options.tls = TlsServerConfig{Certs().wrong_name_cert, Certs().wrong_name_key, ""};
+  auto server = StartServer(options, WhoAmI());
+  ASSERT_NE(server, nullptr);
+  for (const char* host : {"localhost", "127.0.0.1"}) {
+    auto client = MakeClient(BaseUrl(*server, "https", host));
+    auto response = SendAndWait(*client, Get("x"));
+    ASSERT_FALSE(response.ok()) << host;
+    EXPECT_NE(response.status().message().find("mismatch"), std::string::npos)
+        << response.status().message();
+  }
+}
+
+TEST_F(NetTest, ReplacingTheClientCertificateForcesANewConnection) {
+  auto server = StartServer(TlsServer(true), WhoAmI());
+  ASSERT_NE(server, nullptr);
+  auto client = MakeClient(BaseUrl(*server));
+  ASSERT_NE(client, nullptr);
+
+  auto before = SendAndWait(*client, Get("whoami"));
+  ASSERT_TRUE(before.ok()) << before.status().ToString();
+  EXPECT_EQ(before->body, "anonymous");
+
+  ASSERT_TRUE(client->SetClientCertificate(Certs().client_cert, Certs().client_key).ok());
+  auto first = SendAndWait(*client, Get("whoami"));
+  ASSERT_TRUE(first.ok()) << first.status().ToString();
+  EXPECT_EQ(first->body, "agent-1 1234ABCD");
+  EXPECT_EQ(client->connections_opened(), 2u);
+
+  ASSERT_TRUE(client->SetClientCertificate(Certs().client2_cert, Certs().client2_key).ok());
+  auto second = SendAndWait(*client, Get("whoami"));
+  ASSERT_TRUE(second.ok()) << second.status().ToString();
+  EXPECT_EQ(second->body, "agent-2 0BEEF0");
+  auto again = SendAndWait(*client, Get("whoami"));
+  ASSERT_TRUE(again.ok());
+  EXPECT_EQ(client->connections_opened(), 3u);
+  EXPECT_EQ(server->accepted_connections(), 3u);
+}
+
+TEST_F(NetTest, BadPemIsRejectedUpFront) {
+  auto server = StartServer(TlsServer(true), WhoAmI());
+  ASSERT_NE(server, nullptr);
+  auto client = MakeClient(BaseUrl(*server));
+  Status swap = client->SetClientCertificate("not a pem", Certs().client_key);
+  EXPECT_EQ(swap.code(), Status::Code::kInvalidArgument);
+  Status mismatch = client->SetClientCertificate(Certs().client_cert, Certs().client2_key);
+  EXPECT_EQ(mismatch.code(), Status::Code::kInvalidArgument) << mismatch.ToString();
+
+  ServerOptions bad;
+  bad.tls = TlsServerConfig{"junk", "junk", ""};
+  auto failed = HttpsServer::Start(pool_.context(), bad, WhoAmI());
+  EXPECT_EQ(failed.status().code(), Status::Code::kInvalidArgument);
+}
+
+}  // namespace
+}  // namespace cs::net::testing
