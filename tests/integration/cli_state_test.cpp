@@ -108,7 +108,7 @@ TEST_F(StateTest, SetupKilledAtAnyMomentLeavesConsistentState) {
   const std::vector<std::string> setup = {"setup", "--server_count", "3000", "--worker_count", "0",
                                           "--volume_count", "100"};
   int killed_midway = 0;
-  for (int delay_ms : {5, 20, 80, 300, 1000}) {
+  for (int delay_ms : {1, 3, 5, 10, 20, 80, 300, 1000}) {
     SCOPED_TRACE("killed after " + std::to_string(delay_ms) + " ms");
     const std::string config = Tmp("crash" + std::to_string(delay_ms));
     std::vector<std::string> args = {"--config", config};
