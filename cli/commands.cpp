@@ -1,5 +1,7 @@
 #include "cli/commands.h"
 
+#include <unistd.h>
+
 #include <iostream>
 
 #include "fakes/invariants.h"
@@ -27,6 +29,13 @@ int Fail(const std::string& message) {
 }
 
 int RunSetup(const GlobalOptions& global, const FleetSpec& requested) {
+  // A first setup refuses a bad request before it creates the state
+  // directory and database, so that nothing is left behind.
+  const std::string db_path = global.config + "/" + Store::kDatabaseName;
+  if (access(db_path.c_str(), F_OK) != 0) {
+    Status valid = ValidateFleetSpec(World(), requested);
+    if (!valid.ok()) return Fail("setup: " + valid.message());
+  }
   auto store = OpenStore(global, Store::Mode::kCreate);
   if (!store.ok()) return Fail(store.status().message());
   FleetSpec spec = requested;

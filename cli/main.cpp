@@ -78,6 +78,12 @@ int main(int argc, char** argv) {
   } catch (const CLI::CallForAllHelp& e) {
     return app.exit(e);
   } catch (const CLI::ParseError& e) {
+    // CLI11 reports an unknown command as a missing one: name what it got.
+    const std::vector<std::string> extra = app.remaining(true);
+    if (dynamic_cast<const CLI::RequiredError*>(&e) && !extra.empty() &&
+        std::string(e.what()).find("subcommand") != std::string::npos) {
+      return cs::cli::Fail("unknown command '" + extra.front() + "' (see cluster-sim --help)");
+    }
     return cs::cli::Fail(std::string(e.what()) + " (see cluster-sim --help)");
   }
   if (!url.empty()) {

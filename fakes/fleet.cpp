@@ -204,6 +204,11 @@ FleetCounts CountFleet(const World& world) {
   return c;
 }
 
+Status ValidateFleetSpec(const World& world, const FleetSpec& spec) {
+  FleetCounts want;
+  return Resolve(world, spec, &want);
+}
+
 Status SetupFleet(World& world, const FleetSpec& spec, const Clock& clock) {
   FleetCounts want;
   CS_RETURN_IF_ERROR(Resolve(world, spec, &want));

@@ -42,6 +42,10 @@ struct FleetCounts {
 };
 FleetCounts CountFleet(const World& world);
 
+// Validates the spec against itself and against the existing fleet without
+// changing anything (what SetupFleet checks first).
+Status ValidateFleetSpec(const World& world, const FleetSpec& spec);
+
 // Validates the spec against itself and against the existing fleet, then
 // creates what is missing. Invalid requests fail before anything changes;
 // run it through Store::Apply so that any later failure is rolled back too.

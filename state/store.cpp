@@ -61,7 +61,16 @@ Result<std::unique_ptr<Store>> Store::Open(const std::string& dir, const Options
     CS_RETURN_IF_ERROR(MigrateSchema(sql));
   } else {
     Result<int> version = ReadSchemaVersion(sql);
-    if (!version.ok()) return version.status();
+    // A rollback journal (which a read-only connection cannot roll back)
+    // exists only when a first setup was killed before it switched the new
+    // database to WAL; like version 0 (killed before migrating), that
+    // database holds no state yet.
+    if (!version.ok() && sqlite3_extended_errcode(sql.raw()) != SQLITE_READONLY_ROLLBACK) {
+      return version.status();
+    }
+    if (!version.ok() || *version == 0) {
+      return Status::NotFound("no simulator state in " + dir + " (run 'cluster-sim setup' first)");
+    }
     if (*version > CurrentSchemaVersion()) {
       return Status::FailedPrecondition(path + " was written by a newer cluster-sim (schema version " +
                                         std::to_string(*version) + ")");
@@ -69,6 +78,17 @@ Result<std::unique_ptr<Store>> Store::Open(const std::string& dir, const Options
     if (*version < CurrentSchemaVersion()) {
       return Status::FailedPrecondition(path + " has an older schema; run any changing command "
                                         "(e.g. 'cluster-sim setup') to migrate it");
+    }
+  }
+  if (options.mode != Mode::kCreate) {
+    // No settings row: no setup ever committed (it was refused or killed
+    // before its transaction), so there is no fleet to work on.
+    auto stmt = sql.Prepare(std::string("SELECT 1 FROM ") + KindName(Kind::kSettings) + " LIMIT 1");
+    if (!stmt.ok()) return stmt.status();
+    Status s;
+    if (!(*stmt)->Step(&s)) {
+      if (!s.ok()) return s;
+      return Status::NotFound("no simulator state in " + dir + " (run 'cluster-sim setup' first)");
     }
   }
   std::unique_ptr<Store> store(new Store(dir, std::move(*db)));

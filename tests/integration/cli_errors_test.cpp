@@ -1,0 +1,204 @@
+// Bad input and broken environments: exit 2, one clear line on stderr, and
+// the state left exactly as it was.
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <thread>
+
+#include "tests/integration/cli_test_util.h"
+
+namespace cs::testing {
+namespace {
+
+class ErrorsTest : public CliTest {
+ protected:
+  // Expects `setup args` to fail with exit 2 and `needle` on stderr, and the
+  // existing state to be unchanged (export before == export after).
+  void ExpectSetupRefused(const std::vector<std::string>& args, const std::string& needle) {
+    const auto before = Export("before");
+    std::vector<std::string> all = {"setup"};
+    all.insert(all.end(), args.begin(), args.end());
+    const CliResult r = Run(all);
+    EXPECT_TRUE(IsUsageError(r, needle));
+    EXPECT_EQ(r.out, "");
+    const auto after = Export("after");
+    EXPECT_FALSE(before.empty());
+    EXPECT_EQ(before, after) << "a refused setup changed the state";
+    ExpectCheckOk();
+  }
+
+  // Expects a first setup with `args` to fail and to leave no state behind.
+  void ExpectFirstSetupRefused(const std::vector<std::string>& args, const std::string& needle) {
+    std::vector<std::string> all = {"setup"};
+    all.insert(all.end(), args.begin(), args.end());
+    const CliResult r = Run(all);
+    EXPECT_TRUE(IsUsageError(r, needle));
+    EXPECT_FALSE(PathExists(Config())) << "a refused first setup created " << Config();
+    EXPECT_TRUE(IsUsageError(Run({"status"}), "run 'cluster-sim setup' first"));
+  }
+};
+
+TEST_F(ErrorsTest, UnknownOption) {
+  ExpectFirstSetupRefused({"--bogus"}, "--bogus");
+  Setup();
+  ExpectSetupRefused({"--bogus"}, "--bogus");
+  EXPECT_TRUE(IsUsageError(RunCli({"--bogus", "--config", Config(), "status"}), "--bogus"));
+}
+
+TEST_F(ErrorsTest, UnknownCommand) {
+  EXPECT_TRUE(IsUsageError(Run({"frobnicate"}), "frobnicate"));
+  EXPECT_FALSE(PathExists(Config()));
+  EXPECT_TRUE(IsUsageError(Run({"state", "frobnicate"})));
+  EXPECT_TRUE(IsUsageError(Run({})));  // no command at all
+  EXPECT_FALSE(PathExists(Config()));
+}
+
+TEST_F(ErrorsTest, NonNumericCount) {
+  ExpectFirstSetupRefused({"--server_count", "abc"}, "server_count");
+  Setup();
+  ExpectSetupRefused({"--server_count", "abc"}, "server_count");
+  ExpectSetupRefused({"--volume_count", "12x"}, "volume_count");
+}
+
+TEST_F(ErrorsTest, NegativeCount) {
+  ExpectFirstSetupRefused({"--server_count", "-3"}, "server_count");
+  Setup();
+  ExpectSetupRefused({"--server_count", "-3"}, "server_count");
+  ExpectSetupRefused({"--nid_count=-1"}, "nid_count");
+}
+
+TEST_F(ErrorsTest, ServerCountNotMultipleOfSuSize) {
+  ExpectFirstSetupRefused({"--server_count", "10", "--su_size", "4"}, "multiple");
+}
+
+TEST_F(ErrorsTest, VolumeCountNotMultipleOfSus) {
+  ExpectFirstSetupRefused({"--server_count", "8", "--su_size", "4", "--volume_count", "7"}, "multiple");
+}
+
+TEST_F(ErrorsTest, OutOfRangeCounts) {
+  ExpectFirstSetupRefused({"--nid_count", "0"}, "nid_count");
+  ExpectFirstSetupRefused({"--cluster_size", "0"}, "cluster_size");
+}
+
+TEST_F(ErrorsTest, Shrinking) {
+  Setup();
+  ExpectSetupRefused({"--server_count", "4"}, "only adds");
+  ExpectSetupRefused({"--volume_count", "10"}, "only adds");
+  ExpectSetupRefused({"--worker_count", "0"}, "only adds");
+}
+
+TEST_F(ErrorsTest, ChangingClusterSize) {
+  Setup();
+  ExpectSetupRefused({"--cluster_size", "2"}, "cluster_size");
+  ExpectSetupRefused({"--server_count", "12", "--cluster_size", "6"}, "cluster_size");
+}
+
+TEST_F(ErrorsTest, ChangingSuSizeOrNids) {
+  Setup({"--server_count", "8", "--su_size", "4"});
+  ExpectSetupRefused({"--su_size", "2"}, "su_size");
+  ExpectSetupRefused({"--server_count", "12", "--volume_count", "30"}, "volume_count");
+  ExpectSetupRefused({"--nid_count", "2"}, "NIDs");
+}
+
+TEST_F(ErrorsTest, ConfigUnderARegularFile) {
+  WriteFile(Tmp("file"), "not a directory\n");
+  const std::string config = Tmp("file") + "/sub";
+  const CliResult r = RunIn(config, {"setup"});
+  EXPECT_TRUE(IsUsageError(r, config));
+  EXPECT_EQ(ReadFile(Tmp("file")), "not a directory\n");
+}
+
+TEST_F(ErrorsTest, StateDirectoryNotWritable) {
+  if (geteuid() == 0) {
+    GTEST_SKIP() << "running as root: directory permissions do not stop root from writing "
+                    "(ConfigUnderARegularFile covers an unusable --config)";
+  }
+  // A new state directory inside a read-only one.
+  ASSERT_EQ(mkdir(Tmp("ro").c_str(), 0755), 0);
+  ASSERT_EQ(chmod(Tmp("ro").c_str(), 0555), 0);
+  const std::string inner = Tmp("ro") + "/state";
+  EXPECT_TRUE(IsUsageError(RunIn(inner, {"setup"}), "cannot create"));
+  EXPECT_FALSE(PathExists(inner));
+
+  // An existing fleet whose directory became read-only.
+  Setup();
+  const auto before = Export("before");
+  ASSERT_EQ(chmod(Config().c_str(), 0555), 0);
+  EXPECT_TRUE(IsUsageError(Run({"setup", "--server_count", "12"}), "not writable"));
+  ASSERT_EQ(chmod(Config().c_str(), 0755), 0);
+  EXPECT_EQ(before, Export("after"));
+}
+
+TEST_F(ErrorsTest, ConfigIsAFile) {
+  WriteFile(Config(), "hello\n");
+  for (const std::vector<std::string>& args :
+       {std::vector<std::string>{"setup"}, {"status"}, {"check"}, {"testconfig"},
+        {"state", "export", Tmp("export")}}) {
+    EXPECT_TRUE(IsUsageError(Run(args), "not a directory")) << args[0];
+  }
+  EXPECT_EQ(ReadFile(Config()), "hello\n");
+  EXPECT_FALSE(PathExists(Tmp("export")));
+}
+
+TEST_F(ErrorsTest, DatabaseLockedByAnotherProcess) {
+  Setup();
+  const auto before = Export("before");
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open_v2((Config() + "/state.db").c_str(), &db, SQLITE_OPEN_READWRITE, nullptr),
+            SQLITE_OK);
+  ASSERT_EQ(sqlite3_exec(db, "BEGIN EXCLUSIVE", nullptr, nullptr, nullptr), SQLITE_OK)
+      << sqlite3_errmsg(db);
+  const auto start = std::chrono::steady_clock::now();
+  const CliResult r = Run({"setup", "--server_count", "12"});
+  const auto took = std::chrono::steady_clock::now() - start;
+  EXPECT_TRUE(IsUsageError(r, "locked"));
+  EXPECT_LT(took, std::chrono::seconds(10)) << "gave up only after a long wait";
+  EXPECT_FALSE(r.timed_out);
+  ASSERT_EQ(sqlite3_exec(db, "ROLLBACK", nullptr, nullptr, nullptr), SQLITE_OK);
+  sqlite3_close(db);
+  EXPECT_EQ(before, Export("after"));
+  Setup({"--server_count", "12"});  // works once the lock is gone
+  EXPECT_EQ(StatusJson()["summary"]["server_count"], 12);
+}
+
+TEST_F(ErrorsTest, CorruptDatabase) {
+  Setup();
+  for (const char* suffix : {"-wal", "-shm"}) unlink((Config() + "/state.db" + suffix).c_str());
+  std::string garbage;
+  for (int i = 0; i < 4096; ++i) garbage += static_cast<char>('A' + i % 26);
+  WriteFile(Config() + "/state.db", garbage);
+  EXPECT_TRUE(IsUsageError(Run({"status"}), "not a valid"));
+  EXPECT_TRUE(IsUsageError(Run({"check"}), "not a valid"));
+  EXPECT_TRUE(IsUsageError(Run({"setup"}), "not a valid"));
+  EXPECT_EQ(ReadFile(Config() + "/state.db"), garbage) << "setup overwrote a corrupt database";
+}
+
+TEST_F(ErrorsTest, DatabaseFromNewerSchema) {
+  Setup();
+  Export("export");
+  Sql("PRAGMA user_version = 99");
+  EXPECT_TRUE(IsUsageError(Run({"status"}), "newer"));
+  EXPECT_TRUE(IsUsageError(Run({"check"}), "newer"));
+  EXPECT_TRUE(IsUsageError(Run({"setup"}), "newer"));
+  EXPECT_TRUE(IsUsageError(Run({"state", "export", Tmp("export2")}), "newer"));
+  EXPECT_TRUE(IsUsageError(Run({"state", "import", "--replace", Tmp("export")}), "newer"));
+}
+
+TEST_F(ErrorsTest, NoStateYet) {
+  const std::string needle = "run 'cluster-sim setup' first";
+  EXPECT_TRUE(IsUsageError(Run({"status"}), needle));
+  EXPECT_TRUE(IsUsageError(Run({"status", "--json"}), needle));
+  EXPECT_TRUE(IsUsageError(Run({"check"}), needle));
+  EXPECT_TRUE(IsUsageError(Run({"testconfig"}), needle));
+  EXPECT_TRUE(IsUsageError(Run({"state", "export", Tmp("export")}), needle));
+  EXPECT_FALSE(PathExists(Config()));
+  EXPECT_FALSE(PathExists(Tmp("export")));
+  // An existing but empty directory is no state either.
+  ASSERT_EQ(mkdir(Config().c_str(), 0755), 0);
+  EXPECT_TRUE(IsUsageError(Run({"status"}), needle));
+  EXPECT_TRUE(IsUsageError(Run({"check"}), needle));
+  EXPECT_FALSE(PathExists(Config() + "/state.db"));
+}
+
+}  // namespace
+}  // namespace cs::testing
