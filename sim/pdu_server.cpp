@@ -1,0 +1,94 @@
+#include "sim/pdu_server.h"
+
+#include <algorithm>
+#include <utility>
+
+#include <boost/asio/post.hpp>
+#include <boost/asio/strand.hpp>
+
+namespace cs {
+
+namespace asio = boost::asio;
+using asio::ip::tcp;
+
+PduServer::PduServer(asio::io_context& io, OutletBank* outlets, const Clock* clock,
+                     PduServerOptions options)
+    : io_(io),
+      clock_(clock),
+      options_(std::move(options)),
+      bank_(io.get_executor(), outlets, options_.delays),
+      acceptor_(asio::make_strand(io)) {}
+
+PduServer::~PduServer() { Stop(); }
+
+Status PduServer::Start() {
+  boost::system::error_code ec;
+  const asio::ip::address address = asio::ip::make_address(options_.address, ec);
+  if (ec) return Status::InvalidArgument("bad PDU address " + options_.address);
+  const tcp::endpoint endpoint(address, options_.port);
+  acceptor_.open(endpoint.protocol(), ec);
+  if (!ec) acceptor_.set_option(tcp::acceptor::reuse_address(true), ec);
+  if (!ec) acceptor_.bind(endpoint, ec);
+  if (!ec) acceptor_.listen(asio::socket_base::max_listen_connections, ec);
+  if (ec) {
+    return Status::Unavailable("PDU cannot listen on " + options_.address + ":" +
+                               std::to_string(options_.port) + ": " + ec.message());
+  }
+  port_ = acceptor_.local_endpoint().port();
+  Accept();
+  return Status::Ok();
+}
+
+void PduServer::Accept() {
+  // Each connection gets a strand of its own: its handlers never run
+  // concurrently, while other connections proceed on other threads.
+  acceptor_.async_accept(asio::make_strand(io_),
+                         [this](const boost::system::error_code& ec, tcp::socket socket) {
+                           OnAccept(ec, std::move(socket));
+                         });
+}
+
+void PduServer::OnAccept(const boost::system::error_code& ec, tcp::socket socket) {
+  if (ec == asio::error::operation_aborted || !acceptor_.is_open()) return;
+  if (!ec) {
+    std::lock_guard<std::mutex> lock(mu_);
+    std::erase_if(sessions_, [](const std::weak_ptr<PduSession>& s) { return s.expired(); });
+    if (!stopped_ && sessions_.size() < options_.max_sessions) {
+      ApcConsoleOptions console = options_.console;
+      auto session = std::make_shared<PduSession>(std::move(socket), &bank_, clock_, console,
+                                                  options_.limits);
+      sessions_.push_back(session);
+      session->Start();
+    }
+    // Otherwise `socket` closes as it goes out of scope: the PDU is full.
+  }
+  // Errors such as running out of file descriptors only cost this connection.
+  Accept();
+}
+
+void PduServer::Stop() {
+  std::vector<std::shared_ptr<PduSession>> live;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (stopped_) return;
+    stopped_ = true;
+    for (const auto& weak : sessions_) {
+      if (auto s = weak.lock()) live.push_back(std::move(s));
+    }
+  }
+  asio::post(acceptor_.get_executor(), [this] {
+    boost::system::error_code ignored;
+    acceptor_.close(ignored);
+  });
+  for (const auto& s : live) s->Close();
+  bank_.CancelAll();
+}
+
+size_t PduServer::SessionCount() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return static_cast<size_t>(std::count_if(
+      sessions_.begin(), sessions_.end(),
+      [](const std::weak_ptr<PduSession>& s) { return !s.expired(); }));
+}
+
+}  // namespace cs
