@@ -56,7 +56,7 @@ void PduServer::OnAccept(const boost::system::error_code& ec, tcp::socket socket
     if (!stopped_ && sessions_.size() < options_.max_sessions) {
       ApcConsoleOptions console = options_.console;
       auto session = std::make_shared<PduSession>(std::move(socket), &bank_, clock_, console,
-                                                  options_.limits);
+                                                  options_.limits, &stats_);
       sessions_.push_back(session);
       session->Start();
     }

@@ -54,6 +54,7 @@ class PduServer {
   void Stop();
   // Sessions still open (or still finishing).
   size_t SessionCount() const;
+  const PduStats& stats() const { return stats_; }
 
  private:
   void Accept();
@@ -66,6 +67,7 @@ class PduServer {
   boost::asio::ip::tcp::acceptor acceptor_;
   uint16_t port_ = 0;
 
+  PduStats stats_;
   mutable std::mutex mu_;
   bool stopped_ = false;
   std::vector<std::weak_ptr<PduSession>> sessions_;

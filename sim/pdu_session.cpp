@@ -11,11 +11,13 @@ namespace cs {
 namespace asio = boost::asio;
 
 PduSession::PduSession(asio::ip::tcp::socket socket, OutletBank* bank, const Clock* clock,
-                       const ApcConsoleOptions& console, PduSessionLimits limits)
+                       const ApcConsoleOptions& console, PduSessionLimits limits,
+                       PduStats* stats)
     : socket_(std::move(socket)),
       idle_timer_(socket_.get_executor()),
       console_(bank, clock, console),
-      limits_(limits) {}
+      limits_(limits),
+      stats_(stats) {}
 
 void PduSession::Start() {
   asio::dispatch(socket_.get_executor(), [self = shared_from_this()] {
@@ -41,7 +43,11 @@ void PduSession::OnRead(const boost::system::error_code& ec, size_t n) {
     return;
   }
   ArmIdleTimer();
+  const bool was_logged_in = console_.logged_in();
+  const int failures = console_.login_failures();
   Send(console_.Receive(std::string_view(buffer_.data(), n)));
+  if (!was_logged_in && console_.logged_in()) ++stats_->logins;
+  stats_->login_failures += console_.login_failures() - failures;
   if (console_.closed()) {
     // Let "Connection Closed - Bye" reach the client before hanging up.
     hang_up_after_write_ = true;

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <array>
+#include <atomic>
 #include <chrono>
 #include <cstddef>
 #include <deque>
@@ -18,6 +19,12 @@
 
 namespace cs {
 
+// Counts over all sessions of a server, for tests and status pages.
+struct PduStats {
+  std::atomic<int> logins{0};
+  std::atomic<int> login_failures{0};
+};
+
 struct PduSessionLimits {
   // A session with no input for this long is closed, as AOS does.
   std::chrono::milliseconds idle_timeout{std::chrono::minutes(5)};
@@ -28,8 +35,9 @@ struct PduSessionLimits {
 class PduSession : public std::enable_shared_from_this<PduSession> {
  public:
   // `socket` must be bound to a strand; its executor runs every handler.
+  // `stats` must outlive the session.
   PduSession(boost::asio::ip::tcp::socket socket, OutletBank* bank, const Clock* clock,
-             const ApcConsoleOptions& console, PduSessionLimits limits);
+             const ApcConsoleOptions& console, PduSessionLimits limits, PduStats* stats);
 
   // Sends the greeting and starts reading. Call once, right after creation.
   void Start();
@@ -49,6 +57,7 @@ class PduSession : public std::enable_shared_from_this<PduSession> {
   boost::asio::steady_timer idle_timer_;
   ApcConsole console_;
   const PduSessionLimits limits_;
+  PduStats* const stats_;
   std::array<char, 1024> buffer_;
   std::deque<std::string> outbox_;
   size_t outbox_bytes_ = 0;

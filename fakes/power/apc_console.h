@@ -62,6 +62,8 @@ class ApcConsole {
 
   bool closed() const { return state_ == State::kClosed; }
   bool logged_in() const;
+  // Wrong user name/password pairs so far on this connection.
+  int login_failures() const { return login_failures_; }
 
  private:
   enum class State {

@@ -6,8 +6,15 @@ using namespace telnet;  // NOLINT: the protocol's byte names
 
 namespace {
 
-// The options we are willing to perform ourselves.
-bool WeSupport(uint8_t option) { return option == kOptEcho || option == kOptSga; }
+// The options we are willing to perform ourselves. BINARY matters most:
+// fence_apc's telnet asks for it ("set binary"), and without it an NVT client
+// sends each CR as CR NUL, so pexpect's "\r\n" would arrive as two Enters.
+bool WeSupport(uint8_t option) {
+  return option == kOptEcho || option == kOptSga || option == kOptBinary;
+}
+
+// The options we let the client perform.
+bool WeAccept(uint8_t option) { return option == kOptSga || option == kOptBinary; }
 
 }  // namespace
 
@@ -125,7 +132,7 @@ void TelnetCodec::Negotiate(uint8_t verb, uint8_t option, std::string* reply) {
       offered_[option] = false;
       break;
     case kWill:
-      if (option == kOptSga) {
+      if (WeAccept(option)) {
         if (!remote_[option]) {
           remote_[option] = true;
           Send(kDo, option, reply);

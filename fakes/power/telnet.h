@@ -6,10 +6,11 @@
 // of input.
 //
 // Like an APC card it asks for "character at a time" mode: it offers WILL ECHO
-// and WILL SUPPRESS-GO-AHEAD. Then a BSD/inetutils telnet client sends each
-// Enter as one CR LF and Ctrl-C as a plain 0x03; in its default line mode it
-// would send LF LF per Enter and IAC IP IAC DO TIMING-MARK per Ctrl-C.
-// Every other option is refused.
+// and WILL SUPPRESS-GO-AHEAD, and it agrees to BINARY both ways when asked.
+// Then the inetutils telnet that fence_apc drives (after "set binary") sends
+// pexpect's "\r\n" as one CR LF and Ctrl-C as a plain 0x03. Without BINARY it
+// would send CR NUL CR LF (two Enters); in its line mode, LF LF per Enter and
+// IAC IP IAC DO TIMING-MARK per Ctrl-C. Every other option is refused.
 #pragma once
 
 #include <array>

@@ -14,6 +14,7 @@
 
 #include <atomic>
 #include <cstdio>
+#include <cstdlib>
 #include <future>
 #include <thread>
 
@@ -102,9 +103,13 @@ class PduServerTest : public ::testing::Test {
     EXPECT_EQ(server_->SessionCount(), 0u);
   }
 
+  // Runs the real agent; CS_FENCE_APC_EXTRA (e.g. "-vvv") adds options when
+  // a dialogue needs debugging.
   AgentRun FenceApc(const std::string& args) {
+    const char* extra = std::getenv("CS_FENCE_APC_EXTRA");
     const std::string command = "timeout 60 /usr/sbin/fence_apc --ip 127.0.0.1 --ipport " +
-                                std::to_string(server_->port()) + " " + args + " 2>&1";
+                                std::to_string(server_->port()) + " " + args + " " +
+                                (extra != nullptr ? extra : "") + " 2>&1";
     AgentRun run;
     FILE* pipe = popen(command.c_str(), "r");
     if (pipe == nullptr) return run;
@@ -113,6 +118,7 @@ class PduServerTest : public ::testing::Test {
     while ((n = fread(buf, 1, sizeof buf, pipe)) > 0) run.output.append(buf, n);
     const int status = pclose(pipe);
     run.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+    if (extra != nullptr) std::fprintf(stderr, "%s\n=> exit %d\n", run.output.c_str(), run.exit_code);
     return run;
   }
 
@@ -134,6 +140,10 @@ TEST_F(PduServerTest, FenceApcStatus) {
   outlets_.Set(4, false);
   const AgentRun on = FenceApc("-l apc -p apc -n 3 -o status");
   EXPECT_EQ(on.exit_code, 0) << on.output;
+  // fence_apc's telnet must get in at the first try: a failure here once
+  // meant its "\r\n" arrived as two Enters (no telnet BINARY mode).
+  EXPECT_EQ(server_->stats().login_failures, 0);
+  EXPECT_EQ(server_->stats().logins, 1);
   EXPECT_NE(on.output.find("Status: ON"), std::string::npos) << on.output;
   const AgentRun off = FenceApc("-l apc -p apc -n 4 -o status");
   EXPECT_EQ(off.exit_code, 2) << off.output;  // fence agents' "off" status
@@ -185,6 +195,8 @@ TEST_F(PduServerTest, FenceApcWrongPasswordFails) {
   const AgentRun run = FenceApc("-l apc -p wrong -n 1 -o off");
   EXPECT_NE(run.exit_code, 0) << run.output;
   EXPECT_TRUE(outlets_.IsOn(1));
+  EXPECT_GE(server_->stats().login_failures, 2);
+  EXPECT_EQ(server_->stats().logins, 0);
   EXPECT_LT(std::chrono::steady_clock::now() - start, 40s);
 }
 
@@ -200,6 +212,8 @@ TEST_F(PduServerTest, TwoFenceApcRunsAtOnce) {
   EXPECT_EQ(b.exit_code, 0) << b.output;
   EXPECT_FALSE(outlets_.IsOn(1));
   EXPECT_EQ(outlets_.History(8), "off,on");
+  EXPECT_EQ(server_->stats().login_failures, 0);
+  EXPECT_EQ(server_->stats().logins, 2);
 }
 
 TEST_F(PduServerTest, GarbageAndQuittersDoNotDisturbFenceApc) {
@@ -260,6 +274,7 @@ TEST_F(PduServerTest, FenceApcOnTheV5CommandLine) {
   const AgentRun reboot = FenceApc("-l apc -p apc -n 3 -o reboot");
   EXPECT_EQ(reboot.exit_code, 0) << reboot.output;
   EXPECT_EQ(outlets_.History(3), "off,on");
+  EXPECT_EQ(server_->stats().login_failures, 0);
 }
 
 TEST_F(PduServerTest, ListensOnLoopbackOnly) {

@@ -28,9 +28,13 @@ TEST(TelnetCodec, AnswersTheNegotiationOfARealClient) {
                        255, 253, 5, 255, 253, 1}) + "apc\r\n",
                 &data, &reply);
   EXPECT_EQ(data, "apc\r\n");
-  // DO BINARY -> WONT, WILL BINARY -> DONT, DO SGA (already on) -> nothing,
+  // DO BINARY -> WILL, WILL BINARY -> DO, DO SGA (already on) -> nothing,
   // WILL TTYPE/NAWS -> DONT, DO STATUS -> WONT, DO ECHO (already on) -> nothing.
-  EXPECT_EQ(reply, Bytes({255, 252, 0, 255, 254, 0, 255, 254, 24, 255, 254, 31, 255, 252, 5}));
+  EXPECT_EQ(reply, Bytes({255, 251, 0, 255, 253, 0, 255, 254, 24, 255, 254, 31, 255, 252, 5}));
+  // Asked again: no answer, or two agreeing sides would loop.
+  reply.clear();
+  codec.Receive(Bytes({255, 253, 0, 255, 251, 0}), &data, &reply);
+  EXPECT_EQ(reply, "");
   EXPECT_TRUE(codec.echoing());
 }
 
