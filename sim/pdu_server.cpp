@@ -17,7 +17,8 @@ PduServer::PduServer(asio::io_context& io, OutletBank* outlets, const Clock* clo
       clock_(clock),
       options_(std::move(options)),
       bank_(io.get_executor(), outlets, options_.delays),
-      acceptor_(asio::make_strand(io)) {}
+      acceptor_(asio::make_strand(io)),
+      accept_retry_(acceptor_.get_executor()) {}
 
 PduServer::~PduServer() { Stop(); }
 
@@ -35,6 +36,10 @@ Status PduServer::Start() {
                                std::to_string(options_.port) + ": " + ec.message());
   }
   port_ = acceptor_.local_endpoint().port();
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    started_ = true;
+  }
   Accept();
   return Status::Ok();
 }
@@ -50,20 +55,28 @@ void PduServer::Accept() {
 
 void PduServer::OnAccept(const boost::system::error_code& ec, tcp::socket socket) {
   if (ec == asio::error::operation_aborted || !acceptor_.is_open()) return;
-  if (!ec) {
-    std::lock_guard<std::mutex> lock(mu_);
-    std::erase_if(sessions_, [](const std::weak_ptr<PduSession>& s) { return s.expired(); });
-    if (!stopped_ && sessions_.size() < options_.max_sessions) {
-      ApcConsoleOptions console = options_.console;
-      auto session = std::make_shared<PduSession>(std::move(socket), &bank_, clock_, console,
-                                                  options_.limits, &stats_);
-      sessions_.push_back(session);
-      session->Start();
-    }
-    // Otherwise `socket` closes as it goes out of scope: the PDU is full.
+  if (ec) {
+    // Errors such as running out of file descriptors tend to repeat: pause
+    // instead of spinning, then try again.
+    accept_retry_.expires_after(std::chrono::milliseconds(100));
+    accept_retry_.async_wait([this](const boost::system::error_code& wait_ec) {
+      if (!wait_ec && acceptor_.is_open()) Accept();
+    });
+    return;
   }
-  // Errors such as running out of file descriptors only cost this connection.
+  AddSession(std::move(socket));
   Accept();
+}
+
+void PduServer::AddSession(tcp::socket socket) {
+  std::lock_guard<std::mutex> lock(mu_);
+  std::erase_if(sessions_, [](const std::weak_ptr<PduSession>& s) { return s.expired(); });
+  // When stopped or full, `socket` just closes as it goes out of scope.
+  if (stopped_ || sessions_.size() >= options_.max_sessions) return;
+  auto session = std::make_shared<PduSession>(std::move(socket), &bank_, clock_,
+                                              options_.console, options_.limits, &stats_);
+  sessions_.push_back(session);
+  session->Start();
 }
 
 void PduServer::Stop() {
@@ -72,6 +85,9 @@ void PduServer::Stop() {
     std::lock_guard<std::mutex> lock(mu_);
     if (stopped_) return;
     stopped_ = true;
+    // A server that never listened has nothing queued on the io_context, and
+    // must not queue anything now: it may be destroyed before the next run.
+    if (!started_) return;
     for (const auto& weak : sessions_) {
       if (auto s = weak.lock()) live.push_back(std::move(s));
     }
@@ -79,6 +95,7 @@ void PduServer::Stop() {
   asio::post(acceptor_.get_executor(), [this] {
     boost::system::error_code ignored;
     acceptor_.close(ignored);
+    accept_retry_.cancel();
   });
   for (const auto& s : live) s->Close();
   bank_.CancelAll();

@@ -17,6 +17,7 @@
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/steady_timer.hpp>
 
 #include "fakes/power/apc_console.h"
 #include "sim/pdu_session.h"
@@ -59,16 +60,19 @@ class PduServer {
  private:
   void Accept();
   void OnAccept(const boost::system::error_code& ec, boost::asio::ip::tcp::socket socket);
+  void AddSession(boost::asio::ip::tcp::socket socket);
 
   boost::asio::io_context& io_;
   const Clock* const clock_;
   PduServerOptions options_;
   TimedOutletBank bank_;
   boost::asio::ip::tcp::acceptor acceptor_;
+  boost::asio::steady_timer accept_retry_;  // on the acceptor's strand
   uint16_t port_ = 0;
 
   PduStats stats_;
   mutable std::mutex mu_;
+  bool started_ = false;
   bool stopped_ = false;
   std::vector<std::weak_ptr<PduSession>> sessions_;
 };

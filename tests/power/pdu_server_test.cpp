@@ -75,8 +75,10 @@ class RawClient {
 class PduServerTest : public ::testing::Test {
  protected:
   void StartServer(ApcDialect dialect = ApcDialect::kMenuV3,
-                   std::chrono::milliseconds idle = std::chrono::minutes(5)) {
+                   std::chrono::milliseconds idle = std::chrono::minutes(5),
+                   size_t max_sessions = 64) {
     PduServerOptions options;
+    options.max_sessions = max_sessions;
     options.console.dialect = dialect;
     options.delays.reboot_pause = 200ms;
     options.limits.idle_timeout = idle;
@@ -253,6 +255,32 @@ TEST_F(PduServerTest, RawClientSessionAndLogout) {
   EXPECT_TRUE(c.eof());
 }
 
+TEST_F(PduServerTest, ManyRawClientsAtOnce) {
+  StartServer();
+  std::vector<std::unique_ptr<RawClient>> clients;
+  for (int i = 0; i < 30; ++i) {
+    clients.push_back(std::make_unique<RawClient>(server_->port()));
+    ASSERT_TRUE(clients.back()->connected());
+    clients.back()->Send("apc\r\napc\r\n1\r\n2\r\n1\r\n");
+  }
+  for (auto& c : clients) {
+    EXPECT_NE(c->ReadUntil("node8", 10s).find("node8"), std::string::npos);
+  }
+  EXPECT_EQ(server_->stats().logins, 30);
+  EXPECT_EQ(server_->SessionCount(), 30u);
+}
+
+TEST_F(PduServerTest, ConnectionsBeyondTheLimitAreHungUp) {
+  StartServer(ApcDialect::kMenuV3, std::chrono::minutes(5), 2);
+  RawClient a(server_->port()), b(server_->port());
+  EXPECT_NE(a.ReadUntil("User Name", 5s).find("User Name"), std::string::npos);
+  EXPECT_NE(b.ReadUntil("User Name", 5s).find("User Name"), std::string::npos);
+  RawClient c(server_->port());
+  c.ReadUntil("", 5s);
+  EXPECT_TRUE(c.eof());
+  EXPECT_FALSE(a.eof());
+}
+
 TEST_F(PduServerTest, IdleSessionsAreClosed) {
   StartServer(ApcDialect::kMenuV3, 300ms);
   RawClient c(server_->port());
@@ -277,9 +305,8 @@ TEST_F(PduServerTest, FenceApcOnTheV5CommandLine) {
   EXPECT_EQ(server_->stats().login_failures, 0);
 }
 
-TEST_F(PduServerTest, ListensOnLoopbackOnly) {
+TEST_F(PduServerTest, BadAddressIsRefused) {
   StartServer();
-  EXPECT_EQ(server_->port() != 0, true);
   PduServerOptions bad;
   bad.address = "not an address";
   PduServer other(io_, &outlets_, &clock_, bad);
