@@ -45,9 +45,11 @@ void PduSession::OnRead(const boost::system::error_code& ec, size_t n) {
   ArmIdleTimer();
   const bool was_logged_in = console_.logged_in();
   const int failures = console_.login_failures();
-  Send(console_.Receive(std::string_view(buffer_.data(), n)));
+  std::string reply = console_.Receive(std::string_view(buffer_.data(), n));
+  // Counted before sending, so a client that sees the menu sees the count.
   if (!was_logged_in && console_.logged_in()) ++stats_->logins;
   stats_->login_failures += console_.login_failures() - failures;
+  Send(std::move(reply));
   if (console_.closed()) {
     // Let "Connection Closed - Bye" reach the client before hanging up.
     hang_up_after_write_ = true;

@@ -100,8 +100,20 @@ class PduServerTest : public ::testing::Test {
         ADD_FAILURE() << "io_context still busy 10 s after Stop()";
         io_.stop();
       }
+      try {
+        r.get();  // a handler that threw ends run() with its exception
+      } catch (const std::exception& e) {
+        ADD_FAILURE() << "io_context::run threw: " << e.what();
+      }
     }
     runners_.clear();
+    // Observed with Boost 1.74 under ASan, two runner threads only, about
+    // 1 run in 100: run() returns with strand handlers (one per session)
+    // still queued. Run those before checking that no session leaked.
+    if (io_.stopped() && server_->SessionCount() != 0) {
+      io_.restart();
+      io_.run_for(2s);
+    }
     EXPECT_EQ(server_->SessionCount(), 0u);
   }
 
