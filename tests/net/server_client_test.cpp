@@ -53,6 +53,25 @@ TEST_F(NetTest, SequentialRequestsReuseOneConnection) {
   EXPECT_EQ(client->connections_opened(), 1u);
 }
 
+// The server closes idle kept-alive connections; the client notices only when
+// it next uses one, and then retries once on a fresh connection.
+TEST_F(NetTest, ClientRetriesOnceWhenTheServerClosedAnIdleConnection) {
+  ServerOptions options = TlsServer();
+  options.idle_timeout = milliseconds(200);
+  auto server = StartServer(options, Echo());
+  ASSERT_NE(server, nullptr);
+  auto client = MakeClient(BaseUrl(*server));
+  ASSERT_TRUE(SendAndWait(*client, Post("a", "1")).ok());
+  for (int i = 0; i < 100 && server->open_connections() > 0; ++i) {
+    std::this_thread::sleep_for(milliseconds(20));
+  }
+  ASSERT_EQ(server->open_connections(), 0u);
+  auto second = SendAndWait(*client, Post("a", "2"));
+  ASSERT_TRUE(second.ok()) << second.status().ToString();
+  EXPECT_EQ(second->body, "POST /a - 2");
+  EXPECT_EQ(client->connections_opened(), 2u);
+}
+
 TEST_F(NetTest, PlainHttpWorksToo) {
   ServerOptions options;  // no tls
   auto server = StartServer(options, Echo());
