@@ -1,0 +1,1 @@
+cs_add_test(agent_test SOURCES agent/agent_core_test.cpp agent/agent_test.cpp LIBS cs_agent)

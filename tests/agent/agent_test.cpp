@@ -1,0 +1,244 @@
+#include "sim/agent/agent.h"
+
+#include <gtest/gtest.h>
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/post.hpp>
+
+#include <condition_variable>
+#include <mutex>
+#include <thread>
+
+namespace cs::agent {
+namespace {
+
+using protocol::Message;
+using protocol::MessageType;
+
+// A manager in memory: grants every session, records what arrives, answers
+// GETs from a queue (holding them like a long poll), and can be told to fail.
+class FakeManager {
+ public:
+  struct Transport : AgentTransport {
+    FakeManager* m;
+    explicit Transport(FakeManager* manager) : m(manager) {}
+    void Get(const std::string& query, TransportCallback done) override { m->OnGet(query, std::move(done)); }
+    void Post(std::string body, TransportCallback done) override { m->OnPost(body, std::move(done)); }
+    void Close() override {
+      std::lock_guard<std::mutex> lock(m->mu);
+      m->waiting_get = nullptr;
+    }
+  };
+
+  void OnGet(const std::string& query, TransportCallback done) {
+    std::lock_guard<std::mutex> lock(mu);
+    queries.push_back(query);
+    if (fail_gets) {
+      done(Status::Unavailable("refused"));
+      return;
+    }
+    waiting_get = std::move(done);
+    DeliverLocked();
+  }
+  void OnPost(const std::string& body, TransportCallback done) {
+    {
+      std::lock_guard<std::mutex> lock(mu);
+      auto envelope = protocol::Envelope::FromJson(Json::parse(body));
+      EXPECT_TRUE(envelope.ok());
+      for (const Message& m : envelope->messages) {
+        received.push_back(m);
+        if (m.type == MessageType::kSessionCreateRequest) {
+          outbox.push_back(Message::SessionCreateResponse(m.plugin, m.plugin + "-" + std::to_string(++sessions), m.fqdn));
+        }
+      }
+      DeliverLocked();
+    }
+    cv.notify_all();
+    net::Response ok;
+    ok.status = 200;
+    done(ok);
+  }
+  void Send(Message m) {
+    std::lock_guard<std::mutex> lock(mu);
+    outbox.push_back(std::move(m));
+    DeliverLocked();
+  }
+  void DeliverLocked() {
+    if (!waiting_get || outbox.empty()) return;
+    net::Response r;
+    r.status = 200;
+    r.body = protocol::MessagesToJson(outbox).dump();
+    outbox.clear();
+    auto done = std::move(waiting_get);
+    waiting_get = nullptr;
+    done(r);
+  }
+  // Waits (bounded) until `pred` holds over the received messages.
+  bool WaitFor(const std::function<bool(const std::vector<Message>&)>& pred) {
+    std::unique_lock<std::mutex> lock(mu);
+    return cv.wait_for(lock, std::chrono::seconds(10), [&] { return pred(received); });
+  }
+
+  std::mutex mu;
+  std::condition_variable cv;
+  std::vector<Message> received, outbox;
+  std::vector<std::string> queries;
+  TransportCallback waiting_get;
+  int sessions = 0;
+  bool fail_gets = false;
+};
+
+class RecordingHost : public AgentHost {
+ public:
+  std::optional<Json> PollPlugin(const std::string&, const std::string& plugin, bool first) override {
+    return Json{{"plugin", plugin}, {"first", first}};
+  }
+  ActionReport RunAction(const std::string&, const std::string& action, const Json&) override {
+    ActionReport r;
+    if (action == "explode") {
+      r.exception = "it exploded";
+    } else {
+      r.result = protocol::AgentResultOk();
+    }
+    if (action == "shutdown_server") r.after = AfterAnswer::kShutdown;
+    return r;
+  }
+  void AfterAnswerSent(const std::string&, AfterAnswer what) override {
+    std::lock_guard<std::mutex> lock(mu);
+    afters.push_back(what);
+  }
+  void Log(const std::string&, const std::string&, const std::string&) override {}
+  std::mutex mu;
+  std::vector<AfterAnswer> afters;
+};
+
+class AgentTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    AgentConfig config;
+    config.fqdn = "test000.localdomain";
+    config.plugins = {"linux", "action_runner"};
+    config.server_boot_time = "2020-01-01T00:00:00+00:00Z";
+    config.timing.poll_period = std::chrono::milliseconds(50);
+    config.timing.min_session_backoff = std::chrono::milliseconds(50);
+    config.timing.max_session_backoff = std::chrono::milliseconds(200);
+    config.get_retry = std::chrono::milliseconds(50);
+    agent = Agent::Create(io, config, std::make_unique<FakeManager::Transport>(&manager), &host, &clock);
+    work.emplace(io.get_executor());
+    thread = std::thread([this] { io.run(); });
+    agent->Start();
+  }
+  void TearDown() override {
+    agent->Stop();
+    work.reset();
+    boost::asio::post(io, [this] { io.stop(); });
+    thread.join();
+  }
+  static bool HasData(const std::vector<Message>& ms, const std::string& plugin, int64_t seq) {
+    for (const auto& m : ms) {
+      if (m.type == MessageType::kData && m.plugin == plugin && m.session_seq == seq) return true;
+    }
+    return false;
+  }
+
+  boost::asio::io_context io;
+  std::optional<boost::asio::executor_work_guard<boost::asio::io_context::executor_type>> work;
+  std::thread thread;
+  FakeManager manager;
+  RecordingHost host;
+  SystemClock clock;
+  std::shared_ptr<Agent> agent;
+};
+
+TEST_F(AgentTest, OpensSessionsAndReportsStartThenUpdates) {
+  ASSERT_TRUE(manager.WaitFor([](const auto& ms) { return HasData(ms, "linux", 2); }));
+  std::lock_guard<std::mutex> lock(manager.mu);
+  for (const auto& m : manager.received) {
+    if (m.type == MessageType::kData && m.plugin == "linux") {
+      EXPECT_EQ(m.body["first"], m.session_seq == 0);
+      EXPECT_EQ(m.fqdn, "test000.localdomain");
+    }
+  }
+  ASSERT_FALSE(manager.queries.empty());
+  const std::string& q = manager.queries.front();
+  EXPECT_NE(q.find("server_boot_time=2020-01-01T00%3A00%3A00%2B00%3A00Z"), std::string::npos) << q;
+  EXPECT_EQ(q.find('+'), std::string::npos) << "a raw + would arrive as a space";
+}
+
+TEST_F(AgentTest, RunsActionsAndAnswersThem) {
+  ASSERT_TRUE(manager.WaitFor([](const auto& ms) {
+    for (const auto& m : ms) if (m.type == MessageType::kSessionCreateRequest && m.plugin == "action_runner") return true;
+    return false;
+  }));
+  // Wait for the session to be granted (the response goes out on the next GET).
+  for (int i = 0; i < 200 && agent->session_count() < 2; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  ASSERT_EQ(agent->session_count(), 2u);
+  // Session ids are "<plugin>-<n>"; action_runner got number 1 or 2, so
+  // send to both: the agent ignores the one that is not its session.
+  for (int s = 1; s <= 2; ++s) {
+    manager.Send(Message::Data("action_runner", "action_runner-" + std::to_string(s), std::nullopt,
+                               Json{{"type", "ACTION_START"}, {"id", "x" + std::to_string(s)}, {"action", "explode"}, {"args", Json::object()}},
+                               ""));
+    manager.Send(Message::Data("action_runner", "action_runner-" + std::to_string(s), std::nullopt,
+                               Json{{"type", "ACTION_START"}, {"id", "y" + std::to_string(s)}, {"action", "shutdown_server"}, {"args", Json::object()}},
+                               ""));
+  }
+  ASSERT_TRUE(manager.WaitFor([](const auto& ms) {
+    int completes = 0;
+    for (const auto& m : ms) completes += m.type == MessageType::kData && m.body.value("type", "") == "ACTION_COMPLETE";
+    return completes >= 2;
+  }));
+  std::lock_guard<std::mutex> lock(manager.mu);
+  bool saw_exception = false;
+  for (const auto& m : manager.received) {
+    if (m.type != MessageType::kData || m.body.value("type", "") != "ACTION_COMPLETE") continue;
+    if (m.body["id"].get<std::string>()[0] == 'x') {
+      EXPECT_EQ(m.body["exception"], "it exploded");
+      saw_exception = true;
+    }
+  }
+  EXPECT_TRUE(saw_exception);
+  for (int i = 0; i < 200; ++i) {
+    {
+      std::lock_guard<std::mutex> hl(host.mu);
+      if (!host.afters.empty()) break;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  std::lock_guard<std::mutex> hl(host.mu);
+  ASSERT_EQ(host.afters.size(), 1u);
+  EXPECT_EQ(host.afters[0], AfterAnswer::kShutdown);
+}
+
+TEST_F(AgentTest, TerminateAllMakesItAskForSessionsAgain) {
+  ASSERT_TRUE(manager.WaitFor([](const auto& ms) { return HasData(ms, "linux", 0); }));
+  manager.Send(Message::SessionTerminateAll(""));
+  // After termination it asks again and starts over at seq 0 on a new session.
+  ASSERT_TRUE(manager.WaitFor([](const auto& ms) {
+    int zeros = 0;
+    for (const auto& m : ms) zeros += m.type == MessageType::kData && m.plugin == "linux" && m.session_seq == 0;
+    return zeros >= 2;
+  }));
+  EXPECT_GE(agent->stats().terminate_alls, 1u);
+}
+
+TEST_F(AgentTest, FailedGetsAreRetriedAndEndSessions) {
+  ASSERT_TRUE(manager.WaitFor([](const auto& ms) { return HasData(ms, "linux", 0); }));
+  {
+    std::lock_guard<std::mutex> lock(manager.mu);
+    manager.fail_gets = true;
+  }
+  manager.Send(Message::SessionTerminate("nothing", ""));  // wakes the held GET
+  for (int i = 0; i < 300 && agent->stats().gets_failed < 2; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  EXPECT_GE(agent->stats().gets_failed, 2u);
+  EXPECT_EQ(agent->session_count(), 0u);
+  {
+    std::lock_guard<std::mutex> lock(manager.mu);
+    manager.fail_gets = false;
+  }
+  for (int i = 0; i < 300 && agent->session_count() < 2; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  EXPECT_EQ(agent->session_count(), 2u) << "recovers without a restart";
+}
+
+}  // namespace
+}  // namespace cs::agent
