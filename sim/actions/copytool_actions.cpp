@@ -21,7 +21,8 @@ ActionOutcome ConfigureCopytool(ActionContext& ctx, const ActionArgs& args) {
                            "hsm_arguments"}) {
     copytool.copytool[name] = args.Raw(name);
   }
-  ctx.world.copytools.Put(copytool.id, std::move(copytool));
+  const std::string id = copytool.id;  // Put's key must outlive the moved value
+  ctx.world.copytools.Put(id, std::move(copytool));
   return Null();
 }
 
