@@ -6,7 +6,8 @@ const std::vector<Kind>& AllKinds() {
   static const std::vector<Kind> kinds = {Kind::kSettings, Kind::kServer,  Kind::kCluster,
                                           Kind::kVolume,   Kind::kPresentations,
                                           Kind::kTarget,   Kind::kMgt,     Kind::kPdu,
-                                          Kind::kController, Kind::kClient};
+                                          Kind::kController, Kind::kClient,
+                                          Kind::kCopytool};
   return kinds;
 }
 
@@ -22,6 +23,7 @@ const char* KindName(Kind kind) {
     case Kind::kPdu: return "pdus";
     case Kind::kController: return "controllers";
     case Kind::kClient: return "clients";
+    case Kind::kCopytool: return "copytools";
   }
   return "unknown";
 }
@@ -35,7 +37,8 @@ World::World()
       mgts(Kind::kMgt, &changes_),
       pdus(Kind::kPdu, &changes_),
       controllers(Kind::kController, &changes_),
-      clients(Kind::kClient, &changes_) {}
+      clients(Kind::kClient, &changes_),
+      copytools(Kind::kCopytool, &changes_) {}
 
 SimSettings& World::mutable_settings() {
   changes_.insert(ObjectRef{Kind::kSettings, kSettingsKey});
@@ -103,6 +106,7 @@ Json World::Serialize(const ObjectRef& ref) const {
     case Kind::kPdu: return SerializeFrom(pdus, ref.key);
     case Kind::kController: return SerializeFrom(controllers, ref.key);
     case Kind::kClient: return SerializeFrom(clients, ref.key);
+    case Kind::kCopytool: return SerializeFrom(copytools, ref.key);
   }
   return nullptr;
 }
@@ -120,6 +124,7 @@ Status World::Deserialize(Kind kind, const std::string& key, const Json& body) {
       case Kind::kPdu: LoadInto(pdus, key, body); break;
       case Kind::kController: LoadInto(controllers, key, body); break;
       case Kind::kClient: LoadInto(clients, key, body); break;
+      case Kind::kCopytool: LoadInto(copytools, key, body); break;
     }
   } catch (const Json::exception& e) {
     return Status::Corruption(std::string(KindName(kind)) + " '" + key + "': " + e.what());
@@ -139,6 +144,7 @@ void World::Clear() {
   pdus.Clear();
   controllers.Clear();
   clients.Clear();
+  copytools.Clear();
 }
 
 }  // namespace cs

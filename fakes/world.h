@@ -1,6 +1,6 @@
 // World: the whole simulated world in memory: settings, servers, clusters,
 // volumes and their presentations, Lustre targets, MGTs, PDUs, controllers
-// and Lustre clients. Each is an "object" with a kind and a key, the unit the
+// Lustre clients and HSM copytools. Each is an "object" with a kind and a key, the unit the
 // store persists. Mutable access marks an object changed; the store writes
 // exactly the changed objects in one transaction per logical operation
 // (see state/store.h), so an operation is either saved whole or not at all.
@@ -14,6 +14,7 @@
 
 #include "fakes/cluster.h"
 #include "fakes/controller.h"
+#include "fakes/copytool.h"
 #include "fakes/devices.h"
 #include "fakes/json_helpers.h"
 #include "fakes/lustre_client.h"
@@ -35,6 +36,7 @@ enum class Kind {
   kPdu,
   kController,
   kClient,
+  kCopytool,
 };
 // Every kind, in the order objects are loaded (settings first).
 const std::vector<Kind>& AllKinds();
@@ -105,6 +107,7 @@ class World {
   Table<Pdu> pdus;                // key: name
   Table<Controller> controllers;  // key: controller id as decimal text
   Table<LustreClient> clients;    // key: address
+  Table<Copytool> copytools;      // key: copytool id
 
   // The cluster a (non-worker) server belongs to: id / cluster_size.
   int ClusterIdOf(const Server& server) const;

@@ -119,7 +119,7 @@ struct PerObjectFile {
 const PerObjectFile kPerObjectFiles[] = {
     {"fake_server_", Kind::kServer},   {"fake_cluster_", Kind::kCluster},
     {"pdu_sim_", Kind::kPdu},          {"fake_controller_", Kind::kController},
-    {"fake_client_", Kind::kClient},
+    {"fake_client_", Kind::kClient},   {"fake_hsm_copytool-", Kind::kCopytool},
 };
 
 }  // namespace
@@ -145,6 +145,9 @@ Status ExportOriginalLayout(const World& world, const std::string& dir) {
   }
   for (const auto& [address, c] : world.clients.all()) {
     CS_RETURN_IF_ERROR(WriteJsonFile(dir, "fake_client_" + address + ".json", Json(c)));
+  }
+  for (const auto& [id, c] : world.copytools.all()) {
+    CS_RETURN_IF_ERROR(WriteJsonFile(dir, "fake_hsm_copytool-" + id + ".json", Json(c)));
   }
   return Status::Ok();
 }

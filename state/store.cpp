@@ -194,6 +194,7 @@ Status Store::ReplaceAll(const World& world) {
   write_all(Kind::kPdu, world.pdus);
   write_all(Kind::kController, world.controllers);
   write_all(Kind::kClient, world.clients);
+  write_all(Kind::kCopytool, world.copytools);
   if (s.ok()) s = db_->Exec("COMMIT");
   if (!s.ok()) {
     db_->Exec("ROLLBACK");

@@ -45,6 +45,12 @@ void MakeRichWorld(World& w) {
   w.volumes.Mutable("FAKEDEVICE003")->local_filesystem = "ext4";
   w.pdus.Mutable("pdu001")->outlets["2"] = false;
   w.clients.Put("imaginary_client", LustreClient{"imaginary_client", {{t.mgsnode, "testfs"}}});
+  Copytool ct;
+  ct.id = "7";
+  ct.server = "worker000.localdomain";
+  ct.copytool = Json{{"id", "7"}, {"index", 0}, {"filesystem", "testfs"}};
+  ct.running = true;
+  w.copytools.Put(ct.id, ct);
 }
 
 TEST(ExportTest, WritesTheOriginalLayout) {
@@ -56,7 +62,8 @@ TEST(ExportTest, WritesTheOriginalLayout) {
                            "fake_server_test000.localdomain.json", "fake_cluster_0.json",
                            "fake_cluster_1.json", "pdu_sim_pdu000.json", "pdu_sim_pdu001.json",
                            "fake_controller_1.json", "fake_controller_2.json",
-                           "fake_client_imaginary_client.json"}) {
+                           "fake_client_imaginary_client.json",
+                           "fake_hsm_copytool-7.json"}) {
     EXPECT_TRUE(fs::exists(tmp.Sub(name))) << name;
   }
   Json devices = Json::parse(ReadFile(tmp.Sub("devices.json")));
@@ -99,6 +106,7 @@ TEST(ExportTest, ImportThenExportIsByteIdentical) {
   EXPECT_EQ(back.pdus.all(), w.pdus.all());
   EXPECT_EQ(back.controllers.all(), w.controllers.all());
   EXPECT_EQ(back.clients.all(), w.clients.all());
+  EXPECT_EQ(back.copytools.all(), w.copytools.all());
   EXPECT_EQ(back.settings(), w.settings());
 }
 

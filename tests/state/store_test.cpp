@@ -57,6 +57,7 @@ Json Dump(const World& w) {
   add("pdus", w.pdus);
   add("controllers", w.controllers);
   add("clients", w.clients);
+  add("copytools", w.copytools);
   return out;
 }
 
