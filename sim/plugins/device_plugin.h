@@ -1,0 +1,61 @@
+// DevicePlugin: what one simulated agent reports to the manager, plugin by
+// plugin (linux, linux_network, lustre, corosync, systemd_journal,
+// simulator_controller), rendered from the shared world. The agent runtime
+// owns sessions and polling (and the action_runner plugin); a plugin only
+// turns the world as it is now into DATA bodies. Plugins are pure: no
+// sockets, no sleeps, and time and randomness come in through the context,
+// so a seeded run renders the same bodies every time.
+#pragma once
+
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "fakes/world.h"
+#include "util/clock.h"
+#include "util/random.h"
+
+namespace cs {
+
+// Per-agent memory that is not persisted: the counters that drift from poll
+// to poll. It lives as long as the agent process does (a restart or reboot
+// starts from the templates again, as the original's in-memory stats did).
+struct AgentMetrics {
+  std::optional<Json> node;             // {hostname, meminfo, cpustats}
+  std::map<std::string, Json> targets;  // target label -> stats
+};
+
+struct PluginContext {
+  const World& world;
+  const Server& server;
+  WallTime now;
+  Random& random;
+  AgentMetrics& metrics;
+  // Log lines injected by the control API and not yet sent (see
+  // MakeLogLine); the journal plugin takes them. May be null: none.
+  std::vector<Json>* pending_log_lines = nullptr;
+};
+
+// The DATA bodies one poll sends, in order; empty sends nothing. Most
+// plugins send one body; the journal splits long backlogs into several,
+// as the real agent's DevicePluginMessageCollection did.
+using PluginBodies = std::vector<Json>;
+
+class DevicePlugin {
+ public:
+  virtual ~DevicePlugin() = default;
+  virtual std::string_view name() const = 0;
+  // The first poll of a session.
+  virtual PluginBodies StartSession(PluginContext& ctx) = 0;
+  // Every later poll of the session.
+  virtual PluginBodies UpdateSession(PluginContext& ctx) = 0;
+};
+
+// One of each device plugin an agent runs, action_runner excepted (the
+// runtime owns it). Each agent needs its own set.
+std::vector<std::unique_ptr<DevicePlugin>> MakeDevicePlugins();
+
+}  // namespace cs

@@ -1,0 +1,118 @@
+// lustre: the server's Lustre picture: where the HA resources of its
+// cluster run, which targets it has mounted, node and target metrics, its
+// Lustre client mounts, and (first poll only) its package inventory, as the
+// manager's lustre audit expects it. Sent every poll.
+#include "fakes/server_proc.h"
+#include "sim/plugins/node_stats.h"
+#include "sim/plugins/plugin_factories.h"
+#include "sim/plugins/target_stats.h"
+
+namespace cs {
+
+namespace {
+
+Json ResourceLocations(const PluginContext& ctx) {
+  Json out = Json::object();
+  if (const Cluster* cluster = ctx.world.ClusterOf(ctx.server)) {
+    for (const auto& [label, node] : cluster->ResourceLocations()) out[label] = node;
+  }
+  return out;
+}
+
+Json Mounts(const PluginContext& ctx) {
+  Json out = Json::array();
+  if (const Cluster* cluster = ctx.world.ClusterOf(ctx.server)) {
+    for (const HaResource* r : cluster->RunningOn(ctx.server.nodename)) {
+      out.push_back(Json{{"device", r->device_path},
+                         {"fs_uuid", r->uuid},
+                         {"mount_point", r->mount_point},
+                         {"recovery_status", Json::object()}});
+    }
+  }
+  return out;
+}
+
+// Every available package with what is installed of it, as the agent's
+// scan_packages reports it.
+Json Packages(const PluginContext& ctx) {
+  Json external = Json::object();
+  const PackageSet& available = ctx.world.settings().packages.For(ctx.server.worker);
+  for (const auto& [name, version] : available) {
+    Json installed = Json::array();
+    auto it = ctx.server.packages.find(name);
+    if (it != ctx.server.packages.end()) installed.push_back(it->second);
+    external[name] = Json{{"available", Json::array({version})}, {"installed", installed}};
+  }
+  return Json{{"external", external}};
+}
+
+Json NodeMetrics(PluginContext& ctx) {
+  if (!ctx.metrics.node) ctx.metrics.node = InitialNodeStats(ctx.server.fqdn);
+  DriftNodeStats(*ctx.metrics.node, ctx.random);
+  return *ctx.metrics.node;
+}
+
+// Stats of the targets running here. A target's stats persist in the
+// agent's memory while it runs elsewhere, so they resume where they were if
+// it comes back; they are reported only while it runs here.
+Json TargetMetrics(PluginContext& ctx) {
+  Json out = Json::object();
+  for (const StartedTarget& t : TargetsStartedOn(ctx.world, ctx.server)) {
+    const std::string& label = t.target->label;
+    auto it = ctx.metrics.targets.find(label);
+    if (it == ctx.metrics.targets.end()) {
+      const int64_t bytes = t.volume != nullptr ? t.volume->size : kVolumeSizeBytes;
+      it = ctx.metrics.targets.emplace(label, InitialTargetStats(label, bytes, ctx.now)).first;
+    }
+    DriftTargetStats(label, it->second, ctx.random, ctx.now);
+    out[label] = it->second;
+  }
+  return out;
+}
+
+Json ClientMounts(const Server& s) {
+  Json out = Json::array();
+  for (const auto& [spec, point] : s.client_mounts) {
+    out.push_back(Json{{"mountspec", spec}, {"mountpoint", point}});
+  }
+  return out;
+}
+
+// What the original reported; the manager only displays these.
+Json Properties() {
+  return Json{{"zfs_installed", false},
+              {"distro", "CentOS"},
+              {"distro_version", 6.6},
+              {"python_version_major_minor", 2.6},
+              {"python_patchlevel", 6},
+              {"kernel_version", "2.6.32-504.8.1.el6_lustre.x86_64"}};
+}
+
+Json Render(PluginContext& ctx, bool first) {
+  Json lustre = {{"target", TargetMetrics(ctx)}, {"lnet", Json::object()},
+                 {"jobid_var", "procname_uid"}};
+  Json raw = {{"node", NodeMetrics(ctx)},
+              {"lustre", std::move(lustre)},
+              {"lustre_client_mounts", ClientMounts(ctx.server)}};
+  return Json{{"resource_locations", ResourceLocations(ctx)},
+              {"capabilities", Json::array({"manage_targets"})},
+              {"metrics", {{"raw", std::move(raw)}}},
+              {"packages", first ? Packages(ctx) : Json(nullptr)},
+              {"mounts", Mounts(ctx)},
+              {"properties", Properties()},
+              {"started_at", FormatAgentTime(ctx.now)},
+              {"agent_version", "dummy"}};
+}
+
+class LustrePlugin final : public DevicePlugin {
+ public:
+  std::string_view name() const override { return "lustre"; }
+  PluginBodies StartSession(PluginContext& ctx) override { return {Render(ctx, true)}; }
+  PluginBodies UpdateSession(PluginContext& ctx) override { return {Render(ctx, false)}; }
+};
+
+}  // namespace
+
+std::unique_ptr<DevicePlugin> MakeLustrePlugin() { return std::make_unique<LustrePlugin>(); }
+
+}  // namespace cs
