@@ -5,6 +5,7 @@
 #include <iostream>
 
 #include "cli/commands.h"
+#include "cli/daemon_commands.h"
 
 namespace {
 
@@ -71,6 +72,32 @@ int main(int argc, char** argv) {
 
   CLI::App* testconfig = app.add_subcommand("testconfig", "Print the integration-test configuration (simulator.json)");
 
+  cs::cli::DaemonOptions daemon;
+  std::optional<std::string> ca_file;
+  app.add_option("--ca", ca_file, "The manager's CA certificate (PEM): verify the manager with it");
+  app.add_flag("--insecure", daemon.insecure, "Do not verify the manager's certificate");
+  app.add_option("--log-level", daemon.log_level, "debug, info, warning or error")->capture_default_str();
+  auto add_daemon_options = [&](CLI::App* cmd) {
+    cmd->add_option("--threads", daemon.threads, "Threads running the agents")->capture_default_str()->check(CLI::Range(1, 64));
+    cmd->add_option("--key-type", daemon.key_type, "Server keys: ecdsa (P-256) or rsa (2048)")->capture_default_str();
+    cmd->add_option("--poll-seconds", daemon.poll_seconds, "Agent poll period (default 10, like the real agent)")
+        ->check(CLI::Range(0.05, 3600.0));
+    cmd->add_option("--boot-seconds", daemon.boot_seconds, "Simulated boot and shutdown time (default 5)")
+        ->check(CLI::Range(0.0, 3600.0));
+    cmd->add_option("--start-spread-seconds", daemon.start_spread_seconds,
+                    "Spread agent starts over this period (default 10)")->check(CLI::Range(0.0, 3600.0));
+  };
+  cs::cli::RegisterOptions reg;
+  CLI::App* register_cmd = app.add_subcommand("register", "Register every unregistered server with the manager, then keep running");
+  register_cmd->add_option("--secret", reg.secret, "Registration token secret");
+  register_cmd->add_option("--username", reg.username, "Manager API user (to create tokens)");
+  register_cmd->add_option("--password", reg.password, "Manager API password");
+  register_cmd->add_flag("--create_pdu_entries,--create-pdu-entries", reg.create_pdu_entries,
+                         "Create the PDUs and their outlets on the manager");
+  add_daemon_options(register_cmd);
+  CLI::App* run_cmd = app.add_subcommand("run", "Run the registered fleet from the saved state");
+  add_daemon_options(run_cmd);
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {
@@ -98,5 +125,8 @@ int main(int argc, char** argv) {
   if (state_export->parsed()) return cs::cli::RunStateExport(global, export_dir);
   if (state_import->parsed()) return cs::cli::RunStateImport(global, import_dir, replace);
   if (testconfig->parsed()) return cs::cli::RunTestConfig(global);
+  daemon.ca_file = ca_file;
+  if (register_cmd->parsed()) return cs::cli::RunRegister(global, daemon, reg);
+  if (run_cmd->parsed()) return cs::cli::RunRun(global, daemon);
   return cs::cli::Fail("no command given (see cluster-sim --help)");
 }

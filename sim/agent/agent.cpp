@@ -193,10 +193,9 @@ void Agent::Tick() {
   }
   for (const PollDue& poll : due) {
     if (poll.plugin == kActionRunnerPlugin) continue;  // it only answers actions
-    std::optional<Json> body = host_->PollPlugin(fqdn(), poll.plugin, poll.first);
-    if (!body) continue;
+    std::vector<Json> bodies = host_->PollPlugin(fqdn(), poll.plugin, poll.first);
     std::lock_guard<std::mutex> lock(mu_);
-    core_.QueueData(poll.plugin, poll.session_id, std::move(*body));
+    for (Json& body : bodies) core_.QueueData(poll.plugin, poll.session_id, std::move(body));
   }
   Flush();
   ArmTimer();

@@ -36,9 +36,9 @@ struct ActionReport {
 class AgentHost {
  public:
   virtual ~AgentHost() = default;
-  // A plugin's body for this poll, or nullopt to send nothing.
-  virtual std::optional<Json> PollPlugin(const std::string& fqdn, const std::string& plugin,
-                                         bool first) = 0;
+  // A plugin's DATA bodies for this poll, in order; none sends nothing.
+  virtual std::vector<Json> PollPlugin(const std::string& fqdn, const std::string& plugin,
+                                       bool first) = 0;
   virtual ActionReport RunAction(const std::string& fqdn, const std::string& action,
                                  const Json& args) = 0;
   // Once the ACTION_COMPLETE of an answer-first action has been sent (or its

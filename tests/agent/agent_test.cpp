@@ -90,8 +90,8 @@ class FakeManager {
 
 class RecordingHost : public AgentHost {
  public:
-  std::optional<Json> PollPlugin(const std::string&, const std::string& plugin, bool first) override {
-    return Json{{"plugin", plugin}, {"first", first}};
+  std::vector<Json> PollPlugin(const std::string&, const std::string& plugin, bool first) override {
+    return {Json{{"plugin", plugin}, {"first", first}}};
   }
   ActionReport RunAction(const std::string&, const std::string& action, const Json&) override {
     ActionReport r;

@@ -1,0 +1,199 @@
+#include "cli/daemon_commands.h"
+
+#include <fcntl.h>
+#include <signal.h>
+#include <sys/file.h>
+#include <unistd.h>
+
+#include <iostream>
+
+#include "net/io_pool.h"
+#include "net/tls_context.h"
+#include "sim/manager_api.h"
+#include "sim/simulator.h"
+
+namespace cs::cli {
+
+namespace {
+
+// Blocks SIGINT/SIGTERM in every thread (threads made later inherit the
+// mask), so the main thread can wait for them with sigwait.
+sigset_t BlockStopSignals() {
+  sigset_t set;
+  sigemptyset(&set);
+  sigaddset(&set, SIGINT);
+  sigaddset(&set, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &set, nullptr);
+  return set;
+}
+
+void WaitForStopSignal(const sigset_t& set, Log& log) {
+  int sig = 0;
+  sigwait(&set, &sig);
+  log.Info("", std::string("received ") + (sig == SIGINT ? "SIGINT" : "SIGTERM") + ", stopping");
+}
+
+// One daemon per state directory: a second one would run every agent twice.
+// The lock is released when the process exits, however it exits.
+Status LockStateDirectory(const std::string& dir) {
+  const std::string path = dir + "/daemon.lock";
+  int fd = open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+  if (fd < 0) return Status::IoError("cannot open " + path);
+  if (flock(fd, LOCK_EX | LOCK_NB) != 0) {
+    close(fd);
+    return Status::Unavailable("another cluster-sim daemon is running on " + dir + "/");
+  }
+  std::string pid = std::to_string(getpid()) + "\n";
+  if (ftruncate(fd, 0) == 0 && write(fd, pid.data(), pid.size()) < 0) {
+    // The pid is only informative.
+  }
+  return Status::Ok();  // fd deliberately kept open for the process's life
+}
+
+Result<std::unique_ptr<Simulator>> OpenSimulator(const GlobalOptions& global, const DaemonOptions& daemon,
+                                                 Log& log) {
+  LogLevel level;
+  if (!ParseLogLevel(daemon.log_level, &level)) {
+    return Status::InvalidArgument("--log-level must be debug, info, warning or error");
+  }
+  log.SetLevel(level);
+  CS_RETURN_IF_ERROR(LockStateDirectory(global.config));
+  log.OpenFile(global.config + "/cluster-sim.log");
+  SimulatorOptions options;
+  options.config_dir = global.config;
+  options.url = global.url;
+  options.ca_file = daemon.ca_file;
+  options.insecure = daemon.insecure;
+  options.threads = daemon.threads;
+  options.log = &log;
+  if (daemon.key_type == "rsa") {
+    options.key_type = crypto::KeyType::kRsa2048;
+  } else if (daemon.key_type != "ecdsa") {
+    return Status::InvalidArgument("--key-type must be ecdsa or rsa");
+  }
+  auto seconds = [](double s) {
+    return std::chrono::milliseconds(static_cast<int64_t>(s * 1000));
+  };
+  if (daemon.poll_seconds) {
+    options.timing.poll_period = seconds(*daemon.poll_seconds);
+    options.timing.min_session_backoff = seconds(*daemon.poll_seconds);
+    options.timing.max_session_backoff = seconds(6 * *daemon.poll_seconds);
+    options.get_retry = seconds(*daemon.poll_seconds);
+  }
+  if (daemon.boot_seconds) {
+    options.boot_delay = seconds(*daemon.boot_seconds);
+    options.shutdown_delay = seconds(*daemon.boot_seconds);
+  }
+  if (daemon.start_spread_seconds) options.start_spread = seconds(*daemon.start_spread_seconds);
+  return Simulator::Open(std::move(options));
+}
+
+net::TlsClientConfig ApiTls(const DaemonOptions& daemon) {
+  net::TlsClientConfig tls;
+  tls.insecure = daemon.insecure;
+  if (daemon.ca_file) {
+    auto pem = net::ReadPemFile(*daemon.ca_file);
+    if (pem.ok()) tls.ca_pem = *pem;
+  }
+  return tls;
+}
+
+struct Secrets {
+  std::string server;
+  std::string worker;
+};
+
+Result<Secrets> AcquireSecrets(const GlobalOptions& global, const DaemonOptions& daemon,
+                               const RegisterOptions& reg, const World& world) {
+  if (reg.secret) return Secrets{*reg.secret, *reg.secret};
+  if (!reg.username || !reg.password) {
+    return Status::InvalidArgument("register needs --secret, or --username and --password");
+  }
+  net::IoPool pool(1);
+  pool.Start();
+  auto api = ManagerApi::Connect(pool.context(), global.url.value_or(world.settings().url), ApiTls(daemon));
+  if (!api.ok()) return api.status();
+  CS_RETURN_IF_ERROR((*api)->Login(*reg.username, *reg.password));
+  const int credits = std::max<int>(1, static_cast<int>(world.servers.size()));
+  auto server = (*api)->CreateRegistrationToken("base_managed_rh7", credits);
+  if (!server.ok()) return server.status();
+  auto worker = (*api)->CreateRegistrationToken("posix_copytool_worker", credits);
+  if (!worker.ok()) return worker.status();
+  api->reset();
+  return Secrets{*server, *worker};
+}
+
+Status CreatePduEntries(const GlobalOptions& global, const DaemonOptions& daemon, const RegisterOptions& reg,
+                        Simulator& sim) {
+  if (!reg.username || !reg.password) {
+    return Status::InvalidArgument("--create_pdu_entries needs --username and --password");
+  }
+  net::IoPool pool(1);
+  pool.Start();
+  auto api = ManagerApi::Connect(pool.context(), global.url.value_or(sim.store().world().settings().url),
+                                 ApiTls(daemon));
+  if (!api.ok()) return api.status();
+  CS_RETURN_IF_ERROR((*api)->Login(*reg.username, *reg.password));
+  std::lock_guard<std::mutex> lock(sim.store().mutex());
+  return (*api)->CreatePduEntries(sim.store().world());
+}
+
+}  // namespace
+
+int RunRegister(const GlobalOptions& global, const DaemonOptions& daemon, const RegisterOptions& reg) {
+  if (!reg.secret && !(reg.username && reg.password)) {
+    return Fail("register needs --secret, or --username and --password");
+  }
+  const sigset_t signals = BlockStopSignals();
+  Log log;
+  auto sim = OpenSimulator(global, daemon, log);
+  if (!sim.ok()) return Fail(sim.status().message());
+  Result<Secrets> secrets = Status::Internal("unset");
+  {
+    std::lock_guard<std::mutex> lock((*sim)->store().mutex());
+    secrets = AcquireSecrets(global, daemon, reg, (*sim)->store().world());
+  }
+  if (!secrets.ok()) return Fail("register: " + secrets.status().message());
+  const bool tty = isatty(STDERR_FILENO);
+  const auto started = std::chrono::steady_clock::now();
+  size_t failed = 0;
+  auto results = (*sim)->RegisterAll(secrets->server, secrets->worker,
+                                     [&](const RegistrationResult& r, size_t done, size_t total) {
+    failed += !r.status.ok();
+    if (!tty) return;
+    const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+    std::cerr << "\rregistered " << (done - failed) << "/" << total << ", " << failed << " failed, "
+              << static_cast<int>(secs > 0 ? static_cast<double>(done) / secs : 0.0) << "/s   " << std::flush;
+    if (done == total) std::cerr << "\n";
+  });
+  for (const auto& r : results) {
+    if (!r.status.ok()) std::cerr << "cluster-sim: " << r.fqdn << ": " << r.status.message() << "\n";
+  }
+  std::cout << "Registered " << (results.size() - failed) << " of " << results.size() << " servers"
+            << (failed ? " (" + std::to_string(failed) + " failed)" : "") << std::endl;
+  if (reg.create_pdu_entries && results.size() > failed) {
+    Status pdu = CreatePduEntries(global, daemon, reg, **sim);
+    if (!pdu.ok()) {
+      log.Error("", "creating PDU entries: " + pdu.message());
+    } else {
+      log.Info("", "PDU entries created on the manager");
+    }
+  }
+  WaitForStopSignal(signals, log);
+  (*sim)->Stop();
+  return failed ? kExitError : kExitOk;
+}
+
+int RunRun(const GlobalOptions& global, const DaemonOptions& daemon) {
+  const sigset_t signals = BlockStopSignals();
+  Log log;
+  auto sim = OpenSimulator(global, daemon, log);
+  if (!sim.ok()) return Fail(sim.status().message());
+  size_t n = (*sim)->StartAll();
+  log.Info("", "running " + std::to_string(n) + " registered servers from " + global.config + "/");
+  WaitForStopSignal(signals, log);
+  (*sim)->Stop();
+  return kExitOk;
+}
+
+}  // namespace cs::cli

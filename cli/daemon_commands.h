@@ -1,0 +1,36 @@
+// The long-running commands: `register` (register every unregistered server
+// with the manager, then keep answering it) and `run` (restart the
+// registered fleet from the saved state). Both run until SIGINT or SIGTERM,
+// then stop every agent and exit 0.
+#pragma once
+
+#include <optional>
+#include <string>
+
+#include "cli/commands.h"
+
+namespace cs::cli {
+
+struct DaemonOptions {
+  std::optional<std::string> ca_file;
+  bool insecure = false;
+  std::string log_level = "info";
+  int threads = 2;
+  std::string key_type = "ecdsa";  // ecdsa | rsa
+  // Test and demo knobs: the real agent's periods shortened.
+  std::optional<double> poll_seconds;
+  std::optional<double> boot_seconds;
+  std::optional<double> start_spread_seconds;
+};
+
+struct RegisterOptions {
+  std::optional<std::string> secret;
+  std::optional<std::string> username;
+  std::optional<std::string> password;
+  bool create_pdu_entries = false;
+};
+
+int RunRegister(const GlobalOptions& global, const DaemonOptions& daemon, const RegisterOptions& reg);
+int RunRun(const GlobalOptions& global, const DaemonOptions& daemon);
+
+}  // namespace cs::cli

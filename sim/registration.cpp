@@ -1,0 +1,174 @@
+// Simulator::RegisterAll: registering servers with the manager, as the real
+// agent's `chroma-agent register` does: make a key and a CSR with CN = fqdn,
+// POST them to <url>agent/register/<secret>/ without a client certificate,
+// install the certificate the manager returns, then start the agent (on new
+// connections that carry the certificate).
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/post.hpp>
+
+#include <condition_variable>
+#include <deque>
+
+#include "crypto/server_dir.h"
+#include "net/https_client.h"
+#include "net/io_pool.h"
+#include "sim/simulator.h"
+
+namespace cs {
+
+namespace asio = boost::asio;
+
+namespace {
+
+constexpr const char* kAgentVersion = "4.0.0-cluster-sim";
+
+Status ExplainRegistrationFailure(int status, const std::string& body) {
+  if (status == 403) {
+    return Status::FailedPrecondition("the manager refused the registration token (unknown, exhausted, expired or cancelled)");
+  }
+  if (status == 400 && body.find("FQDN in use") != std::string::npos) {
+    return Status::AlreadyExists("the manager already has a host with this fqdn");
+  }
+  if (status == 400) {
+    return Status::InvalidArgument("the manager rejected the registration (400" +
+                                   (body.empty() ? std::string(")") : ": " + body.substr(0, 200) + ")"));
+  }
+  return Status::Unavailable("registration answered with status " + std::to_string(status));
+}
+
+}  // namespace
+
+void Simulator::RegisterOne(const std::string& fqdn, const std::string& secret,
+                            std::function<void(Status)> done) {
+  std::string nodename;
+  {
+    std::lock_guard<std::mutex> lock(store_->mutex());
+    const Server* s = store_->world().servers.Find(fqdn);
+    if (!s) return done(Status::NotFound("no server " + fqdn));
+    if (s->power_state != PowerState::kRunning) {
+      return done(Status::FailedPrecondition(fqdn + " is " + PowerStateName(s->power_state) +
+                                             ": none of its PSUs are powered?"));
+    }
+    nodename = s->nodename;
+  }
+  crypto::ServerCryptoDir dir(options_.config_dir, fqdn);
+  auto key = dir.EnsureKey(options_.key_type);
+  if (!key.ok()) return done(key.status());
+  auto csr = dir.MakeCsr();
+  if (!csr.ok()) return done(csr.status());
+
+  net::ClientOptions client_options;
+  client_options.tls.insecure = options_.insecure;
+  client_options.tls.ca_pem = ca_pem_;
+  client_options.use_cookies = false;
+  auto created = net::HttpsClient::Create(pool_->context(), agent_url_, client_options);
+  if (!created.ok()) return done(created.status());
+  std::shared_ptr<net::HttpsClient> client = std::move(*created);
+
+  net::ClientRequest request;
+  request.method = "POST";
+  request.target = "register/" + secret + "/";
+  request.headers.Set("Content-Type", "application/json");
+  request.body = Json{{"address", nullptr},
+                      {"fqdn", fqdn},
+                      {"nodename", nodename},
+                      {"capabilities", Json::array({"manage_targets"})},
+                      {"version", kAgentVersion},
+                      {"csr", *csr}}
+                     .dump();
+  request.timeout = std::chrono::seconds(60);
+  client->Send(std::move(request), [this, fqdn, dir, client, done](Result<net::Response> response) mutable {
+    Status outcome;
+    if (!response.ok()) {
+      outcome = response.status();
+    } else if (response->status != 201) {
+      outcome = ExplainRegistrationFailure(response->status, response->body);
+    } else {
+      Json body = Json::parse(response->body, nullptr, false);
+      if (!body.is_object() || !body.contains("certificate") || !body["certificate"].is_string()) {
+        outcome = Status::InvalidArgument("the manager's registration answer has no certificate");
+      } else {
+        outcome = dir.InstallCertificate(body["certificate"].get<std::string>());
+        if (outcome.ok() && !ca_pem_.empty()) outcome = dir.InstallAuthority(ca_pem_);
+        std::optional<int64_t> host_id;
+        if (body.contains("host_id") && body["host_id"].is_number_integer()) host_id = body["host_id"].get<int64_t>();
+        if (outcome.ok()) {
+          outcome = store_->Apply([&](World& w) {
+            Server* s = w.servers.Mutable(fqdn);
+            if (!s) return Status::NotFound("no server " + fqdn);
+            s->registered = true;
+            s->host_id = host_id;
+            return Status::Ok();
+          });
+        }
+      }
+    }
+    // Destroy the client off its own callback.
+    asio::post(pool_->context(), [client] {});
+    done(outcome);
+  });
+}
+
+std::vector<RegistrationResult> Simulator::RegisterAll(
+    const std::string& server_secret, const std::string& worker_secret,
+    const std::function<void(const RegistrationResult&, size_t, size_t)>& progress) {
+  std::deque<std::pair<std::string, std::string>> queue;  // fqdn, secret
+  std::vector<std::string> already;
+  {
+    std::lock_guard<std::mutex> lock(store_->mutex());
+    for (const auto& [fqdn, s] : store_->world().servers.all()) {
+      if (s.registered) {
+        already.push_back(fqdn);
+      } else {
+        queue.emplace_back(fqdn, s.worker ? worker_secret : server_secret);
+      }
+    }
+  }
+  // Servers registered before just start, as the original's register did.
+  for (const auto& fqdn : already) {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (!slots_.count(fqdn)) {
+      Status s = StartAgentLocked(fqdn);
+      if (!s.ok()) options_.log->Warning(fqdn, "not started: " + s.message());
+    }
+  }
+  const size_t total = queue.size();
+  std::vector<RegistrationResult> results;
+  std::mutex mu;
+  std::condition_variable cv;
+  size_t in_flight = 0;
+
+  std::function<void()> launch_more;
+  launch_more = [&] {
+    // Called with `mu` held.
+    while (in_flight < options_.max_registrations_in_flight && !queue.empty()) {
+      auto [fqdn, secret] = queue.front();
+      queue.pop_front();
+      ++in_flight;
+      asio::post(pool_->context(), [&, fqdn = fqdn, secret = secret] {
+        RegisterOne(fqdn, secret, [&, fqdn](Status status) {
+          if (status.ok()) {
+            options_.log->Info(fqdn, "registered");
+            std::lock_guard<std::mutex> lock(mu_);
+            Status started = StartAgentLocked(fqdn);
+            if (!started.ok()) options_.log->Warning(fqdn, "agent not started: " + started.message());
+          } else {
+            options_.log->Error(fqdn, "registration failed: " + status.message());
+          }
+          std::lock_guard<std::mutex> lock(mu);
+          results.push_back(RegistrationResult{fqdn, status});
+          --in_flight;
+          if (progress) progress(results.back(), results.size(), total);
+          launch_more();
+          cv.notify_all();
+        });
+      });
+    }
+  };
+  std::unique_lock<std::mutex> lock(mu);
+  launch_more();
+  cv.wait(lock, [&] { return results.size() == total; });
+  return results;
+}
+
+}  // namespace cs

@@ -1,0 +1,449 @@
+#include "sim/simulator.h"
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/steady_timer.hpp>
+
+#include <condition_variable>
+#include <deque>
+
+#include "crypto/server_dir.h"
+#include "net/https_client.h"
+#include "net/io_pool.h"
+#include "net/tls_context.h"
+#include "protocol/messages.h"
+#include "sim/actions/action.h"
+#include "sim/plugins/device_plugin.h"
+#include "sim/plugins/log_lines.h"
+
+namespace cs {
+
+namespace asio = boost::asio;
+
+namespace {
+
+// The device_plugin action's view of the plugins: a fresh session's body.
+class FreshPluginSource final : public DevicePluginSource {
+ public:
+  FreshPluginSource(const Clock& clock, uint64_t seed) : clock_(clock), seed_(seed) {}
+  std::vector<std::string> Names() const override {
+    std::vector<std::string> names;
+    for (const auto& p : MakeDevicePlugins()) names.emplace_back(p->name());
+    return names;
+  }
+  Result<Json> StartSession(const World& world, const std::string& fqdn,
+                            const std::string& plugin) const override {
+    const Server* server = world.servers.Find(fqdn);
+    if (!server) return Status::NotFound("no server " + fqdn);
+    for (auto& p : MakeDevicePlugins()) {
+      if (p->name() != plugin) continue;
+      AgentMetrics metrics;
+      Random random = Random::ForStream(seed_, fqdn + "/device_plugin");
+      PluginContext ctx{world, *server, clock_.Now(), random, metrics, nullptr};
+      PluginBodies bodies = p->StartSession(ctx);
+      return bodies.empty() ? Json(nullptr) : bodies.front();
+    }
+    return Status::NotFound("no device plugin " + plugin);
+  }
+
+ private:
+  const Clock& clock_;
+  uint64_t seed_;
+};
+
+agent::AfterAnswer ToAfterAnswer(AfterResponse after) {
+  switch (after) {
+    case AfterResponse::kNone: return agent::AfterAnswer::kNone;
+    case AfterResponse::kDeregister: return agent::AfterAnswer::kDeregister;
+    case AfterResponse::kShutdown: return agent::AfterAnswer::kShutdown;
+    case AfterResponse::kReboot: return agent::AfterAnswer::kReboot;
+    case AfterResponse::kRestartAgent: return agent::AfterAnswer::kRestartAgent;
+  }
+  return agent::AfterAnswer::kNone;
+}
+
+}  // namespace
+
+struct Simulator::Slot {
+  std::shared_ptr<agent::Agent> agent;
+  std::vector<std::unique_ptr<DevicePlugin>> plugins;
+  AgentMetrics metrics;
+  Random random{0};
+  std::mutex log_mu;
+  std::vector<Json> pending_log_lines;
+};
+
+Simulator::Simulator(SimulatorOptions options) : options_(std::move(options)) {}
+
+Simulator::~Simulator() { Stop(); }
+
+Result<std::unique_ptr<Simulator>> Simulator::Open(SimulatorOptions options) {
+  if (!options.log) return Status::InvalidArgument("Simulator needs a log");
+  std::unique_ptr<Simulator> sim(new Simulator(std::move(options)));
+  CS_RETURN_IF_ERROR(sim->Init());
+  return sim;
+}
+
+Status Simulator::Init() {
+  Store::Options store_options;
+  store_options.mode = Store::Mode::kOpenExisting;
+  auto store = Store::Open(options_.config_dir, store_options);
+  if (!store.ok()) return store.status();
+  store_ = std::move(*store);
+  std::string url = options_.url.value_or(store_->world().settings().url);
+  if (url.empty() || url.back() != '/') url += '/';
+  agent_url_ = url + "agent/";
+  if (options_.ca_file) {
+    auto pem = net::ReadPemFile(*options_.ca_file);
+    if (!pem.ok()) return pem.status().Context("reading --ca");
+    ca_pem_ = *pem;
+  }
+  if (options_.insecure) {
+    options_.log->Warning("", "--insecure: the manager's certificate will NOT be verified");
+  }
+  for (const auto& p : MakeDevicePlugins()) agent_plugins_.emplace_back(p->name());
+  agent_plugins_.emplace_back(agent::kActionRunnerPlugin);
+  pool_ = std::make_unique<net::IoPool>(options_.threads);
+  pool_->Start();
+  return Status::Ok();
+}
+
+std::chrono::milliseconds Simulator::BootDelay() const {
+  return options_.boot_delay.value_or(std::chrono::seconds(store_->world().settings().startup_seconds));
+}
+
+std::chrono::milliseconds Simulator::ShutdownDelay() const {
+  return options_.shutdown_delay.value_or(std::chrono::seconds(store_->world().settings().shutdown_seconds));
+}
+
+void Simulator::After(std::chrono::milliseconds delay, std::function<void()> f) {
+  auto timer = std::make_shared<asio::steady_timer>(pool_->context(), delay);
+  timer->async_wait([timer, f = std::move(f)](const boost::system::error_code& ec) {
+    if (!ec) f();
+  });
+}
+
+std::optional<net::TlsClientConfig> Simulator::TlsFor(const std::string& fqdn, Status* error) const {
+  net::TlsClientConfig tls;
+  tls.insecure = options_.insecure;
+  tls.ca_pem = ca_pem_;
+  crypto::ServerCryptoDir dir(options_.config_dir, fqdn);
+  if (tls.ca_pem.empty() && dir.HasAuthority()) {
+    auto pem = net::ReadPemFile(dir.authority_path());
+    if (pem.ok()) tls.ca_pem = *pem;
+  }
+  if (dir.HasCertificate()) {
+    auto cert = net::ReadPemFile(dir.certificate_path());
+    auto key = net::ReadPemFile(dir.key_path());
+    if (!cert.ok() || !key.ok()) {
+      *error = (!cert.ok() ? cert.status() : key.status()).Context(fqdn + " credentials");
+      return std::nullopt;
+    }
+    tls.client_cert_pem = *cert;
+    tls.client_key_pem = *key;
+  }
+  return tls;
+}
+
+Status Simulator::StartAgentLocked(const std::string& fqdn) {
+  if (slots_.count(fqdn)) return Status::FailedPrecondition("the agent of " + fqdn + " is already running");
+  std::string boot_time;
+  {
+    std::lock_guard<std::mutex> lock(store_->mutex());
+    const Server* s = store_->world().servers.Find(fqdn);
+    if (!s) return Status::NotFound("no server " + fqdn);
+    if (!s->registered) return Status::FailedPrecondition(fqdn + " is not registered");
+    if (s->power_state != PowerState::kRunning) {
+      return Status::FailedPrecondition(fqdn + " is " + PowerStateName(s->power_state));
+    }
+    boot_time = s->boot_time.value_or(FormatAgentTime(clock_.Now()));
+  }
+  Status error;
+  auto tls = TlsFor(fqdn, &error);
+  if (!tls) return error;
+  agent::HttpsTransportOptions transport_options;
+  transport_options.agent_url = agent_url_;
+  transport_options.tls = *tls;
+  auto transport = agent::MakeHttpsTransport(pool_->context(), transport_options);
+  if (!transport.ok()) return transport.status().Context(fqdn);
+
+  auto slot = std::make_unique<Slot>();
+  slot->plugins = MakeDevicePlugins();
+  slot->random = Random::ForStream(store_->world().settings().seed, fqdn + "/agent");
+  agent::AgentConfig config;
+  config.fqdn = fqdn;
+  config.plugins = agent_plugins_;
+  config.server_boot_time = boot_time;
+  config.timing = options_.timing;
+  config.get_retry = options_.get_retry;
+  slot->agent = agent::Agent::Create(pool_->context(), config, std::move(*transport), this, &clock_);
+  slot->agent->Start();
+  slots_[fqdn] = std::move(slot);
+  return Status::Ok();
+}
+
+void Simulator::StopAgent(const std::string& fqdn) {
+  std::unique_ptr<Slot> slot;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    auto it = slots_.find(fqdn);
+    if (it == slots_.end()) return;
+    slot = std::move(it->second);
+    slots_.erase(it);
+  }
+  slot->agent->Stop();
+  // The agent's own handlers may still hold it for a moment; the slot's
+  // plugins are only touched from those handlers, so keep the slot alive
+  // until they have drained.
+  asio::post(pool_->context(), [slot = std::shared_ptr<Slot>(std::move(slot))] {});
+}
+
+size_t Simulator::StartAll() {
+  std::vector<std::string> fqdns;
+  {
+    std::lock_guard<std::mutex> lock(store_->mutex());
+    for (const auto& [fqdn, s] : store_->world().servers.all()) {
+      if (s.registered && s.power_state == PowerState::kRunning) fqdns.push_back(fqdn);
+    }
+  }
+  const auto step = fqdns.empty() ? std::chrono::milliseconds(0)
+                                  : options_.start_spread / static_cast<int64_t>(fqdns.size());
+  for (size_t i = 0; i < fqdns.size(); ++i) {
+    After(step * static_cast<int64_t>(i), [this, fqdn = fqdns[i]] {
+      std::lock_guard<std::mutex> lock(mu_);
+      Status s = StartAgentLocked(fqdn);
+      if (!s.ok()) options_.log->Warning(fqdn, "not started: " + s.message());
+    });
+  }
+  return fqdns.size();
+}
+
+void Simulator::Stop() {
+  if (!pool_) return;
+  std::vector<std::string> fqdns = RunningAgents();
+  for (const auto& fqdn : fqdns) StopAgent(fqdn);
+  pool_->Stop();
+  pool_->Join();
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    slots_.clear();
+  }
+  pool_.reset();
+}
+
+bool Simulator::AgentRunning(const std::string& fqdn) const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return slots_.count(fqdn) != 0;
+}
+
+std::vector<std::string> Simulator::RunningAgents() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  std::vector<std::string> out;
+  for (const auto& [fqdn, slot] : slots_) out.push_back(fqdn);
+  return out;
+}
+
+std::optional<agent::AgentStats> Simulator::AgentStatsOf(const std::string& fqdn) const {
+  std::lock_guard<std::mutex> lock(mu_);
+  auto it = slots_.find(fqdn);
+  if (it == slots_.end()) return std::nullopt;
+  return it->second->agent->stats();
+}
+
+Status Simulator::PowerOff(const std::string& fqdn) {
+  StopAgent(fqdn);
+  Status s = store_->Apply([&](World& w) {
+    Server* server = w.servers.Mutable(fqdn);
+    if (!server) return Status::NotFound("no server " + fqdn);
+    server->power_state = PowerState::kOff;
+    if (Cluster* c = w.MutableClusterOf(*server)) {
+      if (c->nodes.count(server->nodename)) return c->Leave(server->nodename);
+    }
+    return Status::Ok();
+  });
+  if (s.ok()) options_.log->Info(fqdn, "powered off");
+  return s;
+}
+
+Status Simulator::PowerOn(const std::string& fqdn) {
+  Status s = store_->Apply([&](World& w) {
+    Server* server = w.servers.Mutable(fqdn);
+    if (!server) return Status::NotFound("no server " + fqdn);
+    if (server->power_state != PowerState::kOff) {
+      return Status::FailedPrecondition(fqdn + " is " + PowerStateName(server->power_state) + ", not off");
+    }
+    if (!w.HasPower(*server)) return Status::FailedPrecondition(fqdn + " has no powered outlet");
+    server->power_state = PowerState::kStartingUp;
+    server->boot_time = FormatAgentTime(clock_.Now());
+    return Status::Ok();
+  });
+  if (!s.ok()) return s;
+  options_.log->Info(fqdn, "booting");
+  After(BootDelay(), [this, fqdn] { FinishBoot(fqdn); });
+  return Status::Ok();
+}
+
+void Simulator::FinishBoot(const std::string& fqdn) {
+  bool registered = false;
+  Status s = store_->Apply([&](World& w) {
+    Server* server = w.servers.Mutable(fqdn);
+    if (!server || server->power_state != PowerState::kStartingUp) {
+      return Status::FailedPrecondition(fqdn + " is no longer starting up");
+    }
+    if (!w.HasPower(*server)) {
+      server->power_state = PowerState::kOff;
+      return Status::Ok();
+    }
+    server->power_state = PowerState::kRunning;
+    registered = server->registered;
+    if (Cluster* c = w.MutableClusterOf(*server)) c->Join(server->nodename, server->fqdn);
+    return Status::Ok();
+  });
+  if (!s.ok()) {
+    options_.log->Info(fqdn, "boot abandoned: " + s.message());
+    return;
+  }
+  options_.log->Info(fqdn, "up");
+  if (registered) {
+    std::lock_guard<std::mutex> lock(mu_);
+    Status started = StartAgentLocked(fqdn);
+    if (!started.ok()) options_.log->Warning(fqdn, "agent not started: " + started.message());
+  }
+}
+
+Status Simulator::Shutdown(const std::string& fqdn, bool then_boot) {
+  StopAgent(fqdn);
+  Status s = store_->Apply([&](World& w) {
+    Server* server = w.servers.Mutable(fqdn);
+    if (!server) return Status::NotFound("no server " + fqdn);
+    if (server->power_state != PowerState::kRunning) {
+      return Status::FailedPrecondition(fqdn + " is " + PowerStateName(server->power_state));
+    }
+    server->power_state = PowerState::kShuttingDown;
+    if (Cluster* c = w.MutableClusterOf(*server)) {
+      if (c->nodes.count(server->nodename)) return c->Leave(server->nodename);
+    }
+    return Status::Ok();
+  });
+  if (!s.ok()) return s;
+  options_.log->Info(fqdn, then_boot ? "rebooting" : "shutting down");
+  After(ShutdownDelay(), [this, fqdn, then_boot] {
+    Status off = store_->Apply([&](World& w) {
+      Server* server = w.servers.Mutable(fqdn);
+      if (!server || server->power_state != PowerState::kShuttingDown) {
+        return Status::FailedPrecondition("not shutting down");
+      }
+      server->power_state = PowerState::kOff;
+      return Status::Ok();
+    });
+    if (!off.ok()) return;
+    options_.log->Info(fqdn, "off");
+    if (then_boot) {
+      Status on = PowerOn(fqdn);
+      if (!on.ok()) options_.log->Warning(fqdn, "reboot: " + on.message());
+    }
+  });
+  return Status::Ok();
+}
+
+Status Simulator::KillAgent(const std::string& fqdn) {
+  if (!AgentRunning(fqdn)) return Status::FailedPrecondition("the agent of " + fqdn + " is not running");
+  StopAgent(fqdn);
+  options_.log->Info(fqdn, "agent killed");
+  return Status::Ok();
+}
+
+Status Simulator::RestartAgent(const std::string& fqdn) {
+  StopAgent(fqdn);
+  std::lock_guard<std::mutex> lock(mu_);
+  return StartAgentLocked(fqdn);
+}
+
+std::vector<Json> Simulator::PollPlugin(const std::string& fqdn, const std::string& plugin, bool first) {
+  Slot* slot = nullptr;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    auto it = slots_.find(fqdn);
+    if (it == slots_.end()) return {};
+    slot = it->second.get();
+  }
+  DevicePlugin* p = nullptr;
+  for (auto& candidate : slot->plugins) {
+    if (candidate->name() == plugin) p = candidate.get();
+  }
+  if (!p) return {};
+  std::vector<Json> lines;
+  {
+    std::lock_guard<std::mutex> lock(slot->log_mu);
+    lines.swap(slot->pending_log_lines);
+  }
+  std::lock_guard<std::mutex> lock(store_->mutex());
+  const Server* server = store_->world().servers.Find(fqdn);
+  if (!server) return {};
+  PluginContext ctx{store_->world(), *server, clock_.Now(), slot->random, slot->metrics, &lines};
+  PluginBodies bodies = first ? p->StartSession(ctx) : p->UpdateSession(ctx);
+  if (!lines.empty()) {  // not taken by this plugin: keep for the journal
+    std::lock_guard<std::mutex> log_lock(slot->log_mu);
+    slot->pending_log_lines.insert(slot->pending_log_lines.begin(), lines.begin(), lines.end());
+  }
+  return bodies;
+}
+
+agent::ActionReport Simulator::RunAction(const std::string& fqdn, const std::string& action,
+                                         const Json& args) {
+  ActionOutcome outcome;
+  Random random = Random::ForStream(store_->world().settings().seed,
+                                    fqdn + "/action/" + FormatAgentTime(clock_.Now()));
+  FreshPluginSource plugins(clock_, store_->world().settings().seed);
+  Status s = store_->Apply([&](World& w) {
+    ActionContext ctx{w, fqdn, clock_, random, &plugins};
+    outcome = cs::RunAction(ActionCatalog::Default(), ctx, action, args);
+    return outcome.exception ? Status::FailedPrecondition(*outcome.exception) : Status::Ok();
+  });
+  agent::ActionReport report;
+  report.result = outcome.result;
+  report.exception = outcome.exception;
+  if (!s.ok() && !outcome.exception) {
+    report.exception = "the simulator could not save the action's effect: " + s.message();
+  }
+  report.after = ToAfterAnswer(outcome.after);
+  return report;
+}
+
+void Simulator::AfterAnswerSent(const std::string& fqdn, agent::AfterAnswer what) {
+  // Not on the agent's strand: stopping the agent from its own handler is
+  // allowed, but the lifecycle changes take the store lock.
+  asio::post(pool_->context(), [this, fqdn, what] {
+    Status s;
+    switch (what) {
+      case agent::AfterAnswer::kNone: return;
+      case agent::AfterAnswer::kShutdown: s = Shutdown(fqdn, false); break;
+      case agent::AfterAnswer::kReboot: s = Shutdown(fqdn, true); break;
+      case agent::AfterAnswer::kRestartAgent: s = RestartAgent(fqdn); break;
+      case agent::AfterAnswer::kDeregister:
+        StopAgent(fqdn);
+        s = store_->Apply([&](World& w) {
+          Server* server = w.servers.Mutable(fqdn);
+          if (!server) return Status::NotFound("no server " + fqdn);
+          server->registered = false;
+          server->host_id.reset();
+          return Status::Ok();
+        });
+        if (s.ok()) {
+          crypto::ServerCryptoDir dir(options_.config_dir, fqdn);
+          std::remove(dir.certificate_path().c_str());
+          options_.log->Info(fqdn, "deregistered");
+        }
+        break;
+    }
+    if (!s.ok()) options_.log->Warning(fqdn, s.message());
+  });
+}
+
+void Simulator::Log(const std::string& fqdn, const std::string& level, const std::string& text) {
+  LogLevel l = LogLevel::kInfo;
+  ParseLogLevel(level, &l);
+  options_.log->Write(l, fqdn, text);
+}
+
+}  // namespace cs

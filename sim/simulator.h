@@ -1,0 +1,128 @@
+// Simulator: the running fleet. It owns the store (the shared world), one
+// io_context on a small thread pool, and an asynchronous Agent per running
+// registered server. It is the AgentHost every agent calls back: plugins
+// render the world into DATA bodies, actions change it through the store
+// (one transaction each), and answer-first actions shut down, reboot,
+// restart or deregister the server once their answer has gone.
+//
+// Server lifecycle (reference section 3): a server is off, starting_up,
+// running or shutting_down. Powering on takes the simulated boot delay,
+// gives a new boot time, joins the corosync cluster and starts the agent;
+// powering off is instant: the agent dies without a goodbye and the node
+// leaves its cluster, whose resources move to their other node.
+#pragma once
+
+#include <chrono>
+#include <functional>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "crypto/keys.h"
+#include "sim/agent/agent.h"
+#include "sim/log.h"
+#include "state/store.h"
+#include "util/clock.h"
+
+namespace cs {
+
+namespace net {
+class IoPool;
+struct TlsClientConfig;
+}  // namespace net
+
+struct SimulatorOptions {
+  std::string config_dir = "cluster_sim";
+  std::optional<std::string> url;      // overrides the URL saved by setup
+  std::optional<std::string> ca_file;  // the manager's CA certificate (PEM)
+  bool insecure = false;               // do not verify the manager
+  int threads = 2;
+  crypto::KeyType key_type = crypto::KeyType::kEcdsaP256;
+  agent::AgentTiming timing;
+  std::chrono::milliseconds get_retry{10000};
+  // Boot and shutdown delays; default: the fleet's settings (5 s each).
+  std::optional<std::chrono::milliseconds> boot_delay;
+  std::optional<std::chrono::milliseconds> shutdown_delay;
+  // Spread agent starts over this period so they do not all report at once.
+  std::chrono::milliseconds start_spread{10000};
+  size_t max_registrations_in_flight = 16;
+  Log* log = nullptr;  // required
+};
+
+// One server's registration outcome.
+struct RegistrationResult {
+  std::string fqdn;
+  Status status;
+};
+
+class Simulator : public agent::AgentHost {
+ public:
+  static Result<std::unique_ptr<Simulator>> Open(SimulatorOptions options);
+  ~Simulator() override;
+
+  Store& store() { return *store_; }
+  const std::string& agent_url() const { return agent_url_; }
+  cs::Log& log() { return *options_.log; }
+
+  // Registers every unregistered server (workers with worker_secret),
+  // `max_registrations_in_flight` at a time, and starts each agent as soon
+  // as its certificate is installed. Blocks until all have an outcome;
+  // `progress` is called after each. Must not be called on a pool thread.
+  std::vector<RegistrationResult> RegisterAll(
+      const std::string& server_secret, const std::string& worker_secret,
+      const std::function<void(const RegistrationResult&, size_t done, size_t total)>& progress);
+
+  // Starts the agent of every registered server that is running, spread
+  // over start_spread. Returns how many it starts.
+  size_t StartAll();
+  // Stops every agent and the pool. The state is already saved.
+  void Stop();
+
+  // Server lifecycle, as power and the control API drive it.
+  Status PowerOff(const std::string& fqdn);
+  Status PowerOn(const std::string& fqdn);
+  Status Shutdown(const std::string& fqdn, bool then_boot);
+  // The agent process alone: crash (no goodbye) or restart (new client
+  // start time, same boot time).
+  Status KillAgent(const std::string& fqdn);
+  Status RestartAgent(const std::string& fqdn);
+  bool AgentRunning(const std::string& fqdn) const;
+  std::vector<std::string> RunningAgents() const;
+  std::optional<agent::AgentStats> AgentStatsOf(const std::string& fqdn) const;
+
+  // agent::AgentHost
+  std::vector<Json> PollPlugin(const std::string& fqdn, const std::string& plugin, bool first) override;
+  agent::ActionReport RunAction(const std::string& fqdn, const std::string& action, const Json& args) override;
+  void AfterAnswerSent(const std::string& fqdn, agent::AfterAnswer what) override;
+  void Log(const std::string& fqdn, const std::string& level, const std::string& text) override;
+
+  struct Slot;  // per running agent: plugins, metrics, random stream
+
+ private:
+  explicit Simulator(SimulatorOptions options);
+  Status Init();
+  Status StartAgentLocked(const std::string& fqdn);
+  void StopAgent(const std::string& fqdn);
+  std::optional<net::TlsClientConfig> TlsFor(const std::string& fqdn, Status* error) const;
+  void RegisterOne(const std::string& fqdn, const std::string& secret,
+                   std::function<void(Status)> done);
+  void After(std::chrono::milliseconds delay, std::function<void()> f);
+  std::chrono::milliseconds BootDelay() const;
+  std::chrono::milliseconds ShutdownDelay() const;
+  void FinishBoot(const std::string& fqdn);
+
+  SimulatorOptions options_;
+  SystemClock clock_;
+  std::unique_ptr<Store> store_;
+  std::unique_ptr<net::IoPool> pool_;
+  std::string agent_url_;
+  std::string ca_pem_;
+  mutable std::mutex mu_;  // guards slots_
+  std::map<std::string, std::unique_ptr<Slot>> slots_;
+  std::vector<std::string> agent_plugins_;
+};
+
+}  // namespace cs
