@@ -10,6 +10,7 @@
 #include "net/io_pool.h"
 #include "net/tls_context.h"
 #include "sim/manager_api.h"
+#include "sim/power_service.h"
 #include "sim/simulator.h"
 
 namespace cs::cli {
@@ -138,6 +139,24 @@ Status CreatePduEntries(const GlobalOptions& global, const DaemonOptions& daemon
   return (*api)->CreatePduEntries(sim.store().world());
 }
 
+// The fleet's PDUs on the network, for fence_apc and the power commands.
+Result<std::unique_ptr<PowerService>> StartPower(Simulator& sim, const DaemonOptions& daemon) {
+  PowerServiceOptions options;
+  options.port_offset = daemon.pdu_port_offset;
+  if (daemon.pdu_reboot_seconds) {
+    options.reboot_pause = std::chrono::milliseconds(static_cast<int64_t>(*daemon.pdu_reboot_seconds * 1000));
+  }
+  auto power = std::make_unique<PowerService>(&sim, sim.io(), options);
+  CS_RETURN_IF_ERROR(power->Start());
+  return power;
+}
+
+// Stops the servers first (PDU consoles, then every agent and the pool).
+void StopDaemon(Simulator& sim, PowerService* power) {
+  if (power) power->Stop();
+  sim.Stop();
+}
+
 }  // namespace
 
 int RunRegister(const GlobalOptions& global, const DaemonOptions& daemon, const RegisterOptions& reg) {
@@ -148,12 +167,17 @@ int RunRegister(const GlobalOptions& global, const DaemonOptions& daemon, const 
   Log log;
   auto sim = OpenSimulator(global, daemon, log);
   if (!sim.ok()) return Fail(sim.status().message());
+  auto power = StartPower(**sim, daemon);
+  if (!power.ok()) return Fail(power.status().message());
   Result<Secrets> secrets = Status::Internal("unset");
   {
     std::lock_guard<std::mutex> lock((*sim)->store().mutex());
     secrets = AcquireSecrets(global, daemon, reg, (*sim)->store().world());
   }
-  if (!secrets.ok()) return Fail("register: " + secrets.status().message());
+  if (!secrets.ok()) {
+    StopDaemon(**sim, power->get());
+    return Fail("register: " + secrets.status().message());
+  }
   const bool tty = isatty(STDERR_FILENO);
   const auto started = std::chrono::steady_clock::now();
   size_t failed = 0;
@@ -180,7 +204,7 @@ int RunRegister(const GlobalOptions& global, const DaemonOptions& daemon, const 
     }
   }
   WaitForStopSignal(signals, log);
-  (*sim)->Stop();
+  StopDaemon(**sim, power->get());
   return failed ? kExitError : kExitOk;
 }
 
@@ -189,10 +213,12 @@ int RunRun(const GlobalOptions& global, const DaemonOptions& daemon) {
   Log log;
   auto sim = OpenSimulator(global, daemon, log);
   if (!sim.ok()) return Fail(sim.status().message());
+  auto power = StartPower(**sim, daemon);
+  if (!power.ok()) return Fail(power.status().message());
   size_t n = (*sim)->StartAll();
   log.Info("", "running " + std::to_string(n) + " registered servers from " + global.config + "/");
   WaitForStopSignal(signals, log);
-  (*sim)->Stop();
+  StopDaemon(**sim, power->get());
   return kExitOk;
 }
 

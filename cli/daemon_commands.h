@@ -21,6 +21,10 @@ struct DaemonOptions {
   std::optional<double> poll_seconds;
   std::optional<double> boot_seconds;
   std::optional<double> start_spread_seconds;
+  // Added to every PDU's port (2300, 2301, ...), so several fleets can run
+  // side by side.
+  int pdu_port_offset = 0;
+  std::optional<double> pdu_reboot_seconds;
 };
 
 struct RegisterOptions {

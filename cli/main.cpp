@@ -86,6 +86,10 @@ int main(int argc, char** argv) {
         ->check(CLI::Range(0.0, 3600.0));
     cmd->add_option("--start-spread-seconds", daemon.start_spread_seconds,
                     "Spread agent starts over this period (default 10)")->check(CLI::Range(0.0, 3600.0));
+    cmd->add_option("--pdu-port-offset", daemon.pdu_port_offset,
+                    "Added to every PDU's port (default 0: 2300, 2301, ...)")->check(CLI::Range(-2000, 60000));
+    cmd->add_option("--pdu-reboot-seconds", daemon.pdu_reboot_seconds,
+                    "Pause between off and on of an outlet reboot (default 5)")->check(CLI::Range(0.0, 600.0));
   };
   cs::cli::RegisterOptions reg;
   CLI::App* register_cmd = app.add_subcommand("register", "Register every unregistered server with the manager, then keep running");

@@ -77,6 +77,8 @@ Simulator::Simulator(SimulatorOptions options) : options_(std::move(options)) {}
 
 Simulator::~Simulator() { Stop(); }
 
+asio::io_context& Simulator::io() { return pool_->context(); }
+
 Result<std::unique_ptr<Simulator>> Simulator::Open(SimulatorOptions options) {
   if (!options.log) return Status::InvalidArgument("Simulator needs a log");
   std::unique_ptr<Simulator> sim(new Simulator(std::move(options)));

@@ -27,6 +27,10 @@
 #include "state/store.h"
 #include "util/clock.h"
 
+namespace boost::asio {
+class io_context;
+}
+
 namespace cs {
 
 namespace net {
@@ -64,6 +68,8 @@ class Simulator : public agent::AgentHost {
   ~Simulator() override;
 
   Store& store() { return *store_; }
+  // The io_context every agent (and the PDU and control servers) runs on.
+  boost::asio::io_context& io();
   const std::string& agent_url() const { return agent_url_; }
   cs::Log& log() { return *options_.log; }
 
@@ -85,6 +91,11 @@ class Simulator : public agent::AgentHost {
   Status PowerOff(const std::string& fqdn);
   Status PowerOn(const std::string& fqdn);
   Status Shutdown(const std::string& fqdn, bool then_boot);
+  // Switches one PDU outlet, in one transaction with what it causes: a
+  // server that loses its last powered outlet goes off at once (agent dies,
+  // node leaves its cluster); one that gets power back while off boots.
+  Status SetOutlet(const std::string& pdu, const std::string& outlet, bool on);
+
   // The agent process alone: crash (no goodbye) or restart (new client
   // start time, same boot time).
   Status KillAgent(const std::string& fqdn);

@@ -1,0 +1,103 @@
+#include "sim/power_service.h"
+
+#include <boost/asio/io_context.hpp>
+
+#include "fakes/power/outlet_bank.h"
+#include "sim/pdu_server.h"
+
+namespace cs {
+
+namespace {
+
+// One PDU's outlets as they are in the store. Only on and off reach here:
+// reboots and delayed actions are timed by the PDU server.
+class FleetOutlets final : public OutletBank {
+ public:
+  FleetOutlets(Simulator* sim, std::string pdu) : sim_(sim), pdu_(std::move(pdu)) {}
+
+  int OutletCount() const override {
+    std::lock_guard<std::mutex> lock(sim_->store().mutex());
+    const cs::Pdu* pdu = sim_->store().world().pdus.Find(pdu_);
+    int count = 0;
+    if (pdu) {
+      for (const auto& [outlet, on] : pdu->outlets) count = std::max(count, std::atoi(outlet.c_str()));
+    }
+    return count;
+  }
+  bool IsOn(int outlet) const override {
+    std::lock_guard<std::mutex> lock(sim_->store().mutex());
+    const cs::Pdu* pdu = sim_->store().world().pdus.Find(pdu_);
+    return pdu && pdu->OutletOn(std::to_string(outlet));
+  }
+  std::string Name(int outlet) const override {
+    std::lock_guard<std::mutex> lock(sim_->store().mutex());
+    for (const auto& [fqdn, s] : sim_->store().world().servers.all()) {
+      if (s.outlet == std::to_string(outlet)) return s.nodename;
+    }
+    return "Outlet " + std::to_string(outlet);
+  }
+  Status Switch(int outlet, OutletAction action) override {
+    if (action != OutletAction::kOn && action != OutletAction::kOff) {
+      return Status::InvalidArgument(std::string("outlets are only switched on or off here, not ") +
+                                     std::string(OutletActionName(action)));
+    }
+    return sim_->SetOutlet(pdu_, std::to_string(outlet), action == OutletAction::kOn);
+  }
+
+ private:
+  Simulator* sim_;
+  std::string pdu_;
+};
+
+}  // namespace
+
+struct PowerService::Pdu {
+  std::string name;
+  std::unique_ptr<FleetOutlets> outlets;
+  std::unique_ptr<PduServer> server;
+};
+
+PowerService::PowerService(Simulator* sim, boost::asio::io_context& io, PowerServiceOptions options)
+    : sim_(sim), io_(io), options_(std::move(options)) {}
+
+PowerService::~PowerService() { Stop(); }
+
+Status PowerService::Start() {
+  std::vector<std::pair<std::string, int>> pdus;
+  {
+    std::lock_guard<std::mutex> lock(sim_->store().mutex());
+    for (const auto& [name, pdu] : sim_->store().world().pdus.all()) pdus.emplace_back(name, pdu.port);
+  }
+  static const SystemClock clock;
+  for (const auto& [name, port] : pdus) {
+    auto pdu = std::make_unique<Pdu>();
+    pdu->name = name;
+    pdu->outlets = std::make_unique<FleetOutlets>(sim_, name);
+    PduServerOptions options;
+    options.address = options_.address;
+    options.port = static_cast<uint16_t>(port + options_.port_offset);
+    options.console.user = options_.user;
+    options.console.password = options_.password;
+    options.console.pdu_name = name;
+    options.console.boot_time = clock.Now();
+    options.delays.reboot_pause = options_.reboot_pause;
+    pdu->server = std::make_unique<PduServer>(io_, pdu->outlets.get(), &clock, options);
+    Status s = pdu->server->Start();
+    if (!s.ok()) return s.Context("PDU " + name + " on " + options.address + ":" + std::to_string(options.port));
+    sim_->log().Info(name, "APC console listening on " + options.address + ":" + std::to_string(pdu->server->port()));
+    pdus_.push_back(std::move(pdu));
+  }
+  return Status::Ok();
+}
+
+void PowerService::Stop() {
+  for (auto& pdu : pdus_) pdu->server->Stop();
+}
+
+std::map<std::string, uint16_t> PowerService::Ports() const {
+  std::map<std::string, uint16_t> out;
+  for (const auto& pdu : pdus_) out[pdu->name] = pdu->server->port();
+  return out;
+}
+
+}  // namespace cs

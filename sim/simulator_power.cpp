@@ -1,0 +1,43 @@
+// Simulator::SetOutlet: power as the PDUs see it (reference section 6).
+#include "sim/simulator.h"
+
+namespace cs {
+
+Status Simulator::SetOutlet(const std::string& pdu_name, const std::string& outlet, bool on) {
+  std::string fqdn;
+  bool lost_power = false, gained_power = false;
+  Status s = store_->Apply([&](World& w) {
+    Pdu* pdu = w.pdus.Mutable(pdu_name);
+    if (!pdu) return Status::NotFound("no PDU " + pdu_name);
+    if (!pdu->outlets.count(outlet)) return Status::NotFound(pdu_name + " has no outlet " + outlet);
+    for (const auto& [name, server] : w.servers.all()) {
+      if (server.outlet == outlet) fqdn = name;
+    }
+    const Server* before = fqdn.empty() ? nullptr : w.servers.Find(fqdn);
+    const bool had_power = before && w.HasPower(*before);
+    pdu->outlets[outlet] = on;
+    if (!before) return Status::Ok();
+    const bool has_power = w.HasPower(*before);
+    lost_power = had_power && !has_power && before->power_state != PowerState::kOff;
+    gained_power = !had_power && has_power && before->power_state == PowerState::kOff;
+    if (lost_power) {
+      Server* server = w.servers.Mutable(fqdn);
+      server->power_state = PowerState::kOff;
+      if (Cluster* c = w.MutableClusterOf(*server)) {
+        if (c->nodes.count(server->nodename)) return c->Leave(server->nodename);
+      }
+    }
+    return Status::Ok();
+  });
+  if (!s.ok()) return s;
+  options_.log->Info(fqdn.empty() ? pdu_name : fqdn,
+                     pdu_name + " outlet " + outlet + (on ? " on" : " off"));
+  if (lost_power) {
+    StopAgent(fqdn);
+    options_.log->Info(fqdn, "lost power");
+  }
+  if (gained_power) return PowerOn(fqdn);
+  return Status::Ok();
+}
+
+}  // namespace cs
