@@ -1,0 +1,166 @@
+// The fleet's PDUs driven by Debian's real fence_apc while `cluster-sim run`
+// is up: outlet status, off/on/reboot with their effect on the simulated
+// servers, several PSUs, wrong passwords, concurrent clients and garbage.
+#include <arpa/inet.h>
+#include <gtest/gtest.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <future>
+#include <nlohmann/json.hpp>
+
+#include "tests/integration/daemon_process.h"
+#include "tests/integration/run_cli.h"
+
+namespace cs::testing {
+namespace {
+
+using Json = nlohmann::json;
+
+struct Program {
+  int exit_code = -1;
+  std::string output;
+};
+
+// Runs a shell command line (fixed, test-made strings only) with a time limit.
+Program RunCommand(const std::string& command) {
+  Program p;
+  FILE* f = popen(("timeout 60 " + command + " 2>&1").c_str(), "r");
+  if (!f) return p;
+  char buf[4096];
+  size_t n;
+  while ((n = fread(buf, 1, sizeof buf, f)) > 0) p.output.append(buf, n);
+  int status = pclose(f);
+  p.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  return p;
+}
+
+class PowerTest : public ::testing::Test {
+ protected:
+  void StartFleet(int servers, int psus) {
+    ASSERT_EQ(RunWithConfig(dir.path(), {"setup", "--server_count", std::to_string(servers), "--psu_count",
+                                         std::to_string(psus), "--worker_count", "0"})
+                  .exit_code,
+              0);
+    offset = UniquePortOffset();
+    daemon = std::make_unique<DaemonProcess>(
+        std::vector<std::string>{"--config", dir.path(), "run", "--pdu-port-offset", std::to_string(offset),
+                                 "--boot-seconds", "0.3", "--pdu-reboot-seconds", "0.5"},
+        dir.Sub("daemon.log"));
+    ASSERT_TRUE(daemon->WaitForOutput("running 0 registered servers")) << daemon->Output();
+  }
+  int Port(int pdu) const { return 2300 + offset + pdu; }
+  Program Fence(int pdu, int outlet, const std::string& action, const std::string& password = "apc") {
+    return RunCommand("fence_apc --ip 127.0.0.1 --ipport " + std::to_string(Port(pdu)) + " -l apc -p " +
+                      password + " -n " + std::to_string(outlet) + " -o " + action);
+  }
+  Json Server(const std::string& fqdn) {
+    CliResult r = RunWithConfig(dir.path(), {"status", "--json"});
+    Json j = Json::parse(r.out, nullptr, false);
+    if (j.is_discarded()) return Json();
+    for (const Json& s : j["servers"]) {
+      if (s["fqdn"] == fqdn) return s;
+    }
+    return Json();
+  }
+  Json Clusters() { return Json::parse(RunWithConfig(dir.path(), {"status", "--json"}).out)["clusters"]; }
+  void TearDown() override {
+    if (daemon) {
+      EXPECT_EQ(daemon->Stop(), 0) << daemon->Output();
+    }
+    EXPECT_EQ(RunWithConfig(dir.path(), {"check"}).exit_code, 0) << RunWithConfig(dir.path(), {"check"}).out;
+  }
+
+  TempDir dir;
+  int offset = 0;
+  std::unique_ptr<DaemonProcess> daemon;
+};
+
+TEST_F(PowerTest, StatusListAndOffOnMatchTheState) {
+  StartFleet(4, 1);
+  Program status = Fence(0, 2, "status");
+  EXPECT_EQ(status.exit_code, 0) << status.output;
+  EXPECT_NE(status.output.find("ON"), std::string::npos) << status.output;
+
+  Program list = Fence(0, 1, "list");
+  EXPECT_EQ(list.exit_code, 0) << list.output;
+  EXPECT_NE(list.output.find("test003"), std::string::npos) << list.output;
+
+  const std::string boot_before = Server("test001.localdomain")["boot_time"];
+  Program off = Fence(0, 2, "off");
+  ASSERT_EQ(off.exit_code, 0) << off.output;
+  Json s = Server("test001.localdomain");
+  EXPECT_EQ(s["power_state"], "off");
+  EXPECT_EQ(s["has_power"], false);
+  EXPECT_EQ(Server("test000.localdomain")["power_state"], "running") << "only that outlet";
+  Program status_off = Fence(0, 2, "status");
+  EXPECT_EQ(status_off.exit_code, 2) << "fence agents answer 2 for off: " << status_off.output;
+  bool offline = false;
+  const Json clusters = Clusters();
+  for (const Json& n : clusters[0]["nodes"]) {
+    if (n["nodename"] == "test001") offline = !n["online"].get<bool>();
+  }
+  EXPECT_TRUE(offline) << "the node left its cluster: " << clusters.dump();
+
+  Program on = Fence(0, 2, "on");
+  ASSERT_EQ(on.exit_code, 0) << on.output;
+  ASSERT_TRUE(Eventually([&] { return Server("test001.localdomain")["power_state"] == "running"; }));
+  EXPECT_NE(Server("test001.localdomain")["boot_time"], boot_before) << "a boot is a new boot time";
+}
+
+TEST_F(PowerTest, RebootGoesThroughOffAndComesBack) {
+  StartFleet(2, 1);
+  const std::string boot_before = Server("test000.localdomain")["boot_time"];
+  Program reboot = Fence(0, 1, "reboot");
+  ASSERT_EQ(reboot.exit_code, 0) << reboot.output;
+  ASSERT_TRUE(Eventually([&] { return Server("test000.localdomain")["power_state"] == "running"; }));
+  EXPECT_NE(Server("test000.localdomain")["boot_time"], boot_before);
+  EXPECT_NE(daemon->Output().find("test000.localdomain: lost power"), std::string::npos);
+}
+
+TEST_F(PowerTest, TwoPsusSurviveOnePduGoingDark) {
+  StartFleet(2, 2);
+  ASSERT_EQ(Fence(0, 1, "off").exit_code, 0);
+  EXPECT_EQ(Server("test000.localdomain")["power_state"], "running");
+  EXPECT_EQ(Server("test000.localdomain")["has_power"], true);
+  ASSERT_EQ(Fence(1, 1, "off").exit_code, 0);
+  EXPECT_EQ(Server("test000.localdomain")["power_state"], "off");
+  ASSERT_EQ(Fence(1, 1, "on").exit_code, 0);
+  ASSERT_TRUE(Eventually([&] { return Server("test000.localdomain")["power_state"] == "running"; }));
+}
+
+TEST_F(PowerTest, WrongPasswordIsRefused) {
+  StartFleet(2, 1);
+  Program bad = Fence(0, 1, "off", "wrong");
+  EXPECT_NE(bad.exit_code, 0) << bad.output;
+  EXPECT_EQ(Server("test000.localdomain")["power_state"], "running");
+}
+
+TEST_F(PowerTest, ConcurrentClientsAndGarbage) {
+  StartFleet(4, 1);
+  // A raw client that sends garbage and hangs around.
+  int sock = socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_port = htons(static_cast<uint16_t>(Port(0)));
+  inet_pton(AF_INET, "127.0.0.1", &addr.sin_addr);
+  ASSERT_EQ(connect(sock, reinterpret_cast<sockaddr*>(&addr), sizeof addr), 0);
+  std::string garbage(5000, '\xff');
+  for (size_t i = 0; i < garbage.size(); i += 7) garbage[i] = static_cast<char>(i % 251);
+  ASSERT_GT(write(sock, garbage.data(), garbage.size()), 0);
+
+  auto a = std::async(std::launch::async, [&] { return Fence(0, 3, "off"); });
+  auto b = std::async(std::launch::async, [&] { return Fence(0, 4, "off"); });
+  Program ra = a.get(), rb = b.get();
+  close(sock);
+  EXPECT_EQ(ra.exit_code, 0) << ra.output;
+  EXPECT_EQ(rb.exit_code, 0) << rb.output;
+  EXPECT_EQ(Server("test002.localdomain")["power_state"], "off");
+  EXPECT_EQ(Server("test003.localdomain")["power_state"], "off");
+  EXPECT_EQ(Server("test000.localdomain")["power_state"], "running");
+}
+
+}  // namespace
+}  // namespace cs::testing
