@@ -96,7 +96,7 @@ Result<int64_t> JobRunner::Submit(CommandSpec spec) {
   return *id;
 }
 
-void JobRunner::StartStepLocked(const std::shared_ptr<Running>& run) {
+void JobRunner::StartStepLocked(std::shared_ptr<Running> run) {
   if (run->step >= run->spec.steps.size()) {
     EndCommandLocked(run, "succeeded");
     return;
@@ -110,7 +110,7 @@ void JobRunner::StartStepLocked(const std::shared_ptr<Running>& run) {
   TrySendLocked(run);
 }
 
-void JobRunner::TrySendLocked(const std::shared_ptr<Running>& run) {
+void JobRunner::TrySendLocked(std::shared_ptr<Running> run) {
   if (stopped_ || !run->action_id.empty()) return;
   const StepSpec& spec = run->spec.steps[run->step];
   Json& step = run->record["steps"][run->step];
@@ -128,7 +128,7 @@ void JobRunner::TrySendLocked(const std::shared_ptr<Running>& run) {
   SaveLocked(*run);
 }
 
-void JobRunner::ArmTimerLocked(const std::shared_ptr<Running>& run) {
+void JobRunner::ArmTimerLocked(std::shared_ptr<Running> run) {
   const uint64_t generation = ++run->timer_generation;
   run->timer.expires_after(step_timeout_);
   run->timer.async_wait([this, weak = std::weak_ptr<Running>(run), generation](
@@ -148,7 +148,7 @@ void JobRunner::ArmTimerLocked(const std::shared_ptr<Running>& run) {
   });
 }
 
-void JobRunner::FinishStepLocked(const std::shared_ptr<Running>& run, bool ok, const Json& result,
+void JobRunner::FinishStepLocked(std::shared_ptr<Running> run, bool ok, const Json& result,
                                  const std::string& error) {
   ++run->timer_generation;
   run->timer.cancel();
@@ -182,7 +182,7 @@ void JobRunner::FinishStepLocked(const std::shared_ptr<Running>& run, bool ok, c
   StartStepLocked(run);
 }
 
-void JobRunner::EndCommandLocked(const std::shared_ptr<Running>& run, const std::string& state) {
+void JobRunner::EndCommandLocked(std::shared_ptr<Running> run, const std::string& state) {
   ++run->timer_generation;
   run->timer.cancel();
   run->record["state"] = state;

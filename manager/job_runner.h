@@ -80,15 +80,17 @@ class JobRunner {
   struct Running;
 
  private:
-  void StartStepLocked(const std::shared_ptr<Running>& run);
-  void TrySendLocked(const std::shared_ptr<Running>& run);
-  void FinishStepLocked(const std::shared_ptr<Running>& run, bool ok, const Json& result,
+  // The Running is taken by value: ending a command erases it from
+  // running_, which must not free it under the caller.
+  void StartStepLocked(std::shared_ptr<Running> run);
+  void TrySendLocked(std::shared_ptr<Running> run);
+  void FinishStepLocked(std::shared_ptr<Running> run, bool ok, const Json& result,
                         const std::string& error);
-  void EndCommandLocked(const std::shared_ptr<Running>& run, const std::string& state);
+  void EndCommandLocked(std::shared_ptr<Running> run, const std::string& state);
   void SaveLocked(const Running& run);
   // Runs the callbacks queued while mu_ was held; call without mu_.
   void RunDeferred();
-  void ArmTimerLocked(const std::shared_ptr<Running>& run);
+  void ArmTimerLocked(std::shared_ptr<Running> run);
 
   boost::asio::io_context& io_;
   ManagerStore& store_;

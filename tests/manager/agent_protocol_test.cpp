@@ -183,7 +183,9 @@ TEST_F(ManagerTest, BadRequestsGet4xxAndTheServerKeepsServing) {
   auto missing = agent->PostRaw("{\"messages\": []}");
   EXPECT_EQ(missing->status, 400);
   auto oversized = agent->PostRaw(std::string(options_.max_body_bytes + 10, 'x'));
-  if (oversized.ok()) EXPECT_EQ(oversized->status, 413);
+  if (oversized.ok()) {
+    EXPECT_EQ(oversized->status, 413);
+  }
   auto admin = Admin();
   auto unknown = admin->Call("GET", "nowhere/");
   EXPECT_FALSE(unknown.ok());

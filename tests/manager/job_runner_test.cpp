@@ -33,13 +33,17 @@ class JobTest : public ManagerTest {
     const int64_t command_id = Json::parse(r->body)["command_id"];
     EXPECT_GT(command_id, 0);
     agent->GetMessages();  // SESSION_TERMINATE_ALL
-    const std::string session = OpenSession(*agent, "action_runner");
+    // Not OpenSession(): the first ACTION_START comes in the same answer as
+    // the SESSION_CREATE_RESPONSE.
+    agent->Post({Message::SessionCreateRequest("action_runner", agent->fqdn)});
+    std::string session;
     int64_t seq = 0;
     const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(15);
     while (std::chrono::steady_clock::now() < deadline) {
       auto command = manager_->store().GetRecord("command", command_id);
       if (command && (*command)["state"] != "running" && (*command)["state"] != "pending") return *command;
       for (const Message& m : agent->GetMessages()) {
+        if (m.type == MessageType::kSessionCreateResponse) session = m.session_id.value_or("");
         if (m.type != MessageType::kData || m.plugin != "action_runner") continue;
         EXPECT_EQ(m.session_id, session);
         EXPECT_EQ(m.body["type"], "ACTION_START");

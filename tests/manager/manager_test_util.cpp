@@ -26,7 +26,7 @@ TestAgent::TestAgent(boost::asio::io_context& io, std::string url, std::string c
   nodename = fqdn.substr(0, fqdn.find('.'));
   net::ClientOptions options;
   options.tls.ca_pem = ca_pem_;
-  anonymous_ = std::move(*net::HttpsClient::Create(io_, url_, options));
+  anonymous_ = net::HttpsClient::Create(io_, url_, options).value();
 }
 
 Result<net::Response> TestAgent::Send(net::HttpsClient& client, net::ClientRequest request) {
@@ -63,8 +63,8 @@ void TestAgent::UseCertificate(const std::string& pem, const crypto::PrivateKey&
   options.tls.ca_pem = ca_pem_;
   options.tls.client_cert_pem = pem;
   options.tls.client_key_pem = k.ToPem();
-  poster_ = std::move(*net::HttpsClient::Create(io_, url_, options));
-  getter_ = std::move(*net::HttpsClient::Create(io_, url_, options));
+  poster_ = net::HttpsClient::Create(io_, url_, options).value();
+  getter_ = net::HttpsClient::Create(io_, url_, options).value();
 }
 
 Result<net::Response> TestAgent::PostRaw(const std::string& body) {

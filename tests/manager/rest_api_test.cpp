@@ -22,7 +22,7 @@ class RestTest : public ManagerTest {
   std::unique_ptr<net::HttpsClient> Browser() {
     net::ClientOptions options;
     options.tls.ca_pem = CaPem();
-    return std::move(*net::HttpsClient::Create(pool_.context(), manager_->url(), options));
+    return net::HttpsClient::Create(pool_.context(), manager_->url(), options).value();
   }
   net::ClientRequest Login(const std::string& password, const std::string& csrf) {
     net::ClientRequest r;
