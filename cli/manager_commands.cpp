@@ -1,5 +1,6 @@
 #include "cli/manager_commands.h"
 
+#include <CLI/CLI.hpp>
 #include <signal.h>
 
 #include <chrono>
@@ -139,8 +140,8 @@ int RunManagerServe(const ManagerServeOptions& options) {
     pool.Join();
     return Fail("manager: " + server.status().message());
   }
-  std::cout << "cluster-sim manager listening on https://" << options.listen << "/ (agents: --url "
-            << (*server)->url() << ")\n"
+  std::cout << "cluster-sim manager listening on https://" << m.address << ":" << (*server)->port()
+            << "/ (agents: --url " << (*server)->url() << ")\n"
             << "CA certificate: " << (*server)->ca_path() << "\n"
             << std::flush;
   int signal = 0;
@@ -233,6 +234,93 @@ int RunManagerTokenCreate(const ManagerClientOptions& o, int credits, const std:
     std::cout << (*token)["secret"].get<std::string>() << "\n";
   }
   return kExitOk;
+}
+
+}  // namespace cs::cli
+
+namespace cs::cli {
+
+
+namespace {
+
+void AddClientOptions(CLI::App* sub, ManagerClientOptions& o) {
+  sub->add_option("--manager-url", o.url, "URL of the running manager")->capture_default_str();
+  sub->add_option("--dir", o.dir, "The manager's state directory (its ca.crt verifies the manager)")
+      ->capture_default_str();
+  sub->add_option("--ca", o.ca, "The manager's CA certificate file, instead of <dir>/ca.crt");
+  sub->add_option("--username", o.username, "Manager user")->capture_default_str();
+  sub->add_option("--password", o.password, "Manager password (default: the built-in default)");
+  sub->add_flag("--json", o.json, "Machine-readable output");
+}
+
+void AddWaitOptions(CLI::App* sub, ManagerClientOptions& o) {
+  sub->add_flag("--wait", o.wait, "Wait for the command to end; exit 2 if it does not succeed");
+  sub->add_option("--timeout", o.timeout_seconds, "Seconds to wait")->capture_default_str();
+}
+
+}  // namespace
+
+std::unique_ptr<ManagerCli> AddManagerCommands(CLI::App& app) {
+  auto c = std::make_unique<ManagerCli>();
+  c->manager = app.add_subcommand(
+      "manager", "Run the built-in manager (no subcommand), or query and drive a running one");
+  CLI::App* m = c->manager;
+  m->add_option("--listen", c->serve.listen, "ADDRESS:PORT to serve on")->capture_default_str();
+  m->add_option("--dir", c->serve.dir, "State directory (CA, certificates, users, database)")
+      ->capture_default_str();
+  m->add_option("--long-poll", c->serve.long_poll_seconds, "Seconds an agent's GET may wait")
+      ->capture_default_str();
+  m->add_option("--step-timeout", c->serve.step_timeout_seconds, "Seconds an agent action may take")
+      ->capture_default_str();
+
+  c->hosts = m->add_subcommand("hosts", "List registered hosts");
+  c->targets = m->add_subcommand("targets", "List targets and where the agents say they run");
+  c->commands = m->add_subcommand("commands", "List commands and their state");
+  CLI::App* fs = m->add_subcommand("fs", "Filesystems");
+  fs->require_subcommand(1);
+  c->fs_create = fs->add_subcommand("create", "Create a filesystem: format, register, configure HA, start");
+  c->fs_create->add_option("--name", c->fs.name, "Filesystem name (1-8 characters)")->required();
+  c->fs_create->add_option("--mgt", c->fs.mgt, "HOST:DEVICE of the MGT (DEVICE: an index in the host's sorted device paths, or a path)")->required();
+  c->fs_create->add_option("--mdt", c->fs.mdts, "HOST:DEVICE of an MDT (repeatable)")->required();
+  c->fs_create->add_option("--ost", c->fs.osts, "HOST:DEVICE of an OST (repeatable)")->required();
+  AddWaitOptions(c->fs_create, c->client);
+  for (const char* verb : {"start", "stop", "failover", "failback"}) {
+    CLI::App* sub = m->add_subcommand(verb, std::string("Run ") + verb + "_target for a target");
+    sub->add_option("TARGET", c->target, "Target name (testfs-OST0000), ha_label or id")->required();
+    AddWaitOptions(sub, c->client);
+    c->target_verbs.emplace_back(verb, sub);
+  }
+  CLI::App* token = m->add_subcommand("token", "Registration tokens");
+  token->require_subcommand(1);
+  c->token_create = token->add_subcommand("create", "Create a token and print its secret (for register --secret)");
+  c->token_create->add_option("--credits", c->credits, "Registrations it allows")->capture_default_str();
+  c->token_create->add_option("--profile", c->profile, "Server profile of the hosts it registers")
+      ->capture_default_str();
+  c->token_create->add_option("--expiry-minutes", c->expiry_minutes, "Minutes until it expires (default 60)");
+  for (CLI::App* sub : {c->hosts, c->targets, c->commands, c->fs_create, c->token_create}) {
+    AddClientOptions(sub, c->client);
+  }
+  for (auto& [verb, sub] : c->target_verbs) AddClientOptions(sub, c->client);
+  return c;
+}
+
+bool ManagerCliParsed(const ManagerCli& c) { return c.manager->parsed(); }
+
+int RunManagerCli(const ManagerCli& c) {
+  // `manager --dir D hosts` means the same as `manager hosts --dir D`.
+  ManagerClientOptions client = c.client;
+  if (client.dir == ManagerClientOptions().dir) client.dir = c.serve.dir;
+  if (c.hosts->parsed()) return RunManagerList(client, "host");
+  if (c.targets->parsed()) return RunManagerList(client, "target");
+  if (c.commands->parsed()) return RunManagerList(client, "command");
+  if (c.fs_create->parsed()) return RunManagerFsCreate(client, c.fs);
+  if (c.token_create->parsed()) {
+    return RunManagerTokenCreate(client, c.credits, c.profile, c.expiry_minutes);
+  }
+  for (const auto& [verb, sub] : c.target_verbs) {
+    if (sub->parsed()) return RunManagerTargetAction(client, verb, c.target);
+  }
+  return RunManagerServe(c.serve);
 }
 
 }  // namespace cs::cli

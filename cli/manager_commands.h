@@ -5,9 +5,15 @@
 // (0 ok, 2 error with one line on stderr).
 #pragma once
 
+#include <memory>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
+
+namespace CLI {
+class App;
+}
 
 namespace cs::cli {
 
@@ -36,6 +42,28 @@ struct FsCreateOptions {
   std::vector<std::string> mdts;   // host:device...
   std::vector<std::string> osts;
 };
+
+// The `manager` command tree added to the front end's CLI11 app, and
+// the options it parses into.
+struct ManagerCli {
+  ManagerServeOptions serve;
+  ManagerClientOptions client;
+  FsCreateOptions fs;
+  std::string target;
+  int credits = 100;
+  std::string profile = "base_managed_rh7";
+  std::optional<double> expiry_minutes;
+  CLI::App* manager = nullptr;
+  CLI::App* hosts = nullptr;
+  CLI::App* targets = nullptr;
+  CLI::App* commands = nullptr;
+  CLI::App* fs_create = nullptr;
+  CLI::App* token_create = nullptr;
+  std::vector<std::pair<std::string, CLI::App*>> target_verbs;
+};
+std::unique_ptr<ManagerCli> AddManagerCommands(CLI::App& app);
+bool ManagerCliParsed(const ManagerCli& cli);
+int RunManagerCli(const ManagerCli& cli);
 
 int RunManagerServe(const ManagerServeOptions& options);
 int RunManagerList(const ManagerClientOptions& options, const std::string& what);
