@@ -4,4 +4,5 @@ cs_add_test(manager_test
     manager/agent_protocol_test.cpp
     manager/rest_api_test.cpp
     manager/job_runner_test.cpp
+    manager/filesystem_test.cpp
   LIBS cs_manager)
