@@ -1,5 +1,8 @@
 // The agent side of the protocol against a real manager over TLS:
 // registration, authentication, sessions, resets, long polls, bad input.
+#include <future>
+#include <thread>
+
 #include "crypto/authority.h"
 #include "crypto/certificate.h"
 #include "crypto/csr.h"
@@ -210,6 +213,53 @@ TEST_F(ManagerTest, RestartKeepsRegistrationsAndAgentsReconnect) {
   ASSERT_TRUE(host.has_value());
   EXPECT_EQ(host->reboots, 0);  // same boot time: a manager restart is no reboot
   EXPECT_EQ(NewAgent("test001.localdomain")->Register(token)->status, 201);
+}
+
+}  // namespace
+}  // namespace cs::manager::testing
+
+namespace cs::manager::testing {
+namespace {
+
+TEST_F(ManagerTest, ANewerGetSupersedesTheWaitingOne) {
+  auto agent = RegisteredAgent("test000.localdomain");
+  // A second agent object with the same certificate plays the new GET.
+  auto twin = NewAgent(agent->fqdn);
+  twin->UseCertificate(agent->cert_pem, agent->key);
+  std::promise<std::chrono::steady_clock::duration> first_took;
+  const auto start = std::chrono::steady_clock::now();
+  std::thread older([&] {
+    auto r = agent->Get();
+    EXPECT_TRUE(r.ok() && r->status == 200);
+    first_took.set_value(std::chrono::steady_clock::now() - start);
+  });
+  std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  auto newer = twin->Get();
+  older.join();
+  EXPECT_TRUE(newer.ok());
+  // The older one was answered when the newer arrived, not at its timeout.
+  EXPECT_LT(first_took.get_future().get(), std::chrono::milliseconds(290));
+}
+
+class ContactTest : public ManagerTest {
+ protected:
+  ContactTest() {
+    options_.contact_timeout = std::chrono::milliseconds(400);
+    options_.sweep_interval = std::chrono::milliseconds(100);
+    StartManager();
+  }
+};
+
+TEST_F(ContactTest, SilentHostsBecomeUnreachableAndComeBack) {
+  auto agent = RegisteredAgent("test000.localdomain");
+  const std::string session = OpenSession(*agent, "linux");
+  std::this_thread::sleep_for(std::chrono::milliseconds(900));
+  EXPECT_FALSE(manager_->store().HostByFqdn(agent->fqdn)->reachable);
+  // Its sessions were ended; the agent learns it on its next GET.
+  auto messages = agent->GetMessages();
+  ASSERT_EQ(messages.size(), 1u);
+  EXPECT_EQ(messages[0].type, protocol::MessageType::kSessionTerminate);
+  EXPECT_TRUE(manager_->store().HostByFqdn(agent->fqdn)->reachable);
 }
 
 }  // namespace
