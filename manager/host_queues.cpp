@@ -47,6 +47,9 @@ void HostQueues::Send(const std::string& fqdn, protocol::Message message) {
   {
     std::lock_guard<std::mutex> lock(mu_);
     Host& host = hosts_[fqdn];
+    // An agent that stopped polling must not grow the manager without
+    // bound; the oldest messages go first (their sessions are likely stale).
+    if (host.queue.size() >= kMaxQueuedPerHost) host.queue.pop_front();
     host.queue.push_back(std::move(message));
     if (!host.waiter) return;
     wake = std::move(host.waiter);

@@ -8,6 +8,7 @@
 #pragma once
 
 #include <chrono>
+#include <deque>
 #include <functional>
 #include <map>
 #include <memory>
@@ -26,6 +27,8 @@ namespace cs::manager {
 
 class HostQueues {
  public:
+  static constexpr size_t kMaxQueuedPerHost = 10000;
+
   // Whether a queued message may still go out (its session is current).
   using Filter = std::function<bool(const std::string& fqdn, const protocol::Message&)>;
 
@@ -59,7 +62,7 @@ class HostQueues {
 
  private:
   struct Host {
-    std::vector<protocol::Message> queue;
+    std::deque<protocol::Message> queue;
     std::shared_ptr<Waiter> waiter;
   };
 
