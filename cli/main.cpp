@@ -6,6 +6,7 @@
 
 #include "cli/commands.h"
 #include "cli/daemon_commands.h"
+#include "cli/manager_commands.h"
 
 namespace {
 
@@ -101,6 +102,7 @@ int main(int argc, char** argv) {
   add_daemon_options(register_cmd);
   CLI::App* run_cmd = app.add_subcommand("run", "Run the registered fleet from the saved state");
   add_daemon_options(run_cmd);
+  std::unique_ptr<cs::cli::ManagerCli> manager_cli = cs::cli::AddManagerCommands(app);
 
   try {
     app.parse(argc, argv);
@@ -132,5 +134,6 @@ int main(int argc, char** argv) {
   daemon.ca_file = ca_file;
   if (register_cmd->parsed()) return cs::cli::RunRegister(global, daemon, reg);
   if (run_cmd->parsed()) return cs::cli::RunRun(global, daemon);
+  if (cs::cli::ManagerCliParsed(*manager_cli)) return cs::cli::RunManagerCli(*manager_cli);
   return cs::cli::Fail("no command given (see cluster-sim --help)");
 }

@@ -1,0 +1,326 @@
+#include "cli/manager_commands.h"
+
+#include <CLI/CLI.hpp>
+#include <signal.h>
+
+#include <chrono>
+#include <cstdio>
+#include <iostream>
+#include <thread>
+
+#include "cli/commands.h"
+#include "crypto/files.h"
+#include "fakes/json_helpers.h"
+#include "manager/manager_client.h"
+#include "manager/manager_server.h"
+#include "net/io_pool.h"
+#include "util/clock.h"
+
+namespace cs::cli {
+
+namespace {
+
+std::chrono::milliseconds Millis(double seconds) {
+  return std::chrono::milliseconds(static_cast<int64_t>(seconds * 1000));
+}
+
+Result<std::unique_ptr<manager::ManagerClient>> Connect(const ManagerClientOptions& o) {
+  const std::string ca_path = o.ca.empty() ? o.dir + "/ca.crt" : o.ca;
+  Result<std::string> ca = crypto::ReadSmallFile(ca_path);
+  if (!ca.ok()) {
+    return Status::NotFound("cannot read the manager's CA " + ca_path +
+                            " (pass --dir of the manager's state, or --ca)");
+  }
+  auto client = manager::ManagerClient::Create(o.url, *ca);
+  if (!client.ok()) return client.status();
+  Status s = (*client)->Login(o.username, o.password);
+  if (!s.ok()) return s.Context("logging in to " + o.url);
+  return client;
+}
+
+std::string Text(const Json& j) {
+  if (j.is_null()) return "-";
+  return j.is_string() ? j.get<std::string>() : j.dump();
+}
+
+void PrintTable(const std::vector<std::string>& columns, const Json& objects) {
+  std::vector<size_t> width;
+  for (const std::string& c : columns) width.push_back(c.size());
+  for (const Json& o : objects) {
+    for (size_t i = 0; i < columns.size(); ++i) width[i] = std::max(width[i], Text(o.value(columns[i], Json())).size());
+  }
+  auto row = [&](const std::vector<std::string>& cells) {
+    for (size_t i = 0; i < cells.size(); ++i) {
+      std::cout << cells[i] << (i + 1 < cells.size() ? std::string(width[i] - cells[i].size() + 2, ' ') : "");
+    }
+    std::cout << "\n";
+  };
+  row(columns);
+  for (const Json& o : objects) {
+    std::vector<std::string> cells;
+    for (const std::string& c : columns) cells.push_back(Text(o.value(c, Json())));
+    row(cells);
+  }
+}
+
+// Polls a command until it ends; returns its final record.
+Result<Json> WaitForCommand(manager::ManagerClient& client, int64_t id, double timeout_seconds) {
+  const auto deadline = std::chrono::steady_clock::now() + Millis(timeout_seconds);
+  while (true) {
+    Result<Json> c = client.Call("GET", "api/command/" + std::to_string(id) + "/");
+    if (!c.ok()) return c;
+    const std::string state = c->value("state", "");
+    if (state != "pending" && state != "running") return c;
+    if (std::chrono::steady_clock::now() > deadline) {
+      return Status::Unavailable("command " + std::to_string(id) + " still " + state + " after the timeout");
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(500));
+  }
+}
+
+int ReportCommand(manager::ManagerClient& client, const ManagerClientOptions& o, int64_t id) {
+  if (!o.wait) {
+    std::cout << "command " << id << " started\n";
+    return kExitOk;
+  }
+  Result<Json> c = WaitForCommand(client, id, o.timeout_seconds);
+  if (!c.ok()) return Fail(c.status().message());
+  std::cout << "command " << id << " " << (*c)["state"].get<std::string>() << "\n";
+  for (const Json& e : (*c)["errors"]) std::cout << "  " << Text(e) << "\n";
+  return (*c)["state"] == "succeeded" ? kExitOk : kExitError;
+}
+
+// "test000:1" -> {"host": "test000", "device": 1}; "test000:/dev/sdb" -> path.
+Result<Json> ParsePlacement(const std::string& text) {
+  const size_t colon = text.find(':');
+  if (colon == std::string::npos || colon == 0 || colon + 1 == text.size()) {
+    return Status::InvalidArgument("'" + text + "' is not HOST:DEVICE (an index or a path)");
+  }
+  const std::string device = text.substr(colon + 1);
+  Json j = {{"host", text.substr(0, colon)}};
+  if (device.find_first_not_of("0123456789") == std::string::npos && device.size() < 9) {
+    j["device"] = std::stoi(device);
+  } else {
+    j["device"] = device;
+  }
+  return j;
+}
+
+}  // namespace
+
+int RunManagerServe(const ManagerServeOptions& options) {
+  manager::ManagerOptions m;
+  const size_t colon = options.listen.rfind(':');
+  if (colon == std::string::npos) return Fail("--listen takes ADDRESS:PORT, not " + options.listen);
+  m.address = options.listen.substr(0, colon);
+  try {
+    const int port = std::stoi(options.listen.substr(colon + 1));
+    if (port < 0 || port > 65535) throw std::out_of_range("port");
+    m.port = static_cast<uint16_t>(port);
+  } catch (const std::exception&) {
+    return Fail("--listen takes ADDRESS:PORT, not " + options.listen);
+  }
+  m.dir = options.dir;
+  m.long_poll = Millis(options.long_poll_seconds);
+  m.step_timeout = Millis(options.step_timeout_seconds);
+
+  // Block the stop signals before any thread starts, then wait for them
+  // here: no handler runs on an io thread.
+  sigset_t stop_signals;
+  sigemptyset(&stop_signals);
+  sigaddset(&stop_signals, SIGINT);
+  sigaddset(&stop_signals, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
+
+  net::IoPool pool(2);
+  pool.Start();
+  auto server = manager::ManagerServer::Start(pool.context(), m);
+  if (!server.ok()) {
+    pool.Stop();
+    pool.Join();
+    return Fail("manager: " + server.status().message());
+  }
+  std::cout << "cluster-sim manager listening on https://" << m.address << ":" << (*server)->port()
+            << "/ (agents: --url " << (*server)->url() << ")\n"
+            << "CA certificate: " << (*server)->ca_path() << "\n"
+            << std::flush;
+  int signal = 0;
+  sigwait(&stop_signals, &signal);
+  std::cout << "stopping (signal " << signal << ")\n" << std::flush;
+  (*server)->Stop();
+  server->reset();
+  pool.Stop();
+  pool.Join();
+  return kExitOk;
+}
+
+int RunManagerList(const ManagerClientOptions& o, const std::string& what) {
+  auto client = Connect(o);
+  if (!client.ok()) return Fail(client.status().message());
+  Result<Json> list = (*client)->Call("GET", "api/" + what + "/");
+  if (!list.ok()) return Fail(list.status().message());
+  if (o.json) {
+    std::cout << (*list)["objects"].dump(2) << "\n";
+    return kExitOk;
+  }
+  if (what == "host") {
+    PrintTable({"id", "fqdn", "nodename", "state", "reachable", "last_contact", "boot_time", "reboots"}, (*list)["objects"]);
+  } else if (what == "target") {
+    PrintTable({"id", "name", "filesystem", "primary_host", "secondary_host", "active_host", "ha_label"}, (*list)["objects"]);
+  } else {
+    Json rows = Json::array();
+    for (Json c : (*list)["objects"]) {
+      c["steps"] = c["steps"].size();
+      c["errors"] = c["errors"].empty() ? Json() : c["errors"][0];
+      rows.push_back(c);
+    }
+    PrintTable({"id", "state", "message", "steps", "created_at", "finished_at", "errors"}, rows);
+  }
+  return kExitOk;
+}
+
+int RunManagerFsCreate(const ManagerClientOptions& o, const FsCreateOptions& fs) {
+  Json request = {{"name", fs.name}, {"mdts", Json::array()}, {"osts", Json::array()}};
+  auto mgt = ParsePlacement(fs.mgt);
+  if (!mgt.ok()) return Fail("--mgt: " + mgt.status().message());
+  request["mgt"] = *mgt;
+  for (const auto& [flag, list, key] : {std::tuple{"--mdt", &fs.mdts, "mdts"}, std::tuple{"--ost", &fs.osts, "osts"}}) {
+    for (const std::string& text : *list) {
+      auto p = ParsePlacement(text);
+      if (!p.ok()) return Fail(std::string(flag) + ": " + p.status().message());
+      request[key].push_back(*p);
+    }
+  }
+  auto client = Connect(o);
+  if (!client.ok()) return Fail(client.status().message());
+  Result<Json> created = (*client)->Call("POST", "api/filesystem/", request);
+  if (!created.ok()) return Fail(created.status().message());
+  return ReportCommand(**client, o, (*created)["command_id"].get<int64_t>());
+}
+
+int RunManagerTargetAction(const ManagerClientOptions& o, const std::string& verb,
+                           const std::string& target) {
+  auto client = Connect(o);
+  if (!client.ok()) return Fail(client.status().message());
+  Result<Json> targets = (*client)->Call("GET", "api/target/");
+  if (!targets.ok()) return Fail(targets.status().message());
+  int64_t id = -1;
+  for (const Json& t : (*targets)["objects"]) {
+    if (t.value("name", "") == target || t.value("ha_label", Json()) == target ||
+        std::to_string(t.value("id", int64_t{0})) == target) {
+      id = t["id"];
+    }
+  }
+  if (id < 0) return Fail("no target '" + target + "' (see cluster-sim manager targets)");
+  Result<Json> command = (*client)->Call("POST", "api/target/" + std::to_string(id) + "/" + verb + "/");
+  if (!command.ok()) return Fail(command.status().message());
+  return ReportCommand(**client, o, (*command)["id"].get<int64_t>());
+}
+
+int RunManagerTokenCreate(const ManagerClientOptions& o, int credits, const std::string& profile,
+                          std::optional<double> expiry_minutes) {
+  auto client = Connect(o);
+  if (!client.ok()) return Fail(client.status().message());
+  Json request = {{"credits", credits}, {"profile", profile}};
+  if (expiry_minutes) {
+    request["expiry"] = FormatAgentTime(SystemClock().Now() +
+                                        std::chrono::microseconds(static_cast<int64_t>(*expiry_minutes * 60e6)));
+  }
+  Result<Json> token = (*client)->Call("POST", "api/registration_token/", request);
+  if (!token.ok()) return Fail(token.status().message());
+  if (o.json) {
+    std::cout << token->dump(2) << "\n";
+  } else {
+    std::cout << (*token)["secret"].get<std::string>() << "\n";
+  }
+  return kExitOk;
+}
+
+}  // namespace cs::cli
+
+namespace cs::cli {
+
+
+namespace {
+
+void AddClientOptions(CLI::App* sub, ManagerClientOptions& o) {
+  sub->add_option("--manager-url", o.url, "URL of the running manager")->capture_default_str();
+  sub->add_option("--dir", o.dir, "The manager's state directory (its ca.crt verifies the manager)")
+      ->capture_default_str();
+  sub->add_option("--ca", o.ca, "The manager's CA certificate file, instead of <dir>/ca.crt");
+  sub->add_option("--username", o.username, "Manager user")->capture_default_str();
+  sub->add_option("--password", o.password, "Manager password (default: the built-in default)");
+  sub->add_flag("--json", o.json, "Machine-readable output");
+}
+
+void AddWaitOptions(CLI::App* sub, ManagerClientOptions& o) {
+  sub->add_flag("--wait", o.wait, "Wait for the command to end; exit 2 if it does not succeed");
+  sub->add_option("--timeout", o.timeout_seconds, "Seconds to wait")->capture_default_str();
+}
+
+}  // namespace
+
+std::unique_ptr<ManagerCli> AddManagerCommands(CLI::App& app) {
+  auto c = std::make_unique<ManagerCli>();
+  c->manager = app.add_subcommand(
+      "manager", "Run the built-in manager (no subcommand), or query and drive a running one");
+  CLI::App* m = c->manager;
+  m->add_option("--listen", c->serve.listen, "ADDRESS:PORT to serve on")->capture_default_str();
+  m->add_option("--dir", c->serve.dir, "State directory (CA, certificates, users, database)")
+      ->capture_default_str();
+  m->add_option("--long-poll", c->serve.long_poll_seconds, "Seconds an agent's GET may wait")
+      ->capture_default_str();
+  m->add_option("--step-timeout", c->serve.step_timeout_seconds, "Seconds an agent action may take")
+      ->capture_default_str();
+
+  c->hosts = m->add_subcommand("hosts", "List registered hosts");
+  c->targets = m->add_subcommand("targets", "List targets and where the agents say they run");
+  c->commands = m->add_subcommand("commands", "List commands and their state");
+  CLI::App* fs = m->add_subcommand("fs", "Filesystems");
+  fs->require_subcommand(1);
+  c->fs_create = fs->add_subcommand("create", "Create a filesystem: format, register, configure HA, start");
+  c->fs_create->add_option("--name", c->fs.name, "Filesystem name (1-8 characters)")->required();
+  c->fs_create->add_option("--mgt", c->fs.mgt, "HOST:DEVICE of the MGT (DEVICE: an index in the host's sorted device paths, or a path)")->required();
+  c->fs_create->add_option("--mdt", c->fs.mdts, "HOST:DEVICE of an MDT (repeatable)")->required();
+  c->fs_create->add_option("--ost", c->fs.osts, "HOST:DEVICE of an OST (repeatable)")->required();
+  AddWaitOptions(c->fs_create, c->client);
+  for (const char* verb : {"start", "stop", "failover", "failback"}) {
+    CLI::App* sub = m->add_subcommand(verb, std::string("Run ") + verb + "_target for a target");
+    sub->add_option("TARGET", c->target, "Target name (testfs-OST0000), ha_label or id")->required();
+    AddWaitOptions(sub, c->client);
+    c->target_verbs.emplace_back(verb, sub);
+  }
+  CLI::App* token = m->add_subcommand("token", "Registration tokens");
+  token->require_subcommand(1);
+  c->token_create = token->add_subcommand("create", "Create a token and print its secret (for register --secret)");
+  c->token_create->add_option("--credits", c->credits, "Registrations it allows")->capture_default_str();
+  c->token_create->add_option("--profile", c->profile, "Server profile of the hosts it registers")
+      ->capture_default_str();
+  c->token_create->add_option("--expiry-minutes", c->expiry_minutes, "Minutes until it expires (default 60)");
+  for (CLI::App* sub : {c->hosts, c->targets, c->commands, c->fs_create, c->token_create}) {
+    AddClientOptions(sub, c->client);
+  }
+  for (auto& [verb, sub] : c->target_verbs) AddClientOptions(sub, c->client);
+  return c;
+}
+
+bool ManagerCliParsed(const ManagerCli& c) { return c.manager->parsed(); }
+
+int RunManagerCli(const ManagerCli& c) {
+  // `manager --dir D hosts` means the same as `manager hosts --dir D`.
+  ManagerClientOptions client = c.client;
+  if (client.dir == ManagerClientOptions().dir) client.dir = c.serve.dir;
+  if (c.hosts->parsed()) return RunManagerList(client, "host");
+  if (c.targets->parsed()) return RunManagerList(client, "target");
+  if (c.commands->parsed()) return RunManagerList(client, "command");
+  if (c.fs_create->parsed()) return RunManagerFsCreate(client, c.fs);
+  if (c.token_create->parsed()) {
+    return RunManagerTokenCreate(client, c.credits, c.profile, c.expiry_minutes);
+  }
+  for (const auto& [verb, sub] : c.target_verbs) {
+    if (sub->parsed()) return RunManagerTargetAction(client, verb, c.target);
+  }
+  return RunManagerServe(c.serve);
+}
+
+}  // namespace cs::cli

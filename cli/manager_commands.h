@@ -1,0 +1,76 @@
+// The `cluster-sim manager ...` commands: `manager` alone serves the
+// built-in manager until SIGINT/SIGTERM; the others call a running
+// manager's REST API (hosts, targets, commands, fs create, start/stop,
+// failover/failback, token create). Each returns the process exit status
+// (0 ok, 2 error with one line on stderr).
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace CLI {
+class App;
+}
+
+namespace cs::cli {
+
+struct ManagerServeOptions {
+  std::string listen = "127.0.0.1:8000";
+  std::string dir = "manager_state";
+  double long_poll_seconds = 30;
+  double step_timeout_seconds = 300;
+};
+
+// How a client command reaches the manager.
+struct ManagerClientOptions {
+  std::string url = "https://localhost:8000/";
+  std::string dir = "manager_state";  // its ca.crt verifies the manager
+  std::string ca;                     // a CA file instead of <dir>/ca.crt
+  std::string username = "admin";
+  std::string password = "lustre";
+  bool json = false;
+  bool wait = false;                  // wait for the command to end
+  double timeout_seconds = 600;
+};
+
+struct FsCreateOptions {
+  std::string name;
+  std::string mgt;                 // host:device
+  std::vector<std::string> mdts;   // host:device...
+  std::vector<std::string> osts;
+};
+
+// The `manager` command tree added to the front end's CLI11 app, and
+// the options it parses into.
+struct ManagerCli {
+  ManagerServeOptions serve;
+  ManagerClientOptions client;
+  FsCreateOptions fs;
+  std::string target;
+  int credits = 100;
+  std::string profile = "base_managed_rh7";
+  std::optional<double> expiry_minutes;
+  CLI::App* manager = nullptr;
+  CLI::App* hosts = nullptr;
+  CLI::App* targets = nullptr;
+  CLI::App* commands = nullptr;
+  CLI::App* fs_create = nullptr;
+  CLI::App* token_create = nullptr;
+  std::vector<std::pair<std::string, CLI::App*>> target_verbs;
+};
+std::unique_ptr<ManagerCli> AddManagerCommands(CLI::App& app);
+bool ManagerCliParsed(const ManagerCli& cli);
+int RunManagerCli(const ManagerCli& cli);
+
+int RunManagerServe(const ManagerServeOptions& options);
+int RunManagerList(const ManagerClientOptions& options, const std::string& what);
+int RunManagerFsCreate(const ManagerClientOptions& options, const FsCreateOptions& fs);
+int RunManagerTargetAction(const ManagerClientOptions& options, const std::string& verb,
+                           const std::string& target);
+int RunManagerTokenCreate(const ManagerClientOptions& options, int credits,
+                          const std::string& profile, std::optional<double> expiry_minutes);
+
+}  // namespace cs::cli

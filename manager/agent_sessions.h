@@ -1,0 +1,72 @@
+// AgentSessions: the manager's memory of each registered host's agent, as
+// the real manager's http_agent service kept it: one session id per
+// (host, plugin), the raw client_start_time and server_boot_time texts the
+// agent last sent, and when it was last heard from. Pure logic (no I/O, no
+// timers): the caller passes the time and acts on what the calls return.
+// Never persisted: after a manager restart every agent starts over.
+#pragma once
+
+#include <map>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "util/clock.h"
+
+namespace cs::manager {
+
+// What one contact (a GET or POST) told us about a host.
+struct ContactResult {
+  bool terminate_all = false;  // new (or first) client_start_time: DropAll()
+  bool rebooted = false;       // boot time changed from a known one
+  bool boot_time_changed = false;
+  bool became_reachable = false;
+};
+
+class AgentSessions {
+ public:
+  // Seeds a host's last known boot time (from the store) so that a manager
+  // restart does not look like a reboot of every server.
+  void KnowHost(const std::string& fqdn, const std::string& boot_time);
+
+  // A GET carries both times; POSTs carry them too but, as in the
+  // original, only a GET may ask for a reset (pass nullopt from a POST).
+  // Compares the raw strings, as the real manager's TX_BARRIER did.
+  ContactResult Contact(const std::string& fqdn, const std::optional<std::string>& boot_time,
+                        const std::optional<std::string>& client_start_time, WallTime now);
+
+  // A new session for (fqdn, plugin), replacing any old one. Returns the
+  // new id; `*replaced` gets the old id when there was one.
+  std::string Create(const std::string& fqdn, const std::string& plugin,
+                     std::optional<std::string>* replaced = nullptr);
+  // The current session id of (fqdn, plugin).
+  std::optional<std::string> Get(const std::string& fqdn, const std::string& plugin) const;
+  // Whether `session_id` is the current session of (fqdn, plugin).
+  bool IsCurrent(const std::string& fqdn, const std::string& plugin,
+                 const std::optional<std::string>& session_id) const;
+  // Forgets every session of the host; returns the plugins that had one.
+  std::vector<std::string> DropAll(const std::string& fqdn);
+
+  // Hosts whose last contact is older than `timeout` and that were still
+  // reachable: they are marked unreachable and returned.
+  std::vector<std::string> ExpireSilent(WallTime now, std::chrono::microseconds timeout);
+
+  std::optional<WallTime> LastContact(const std::string& fqdn) const;
+  std::optional<std::string> ClientStartTime(const std::string& fqdn) const;
+
+ private:
+  struct HostState {
+    std::optional<std::string> boot_time;
+    std::optional<std::string> client_start_time;
+    std::optional<WallTime> last_contact;
+    bool reachable = true;
+    std::map<std::string, std::string> sessions;  // plugin -> id
+  };
+
+  mutable std::mutex mu_;
+  std::map<std::string, HostState> hosts_;
+};
+
+}  // namespace cs::manager

@@ -1,0 +1,96 @@
+#include "manager/host_reports.h"
+
+#include <algorithm>
+#include <map>
+
+namespace cs::manager {
+
+Json HostReports::Facts(int64_t host_id) {
+  std::optional<Json> facts = store_.GetRecord("host_facts", host_id);
+  return facts ? *facts : Json::object();
+}
+
+void HostReports::OnData(const std::string& fqdn, const std::string& plugin, const Json& body) {
+  if (!body.is_object()) return;
+  if (plugin == "lustre") {
+    if (body.contains("resource_locations")) ApplyResourceLocations(body["resource_locations"]);
+    return;
+  }
+  if (plugin != "linux" && plugin != "linux_network") return;
+  std::optional<HostRecord> host = store_.HostByFqdn(fqdn);
+  if (!host) return;
+  Json facts = Facts(host->id);
+  if (plugin == "linux" && body.contains("devs")) facts["devs"] = body["devs"];
+  if (plugin == "linux_network") {
+    if (body.contains("interfaces")) facts["interfaces"] = body["interfaces"];
+    if (body.contains("lnet")) facts["lnet"] = body["lnet"];
+  }
+  (void)store_.PutRecord("host_facts", host->id, facts);
+}
+
+void HostReports::ApplyResourceLocations(const Json& locations) {
+  if (!locations.is_object()) return;
+  std::map<std::string, std::string> fqdn_of;  // nodename -> fqdn
+  for (const HostRecord& h : store_.Hosts()) fqdn_of[h.nodename] = h.fqdn;
+  for (Json& target : store_.ListRecords("target")) {
+    const std::string label = target.value("ha_label", std::string());
+    if (label.empty() || !locations.contains(label)) continue;
+    const Json& where = locations[label];
+    Json active;  // null: stopped
+    if (where.is_string()) {
+      auto it = fqdn_of.find(where.get<std::string>());
+      active = it == fqdn_of.end() ? where : Json(it->second);
+    }
+    if (target["active_host"] == active) continue;
+    target["active_host"] = active;
+    (void)store_.PutRecord("target", target["id"].get<int64_t>(), target);
+  }
+}
+
+std::vector<DeviceFact> HostReports::Devices(const std::string& fqdn) {
+  std::vector<DeviceFact> out;
+  std::optional<HostRecord> host = store_.HostByFqdn(fqdn);
+  if (!host) return out;
+  const Json facts = Facts(host->id);
+  if (!facts.contains("devs") || !facts["devs"].is_object()) return out;
+  for (const auto& [key, dev] : facts["devs"].items()) {
+    if (!dev.is_object() || !dev.value("path", Json()).is_string()) continue;
+    DeviceFact d;
+    d.path = dev["path"].get<std::string>();
+    const Json s80 = dev.value("serial_80", Json());
+    const Json s83 = dev.value("serial_83", Json());
+    d.serial = s80.is_string() ? s80.get<std::string>() : s83.is_string() ? s83.get<std::string>() : "";
+    out.push_back(d);
+  }
+  std::sort(out.begin(), out.end(), [](const DeviceFact& a, const DeviceFact& b) { return a.path < b.path; });
+  return out;
+}
+
+std::vector<std::string> HostReports::Nids(const std::string& fqdn) {
+  std::vector<std::string> out;
+  std::optional<HostRecord> host = store_.HostByFqdn(fqdn);
+  if (!host) return out;
+  const Json facts = Facts(host->id);
+  if (!facts.contains("lnet") || !facts["lnet"].is_object()) return out;
+  const Json nids = facts["lnet"].value("nids", Json::object());
+  if (!nids.is_object()) return out;
+  for (const auto& [name, nid] : nids.items()) {
+    if (!nid.is_object()) continue;
+    const Json net = nid.value("lnd_network", Json());
+    out.push_back(nid.value("nid_address", std::string()) + "@" + nid.value("type", std::string("tcp")) +
+                  (net.is_number() ? std::to_string(net.get<int64_t>()) : net.is_string() ? net.get<std::string>() : "0"));
+  }
+  return out;
+}
+
+std::vector<std::string> HostReports::Interfaces(const std::string& fqdn) {
+  std::vector<std::string> out;
+  std::optional<HostRecord> host = store_.HostByFqdn(fqdn);
+  if (!host) return out;
+  const Json facts = Facts(host->id);
+  if (!facts.contains("interfaces") || !facts["interfaces"].is_object()) return out;
+  for (const auto& [name, iface] : facts["interfaces"].items()) out.push_back(name);
+  return out;
+}
+
+}  // namespace cs::manager

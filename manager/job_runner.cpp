@@ -1,0 +1,283 @@
+#include "manager/job_runner.h"
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/steady_timer.hpp>
+
+#include "manager/secure_ids.h"
+#include "util/clock.h"
+
+namespace cs::manager {
+
+namespace {
+std::string NowText() { return FormatAgentTime(SystemClock().Now()); }
+}  // namespace
+
+struct JobRunner::Running {
+  explicit Running(boost::asio::io_context& io) : timer(io) {}
+  int64_t id = 0;
+  CommandSpec spec;
+  Json record;          // what the store holds
+  size_t step = 0;      // index of the current step
+  std::string action_id;  // "" while waiting for a session
+  std::optional<std::string> sent_session;
+  boost::asio::steady_timer timer;
+  uint64_t timer_generation = 0;
+};
+
+Result<Json> UnwrapAgentResult(const Json& result) {
+  if (result.is_object() && result.contains("wrapper_version")) {
+    if (result.contains("error")) {
+      return Status::FailedPrecondition(result["error"].is_string()
+                                            ? result["error"].get<std::string>()
+                                            : result["error"].dump());
+    }
+    return result.value("result", Json());
+  }
+  return result;
+}
+
+JobRunner::JobRunner(boost::asio::io_context& io, ManagerStore& store, SendFn send,
+                     std::chrono::milliseconds step_timeout)
+    : io_(io), store_(store), send_(std::move(send)), step_timeout_(step_timeout) {}
+
+JobRunner::~JobRunner() { Stop(); }
+
+void JobRunner::RunDeferred() {
+  std::vector<std::function<void()>> later;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    later.swap(deferred_);
+  }
+  for (auto& f : later) f();
+}
+
+void JobRunner::Stop() {
+  std::lock_guard<std::mutex> lock(mu_);
+  stopped_ = true;
+  for (auto& [id, run] : running_) run->timer.cancel();
+}
+
+void JobRunner::SaveLocked(const Running& run) {
+  // A failed write only loses progress display; the command goes on.
+  (void)store_.PutRecord("command", run.id, run.record);
+}
+
+Result<int64_t> JobRunner::Submit(CommandSpec spec) {
+  Json record = {{"message", spec.message},
+                 {"state", "pending"},
+                 {"created_at", NowText()},
+                 {"finished_at", nullptr},
+                 {"errors", Json::array()},
+                 {"steps", Json::array()}};
+  for (const StepSpec& s : spec.steps) {
+    record["steps"].push_back({{"fqdn", s.fqdn},
+                               {"action", s.action},
+                               {"args", nullptr},
+                               {"state", "pending"},
+                               {"result", nullptr},
+                               {"exception", nullptr},
+                               {"started_at", nullptr},
+                               {"finished_at", nullptr}});
+  }
+  Result<int64_t> id = store_.InsertRecord("command", record);
+  if (!id.ok()) return id.status();
+  auto run = std::make_shared<Running>(io_);
+  run->id = *id;
+  run->spec = std::move(spec);
+  run->record = std::move(record);
+  run->record["id"] = *id;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    running_[run->id] = run;
+    run->record["state"] = "running";
+    StartStepLocked(run);
+  }
+  RunDeferred();
+  return *id;
+}
+
+void JobRunner::StartStepLocked(std::shared_ptr<Running> run) {
+  if (run->step >= run->spec.steps.size()) {
+    EndCommandLocked(run, "succeeded");
+    return;
+  }
+  Json& step = run->record["steps"][run->step];
+  step["state"] = "waiting";
+  step["started_at"] = NowText();
+  run->action_id.clear();
+  run->sent_session.reset();
+  ArmTimerLocked(run);
+  TrySendLocked(run);
+}
+
+void JobRunner::TrySendLocked(std::shared_ptr<Running> run) {
+  if (stopped_ || !run->action_id.empty()) return;
+  const StepSpec& spec = run->spec.steps[run->step];
+  Json& step = run->record["steps"][run->step];
+  Json args = spec.args ? spec.args(run->spec.context) : Json::object();
+  const std::string action_id = RandomUuid();
+  Json body = {{"type", "ACTION_START"}, {"id", action_id}, {"action", spec.action}, {"args", args}};
+  if (!send_(spec.fqdn, body)) {
+    SaveLocked(*run);  // still waiting for the host's action_runner session
+    return;
+  }
+  run->action_id = action_id;
+  step["args"] = args;
+  step["state"] = "running";
+  step["action_id"] = action_id;
+  SaveLocked(*run);
+}
+
+void JobRunner::ArmTimerLocked(std::shared_ptr<Running> run) {
+  const uint64_t generation = ++run->timer_generation;
+  run->timer.expires_after(step_timeout_);
+  run->timer.async_wait([this, weak = std::weak_ptr<Running>(run), generation](
+                            const boost::system::error_code& ec) {
+    if (ec) return;
+    auto r = weak.lock();
+    if (!r) return;
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      if (stopped_ || r->timer_generation != generation || !running_.count(r->id)) return;
+      FinishStepLocked(r, false, nullptr,
+                       "timed out after " + std::to_string(step_timeout_.count()) + " ms" +
+                           (r->action_id.empty() ? " waiting for the host's action_runner session"
+                                                 : ""));
+    }
+    RunDeferred();
+  });
+}
+
+void JobRunner::FinishStepLocked(std::shared_ptr<Running> run, bool ok, const Json& result,
+                                 const std::string& error) {
+  ++run->timer_generation;
+  run->timer.cancel();
+  Json& step = run->record["steps"][run->step];
+  step["finished_at"] = NowText();
+  step["result"] = result;
+  if (ok) {
+    const StepSpec& spec = run->spec.steps[run->step];
+    Result<Json> value = UnwrapAgentResult(result);
+    Status s = value.status();
+    if (s.ok() && spec.on_result) s = spec.on_result(*value, run->spec.context);
+    if (!s.ok()) {
+      ok = false;
+      step["exception"] = s.message();
+    }
+  } else {
+    step["exception"] = error;
+  }
+  step["state"] = ok ? "succeeded" : "failed";
+  if (!ok) {
+    run->record["errors"].push_back(run->spec.steps[run->step].action + " on " +
+                                    run->spec.steps[run->step].fqdn + ": " +
+                                    step["exception"].get<std::string>());
+    for (size_t i = run->step + 1; i < run->spec.steps.size(); ++i) {
+      run->record["steps"][i]["state"] = "skipped";
+    }
+    EndCommandLocked(run, "failed");
+    return;
+  }
+  ++run->step;
+  StartStepLocked(run);
+}
+
+void JobRunner::EndCommandLocked(std::shared_ptr<Running> run, const std::string& state) {
+  ++run->timer_generation;
+  run->timer.cancel();
+  run->record["state"] = state;
+  run->record["finished_at"] = NowText();
+  SaveLocked(*run);
+  running_.erase(run->id);
+  if (run->spec.on_finish) {
+    deferred_.push_back([f = run->spec.on_finish, state] { f(state); });
+  }
+}
+
+void JobRunner::OnActionRunnerData(const std::string& fqdn, const Json& body) {
+  if (!body.is_object() || body.value("type", "") != "ACTION_COMPLETE" ||
+      !body.value("id", Json()).is_string()) {
+    return;
+  }
+  const std::string id = body["id"].get<std::string>();
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    for (auto& [cid, run] : running_) {
+      if (run->action_id != id || run->spec.steps[run->step].fqdn != fqdn) continue;
+      const Json exception = body.value("exception", Json());
+      if (!exception.is_null()) {
+        FinishStepLocked(run, false, body.value("result", Json()),
+                         exception.is_string() ? exception.get<std::string>() : exception.dump());
+      } else {
+        FinishStepLocked(run, true, body.value("result", Json()), "");
+      }
+      break;
+    }
+  }
+  RunDeferred();
+}
+
+void JobRunner::OnSessionCreated(const std::string& fqdn, const std::string& plugin) {
+  if (plugin != "action_runner") return;
+  std::lock_guard<std::mutex> lock(mu_);
+  for (auto& [id, run] : running_) {
+    if (run->spec.steps[run->step].fqdn == fqdn && run->action_id.empty()) TrySendLocked(run);
+  }
+}
+
+void JobRunner::OnSessionGone(const std::string& fqdn, const std::string& plugin) {
+  if (plugin != "action_runner") return;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    // Copy: FinishStepLocked erases from running_.
+    std::vector<std::shared_ptr<Running>> victims;
+    for (auto& [id, run] : running_) {
+      if (run->spec.steps[run->step].fqdn == fqdn && !run->action_id.empty()) {
+        victims.push_back(run);
+      }
+    }
+    for (auto& run : victims) {
+      FinishStepLocked(run, false, nullptr, "the host's action_runner session ended");
+    }
+  }
+  RunDeferred();
+}
+
+Status JobRunner::Cancel(int64_t id) {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    auto it = running_.find(id);
+    if (it == running_.end()) {
+      return store_.GetRecord("command", id) ? Status::FailedPrecondition("command " + std::to_string(id) + " has finished")
+                                             : Status::NotFound("no command " + std::to_string(id));
+    }
+    std::shared_ptr<Running> run = it->second;
+    const StepSpec& spec = run->spec.steps[run->step];
+    if (!run->action_id.empty()) {
+      send_(spec.fqdn, Json{{"type", "ACTION_CANCEL"}, {"id", run->action_id},
+                            {"action", nullptr}, {"args", nullptr}});
+    }
+    Json& step = run->record["steps"][run->step];
+    step["state"] = "cancelled";
+    step["finished_at"] = NowText();
+    for (size_t i = run->step + 1; i < run->spec.steps.size(); ++i) {
+      run->record["steps"][i]["state"] = "skipped";
+    }
+    EndCommandLocked(run, "cancelled");
+  }
+  RunDeferred();
+  return Status::Ok();
+}
+
+void JobRunner::FailInterrupted() {
+  for (Json& record : store_.ListRecords("command")) {
+    const std::string state = record.value("state", "");
+    if (state != "pending" && state != "running") continue;
+    record["state"] = "failed";
+    record["finished_at"] = NowText();
+    record["errors"].push_back("the manager stopped while the command ran");
+    (void)store_.PutRecord("command", record.value("id", int64_t{0}), record);
+  }
+}
+
+}  // namespace cs::manager

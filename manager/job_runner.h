@@ -1,0 +1,111 @@
+// JobRunner: the manager's commands. A command is a list of steps run one
+// after another; a step is one agent action, sent as
+//   {"type": "ACTION_START", "id", "action", "args"}
+// DATA on the host's `action_runner` session and finished by the matching
+// ACTION_COMPLETE (result, or exception = failure). A step also fails when
+// it times out (default 5 min, counting any wait for the host's session)
+// or when the session it was sent on goes away; a failed step fails the
+// command and the remaining steps are skipped. Cancelling a command sends
+// ACTION_CANCEL for the running step. Every change is written to the store
+// as a "command" record, so the REST API and the CLI show progress.
+#pragma once
+
+#include <chrono>
+#include <functional>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "fakes/json_helpers.h"
+#include "manager/manager_store.h"
+#include "util/status.h"
+
+namespace boost::asio {
+class io_context;
+}
+
+namespace cs::manager {
+
+struct StepSpec {
+  std::string fqdn;
+  std::string action;
+  // The action's arguments, built when the step starts so that they can use
+  // what earlier steps returned (kept in the command's context).
+  std::function<Json(const Json& context)> args;
+  // Optional: reads the (unwrapped) result into the context or the store.
+  // A non-ok Status fails the step.
+  std::function<Status(const Json& result, Json& context)> on_result;
+};
+
+struct CommandSpec {
+  std::string message;  // "Set up host test000.localdomain"
+  std::vector<StepSpec> steps;
+  Json context = Json::object();
+  // Optional: called once when the command ends (succeeded or not).
+  std::function<void(const std::string& state)> on_finish;
+};
+
+class JobRunner {
+ public:
+  // Sends a DATA body on the host's action_runner session; false when the
+  // host has no such session now (the step then waits for one).
+  using SendFn = std::function<bool(const std::string& fqdn, const Json& body)>;
+
+  JobRunner(boost::asio::io_context& io, ManagerStore& store, SendFn send,
+            std::chrono::milliseconds step_timeout);
+  ~JobRunner();  // Stop()s
+  JobRunner(const JobRunner&) = delete;
+  JobRunner& operator=(const JobRunner&) = delete;
+
+  // Records and starts a command; returns its id.
+  Result<int64_t> Submit(CommandSpec spec);
+  // Cancels a pending or running command.
+  Status Cancel(int64_t id);
+
+  // From the agent endpoints: a DATA body on an action_runner session.
+  void OnActionRunnerData(const std::string& fqdn, const Json& body);
+  // A session for `fqdn` was created (steps waiting for it are sent) or is
+  // gone (steps sent on it fail).
+  void OnSessionCreated(const std::string& fqdn, const std::string& plugin);
+  void OnSessionGone(const std::string& fqdn, const std::string& plugin);
+
+  // Marks commands left running by a previous manager process as failed.
+  void FailInterrupted();
+  // Stops timers; running commands stay as they are in memory.
+  void Stop();
+
+  struct Running;
+
+ private:
+  // The Running is taken by value: ending a command erases it from
+  // running_, which must not free it under the caller.
+  void StartStepLocked(std::shared_ptr<Running> run);
+  void TrySendLocked(std::shared_ptr<Running> run);
+  void FinishStepLocked(std::shared_ptr<Running> run, bool ok, const Json& result,
+                        const std::string& error);
+  void EndCommandLocked(std::shared_ptr<Running> run, const std::string& state);
+  void SaveLocked(const Running& run);
+  // Runs the callbacks queued while mu_ was held; call without mu_.
+  void RunDeferred();
+  void ArmTimerLocked(std::shared_ptr<Running> run);
+
+  boost::asio::io_context& io_;
+  ManagerStore& store_;
+  SendFn send_;
+  const std::chrono::milliseconds step_timeout_;
+  std::mutex mu_;
+  bool stopped_ = false;
+  std::map<int64_t, std::shared_ptr<Running>> running_;
+  // Callbacks to run after mu_ is released (on_finish).
+  std::vector<std::function<void()>> deferred_;
+};
+
+// The value inside an agent_rpc wrapper ({"wrapper_version": 1, "result":
+// v} -> v), or the bare value for actions that answer bare. An "error"
+// wrapper is reported as a failure.
+Result<Json> UnwrapAgentResult(const Json& result);
+
+}  // namespace cs::manager

@@ -1,0 +1,209 @@
+#include "manager/manager_server.h"
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/steady_timer.hpp>
+
+#include "crypto/authority.h"
+#include "crypto/files.h"
+#include "manager/agent_endpoints.h"
+#include "manager/agent_sessions.h"
+#include "manager/host_queues.h"
+#include "manager/host_reports.h"
+#include "manager/job_runner.h"
+#include "manager/lustre_jobs.h"
+#include "manager/manager_store.h"
+#include "manager/rest_api.h"
+#include "manager/users.h"
+#include "net/https_server.h"
+#include "net/tls_context.h"
+
+namespace cs::manager {
+
+namespace {
+
+// Loads <dir>/server.key + server.crt, or makes them with the CA.
+Result<net::TlsServerConfig> ServerTls(const std::string& dir, const crypto::CertificateAuthority& ca) {
+  const std::string key_path = dir + "/server.key";
+  const std::string cert_path = dir + "/server.crt";
+  if (!crypto::FileExists(key_path) || !crypto::FileExists(cert_path)) {
+    Result<crypto::PrivateKey> key = crypto::PrivateKey::Generate();
+    if (!key.ok()) return key.status();
+    Result<crypto::IssuedCertificate> cert = ca.IssueServerCertificate(*key);
+    if (!cert.ok()) return cert.status();
+    CS_RETURN_IF_ERROR(key->Save(key_path));
+    CS_RETURN_IF_ERROR(crypto::WriteFileAtomic(cert_path, cert->pem, 0644));
+  }
+  Result<std::string> key = crypto::ReadSmallFile(key_path);
+  if (!key.ok()) return key.status();
+  Result<std::string> cert = crypto::ReadSmallFile(cert_path);
+  if (!cert.ok()) return cert.status();
+  return net::TlsServerConfig{*cert, *key, ca.certificate().ToPem()};
+}
+
+// "//api//host/" -> "/api/host/": the original CLI joins "<url>/api/..."
+// with a --url that already ends in '/'.
+std::string CollapseSlashes(const std::string& path) {
+  std::string out;
+  for (char c : path) {
+    if (c == '/' && !out.empty() && out.back() == '/') continue;
+    out += c;
+  }
+  return out;
+}
+
+}  // namespace
+
+struct ManagerServer::Impl {
+  Impl(boost::asio::io_context& io_context, ManagerOptions opts,
+       crypto::CertificateAuthority authority, Users u, std::unique_ptr<ManagerStore> s)
+      : io(io_context),
+        options(std::move(opts)),
+        ca(std::move(authority)),
+        users(std::move(u)),
+        store(std::move(s)),
+        queues(io, options.long_poll,
+               [this](const std::string& fqdn, const protocol::Message& m) {
+                 return sessions.IsCurrent(fqdn, m.plugin, m.session_id);
+               }),
+        reports(*store),
+        jobs(io, *store,
+             [this](const std::string& fqdn, const Json& body) {
+               std::optional<std::string> session = sessions.Get(fqdn, "action_runner");
+               if (!session) return false;
+               queues.Send(fqdn, protocol::Message::Data("action_runner", *session, std::nullopt, body, fqdn));
+               return true;
+             },
+             options.step_timeout),
+        lustre(*store, reports, jobs),
+        agent(*store, sessions, queues, ca, clock, AgentHooks()),
+        api(*store, users, clock, ApiHooks()),
+        sweep(io) {}
+
+  AgentEndpoints::Hooks AgentHooks() {
+    AgentEndpoints::Hooks h;
+    h.on_registered = [this](const HostRecord& host) -> int64_t {
+      if (!options.set_up_hosts) return 0;
+      Result<int64_t> id = lustre.SetUpHost(host);
+      return id.ok() ? *id : 0;
+    };
+    h.on_data = [this](const std::string& fqdn, const protocol::Message& m) {
+      if (m.plugin == "action_runner") {
+        jobs.OnActionRunnerData(fqdn, m.body);
+      } else {
+        reports.OnData(fqdn, m.plugin, m.body);
+      }
+    };
+    h.on_session_created = [this](const std::string& fqdn, const std::string& plugin) {
+      jobs.OnSessionCreated(fqdn, plugin);
+    };
+    h.on_session_gone = [this](const std::string& fqdn, const std::string& plugin) {
+      jobs.OnSessionGone(fqdn, plugin);
+    };
+    return h;
+  }
+
+  RestApi::Hooks ApiHooks() {
+    RestApi::Hooks h;
+    h.create_filesystem = [this](const Json& request) { return lustre.CreateFilesystem(request); };
+    h.target_action = [this](int64_t id, const std::string& verb) { return lustre.TargetAction(id, verb); };
+    h.cancel_command = [this](int64_t id) { return jobs.Cancel(id); };
+    return h;
+  }
+
+  void Handle(const net::Request& request, net::Respond respond) {
+    const std::string path = CollapseSlashes(request.path);
+    static const std::string kRegister = "/agent/register/";
+    if (path.rfind(kRegister, 0) == 0) {
+      std::string secret = path.substr(kRegister.size());
+      if (!secret.empty() && secret.back() == '/') secret.pop_back();
+      bool word = !secret.empty() && secret.size() <= 128;
+      for (char c : secret) word = word && (std::isalnum(static_cast<unsigned char>(c)) || c == '_');
+      if (!word) return respond(JsonError(404, "the registration URL is agent/register/<secret>/"));
+      return agent.Register(request, secret, std::move(respond));
+    }
+    if (path == "/agent/message/") return agent.Message(request, std::move(respond));
+    if (path.rfind("/api/", 0) == 0) return api.Handle(request, path.substr(5), std::move(respond));
+    respond(JsonError(404, "no such path: " + path));
+  }
+
+  void ArmSweep() {
+    sweep.expires_after(options.sweep_interval);
+    sweep.async_wait([this](const boost::system::error_code& ec) {
+      if (ec || stopped) return;
+      agent.ExpireSilent(std::chrono::duration_cast<std::chrono::microseconds>(options.contact_timeout));
+      ArmSweep();
+    });
+  }
+
+  boost::asio::io_context& io;
+  ManagerOptions options;
+  SystemClock clock;
+  crypto::CertificateAuthority ca;
+  Users users;
+  std::unique_ptr<ManagerStore> store;
+  AgentSessions sessions;
+  HostQueues queues;
+  HostReports reports;
+  JobRunner jobs;
+  LustreJobs lustre;
+  AgentEndpoints agent;
+  RestApi api;
+  boost::asio::steady_timer sweep;
+  std::unique_ptr<net::HttpsServer> server;
+  std::atomic<bool> stopped{false};
+};
+
+Result<std::unique_ptr<ManagerServer>> ManagerServer::Start(boost::asio::io_context& io,
+                                                            ManagerOptions options) {
+  CS_RETURN_IF_ERROR(crypto::EnsureDirectory(options.dir, 0700));
+  Result<crypto::CertificateAuthority> ca = crypto::CertificateAuthority::LoadOrCreate(options.dir);
+  if (!ca.ok()) return ca.status().Context("manager CA in " + options.dir);
+  Result<net::TlsServerConfig> tls = ServerTls(options.dir, *ca);
+  if (!tls.ok()) return tls.status().Context("manager server certificate");
+  Result<Users> users = Users::LoadOrCreate(options.dir + "/users.json");
+  if (!users.ok()) return users.status();
+  Result<std::unique_ptr<ManagerStore>> store = ManagerStore::Open(options.dir + "/manager.db");
+  if (!store.ok()) return store.status();
+
+  auto impl = std::make_unique<Impl>(io, options, std::move(*ca), std::move(*users), std::move(*store));
+  for (const HostRecord& h : impl->store->Hosts()) impl->sessions.KnowHost(h.fqdn, h.boot_time);
+  impl->jobs.FailInterrupted();
+
+  net::ServerOptions server_options;
+  server_options.address = options.address;
+  server_options.port = options.port;
+  server_options.tls = *tls;
+  server_options.max_body_bytes = options.max_body_bytes;
+  // A long poll must not be cut by the idle timer of the connection.
+  server_options.write_timeout = std::chrono::milliseconds(30000);
+  Impl* raw = impl.get();
+  Result<std::unique_ptr<net::HttpsServer>> server = net::HttpsServer::Start(
+      io, server_options,
+      [raw](const net::Request& request, net::Respond respond) { raw->Handle(request, std::move(respond)); });
+  if (!server.ok()) return server.status().Context("listening on " + options.address + ":" + std::to_string(options.port));
+  impl->server = std::move(*server);
+  impl->ArmSweep();
+  return std::unique_ptr<ManagerServer>(new ManagerServer(std::move(impl)));
+}
+
+ManagerServer::ManagerServer(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+
+ManagerServer::~ManagerServer() { Stop(); }
+
+void ManagerServer::Stop() {
+  if (impl_->stopped.exchange(true)) return;
+  impl_->server->Stop();
+  impl_->queues.Stop();
+  impl_->jobs.Stop();
+  impl_->sweep.cancel();
+}
+
+uint16_t ManagerServer::port() const { return impl_->server->port(); }
+std::string ManagerServer::url() const {
+  return "https://localhost:" + std::to_string(port()) + "/";
+}
+std::string ManagerServer::ca_path() const { return impl_->options.dir + "/ca.crt"; }
+ManagerStore& ManagerServer::store() { return *impl_->store; }
+JobRunner& ManagerServer::jobs() { return impl_->jobs; }
+
+}  // namespace cs::manager

@@ -1,0 +1,435 @@
+#include "manager/rest_api.h"
+
+#include "manager/agent_endpoints.h"
+#include "manager/secure_ids.h"
+
+namespace cs::manager {
+
+namespace {
+
+net::Response JsonOk(int status, const Json& body) {
+  return net::Response::Json(status, body.dump());
+}
+
+Json ObjectList(std::vector<Json> objects) {
+  const size_t n = objects.size();
+  return Json{{"meta", {{"limit", 0}, {"offset", 0}, {"total_count", n}}},
+              {"objects", std::move(objects)}};
+}
+
+std::vector<std::string> SplitPath(const std::string& path) {
+  std::vector<std::string> parts;
+  std::string cur;
+  for (char c : path) {
+    if (c == '/') {
+      if (!cur.empty()) parts.push_back(cur);
+      cur.clear();
+    } else {
+      cur += c;
+    }
+  }
+  if (!cur.empty()) parts.push_back(cur);
+  return parts;
+}
+
+int64_t ParseId(const std::string& text) {
+  if (text.empty() || text.size() > 15) return -1;
+  int64_t v = 0;
+  for (char c : text) {
+    if (c < '0' || c > '9') return -1;
+    v = v * 10 + (c - '0');
+  }
+  return v;
+}
+
+std::string Uri(const std::string& kind, int64_t id) {
+  return "/api/" + kind + "/" + std::to_string(id) + "/";
+}
+
+Json WithUri(Json doc, const std::string& kind) {
+  doc["resource_uri"] = Uri(kind, doc.value("id", int64_t{0}));
+  return doc;
+}
+
+Result<Json> ParseBody(const net::Request& request) {
+  Json body = Json::parse(request.body, nullptr, false);
+  if (body.is_discarded() || !body.is_object()) {
+    return Status::InvalidArgument("the body must be a JSON object");
+  }
+  return body;
+}
+
+net::Response StatusResponse(const Status& s) {
+  switch (s.code()) {
+    case Status::Code::kNotFound: return JsonError(404, s.message());
+    case Status::Code::kInvalidArgument:
+    case Status::Code::kAlreadyExists:
+    case Status::Code::kFailedPrecondition: return JsonError(400, s.message());
+    default: return JsonError(500, s.message());
+  }
+}
+
+Json HostJson(const HostRecord& h) {
+  Json j = h.ToJson();
+  j["resource_uri"] = Uri("host", h.id);
+  j["server_profile"] = "/api/server_profile/" + h.profile + "/";
+  j["label"] = h.fqdn;
+  return j;
+}
+
+}  // namespace
+
+std::map<std::string, std::string> ParseCookies(const std::string& header) {
+  std::map<std::string, std::string> out;
+  size_t pos = 0;
+  while (pos < header.size()) {
+    size_t end = header.find(';', pos);
+    if (end == std::string::npos) end = header.size();
+    std::string item = header.substr(pos, end - pos);
+    const size_t b = item.find_first_not_of(' ');
+    item = b == std::string::npos ? "" : item.substr(b);
+    const size_t eq = item.find('=');
+    if (eq != std::string::npos) out[item.substr(0, eq)] = item.substr(eq + 1);
+    pos = end + 1;
+  }
+  return out;
+}
+
+int64_t IdFromUri(const std::string& uri) {
+  std::vector<std::string> parts = SplitPath(uri);
+  return parts.empty() ? -1 : ParseId(parts.back());
+}
+
+const std::vector<Json>& RestApi::ServerProfiles() {
+  static const std::vector<Json> profiles = [] {
+    std::vector<Json> out;
+    struct P { const char* name; const char* label; bool managed; bool worker; };
+    for (const P& p : {P{"base_managed_rh7", "Managed Storage Server", true, false},
+                       P{"base_monitored", "Monitored Storage Server", false, false},
+                       P{"posix_copytool_worker", "POSIX HSM Agent Node", true, true}}) {
+      out.push_back({{"name", p.name},
+                     {"ui_name", p.label},
+                     {"managed", p.managed},
+                     {"worker", p.worker},
+                     {"initial_state", p.managed ? "managed" : "monitored"},
+                     {"resource_uri", std::string("/api/server_profile/") + p.name + "/"}});
+    }
+    return out;
+  }();
+  return profiles;
+}
+
+RestApi::RestApi(ManagerStore& store, const Users& users, const Clock& clock, Hooks hooks)
+    : store_(store), users_(users), clock_(clock), hooks_(std::move(hooks)) {}
+
+void RestApi::Handle(const net::Request& request, const std::string& path, net::Respond respond) {
+  const std::vector<std::string> parts = SplitPath(path);
+  if (parts.empty()) return respond(JsonError(404, "no such API resource"));
+  if (parts[0] == "session") return respond(Session(request));
+
+  const auto cookies = ParseCookies(request.headers.Get("Cookie").value_or(""));
+  WebSession session;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    auto c = cookies.find("sessionid");
+    auto it = c == cookies.end() ? sessions_.end() : sessions_.find(c->second);
+    if (it == sessions_.end() || it->second.username.empty()) {
+      return respond(JsonError(401, "log in first (GET then POST api/session/)"));
+    }
+    session = it->second;
+  }
+  if (request.method != "GET" && request.method != "HEAD" &&
+      request.headers.Get("X-CSRFToken").value_or("") != session.csrf) {
+    return respond(JsonError(403, "CSRF token missing or incorrect"));
+  }
+  respond(Dispatch(request, parts, &session));
+}
+
+net::Response RestApi::Dispatch(const net::Request& request,
+                                 const std::vector<std::string>& parts, WebSession*) {
+  const std::string& kind = parts[0];
+  if (kind == "server_profile") {
+    if (parts.size() == 1) return JsonOk(200, ObjectList(ServerProfiles()));
+    for (const Json& p : ServerProfiles()) {
+      if (p["name"] == parts[1]) return JsonOk(200, p);
+    }
+    return JsonError(404, "no server profile " + parts[1]);
+  }
+  if (kind == "registration_token") return Tokens(request, parts);
+  if (kind == "host") {
+    if (request.method != "GET") return JsonError(405, "hosts register themselves");
+    return Hosts(parts);
+  }
+  if (kind == "power_control_type") return PowerTypes(request, parts);
+  if (kind == "power_control_device") return PowerDevices(request, parts);
+  if (kind == "power_control_device_outlet") return Outlets(request, parts);
+  if (kind == "filesystem") return Filesystems(request, parts);
+  if (kind == "target") return Targets(request, parts);
+  if (kind == "command") return Commands(request, parts);
+  return JsonError(404, "no such API resource: " + kind);
+}
+
+net::Response RestApi::Session(const net::Request& request) {
+  const auto cookies = ParseCookies(request.headers.Get("Cookie").value_or(""));
+  auto c = cookies.find("sessionid");
+  if (request.method == "GET") {
+    std::lock_guard<std::mutex> lock(mu_);
+    std::string id = c == cookies.end() ? "" : c->second;
+    auto it = sessions_.find(id);
+    if (it == sessions_.end()) {
+      // Bounded: a client that never sends cookies back cannot fill memory.
+      if (sessions_.size() > 10000) sessions_.clear();
+      id = RandomHex(16);
+      it = sessions_.emplace(id, WebSession{RandomHex(16), ""}).first;
+    }
+    net::Response r = JsonOk(200, Json{{"user", it->second.username.empty()
+                                                    ? Json()
+                                                    : Json{{"username", it->second.username}}}});
+    r.headers.Add("Set-Cookie", "csrftoken=" + it->second.csrf + "; Path=/");
+    r.headers.Add("Set-Cookie", "sessionid=" + id + "; Path=/; HttpOnly; Secure");
+    return r;
+  }
+  WebSession session;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    auto it = c == cookies.end() ? sessions_.end() : sessions_.find(c->second);
+    if (it == sessions_.end()) return JsonError(403, "no session: GET api/session/ first");
+    session = it->second;
+  }
+  if (request.headers.Get("X-CSRFToken").value_or("") != session.csrf) {
+    return JsonError(403, "CSRF token missing or incorrect");
+  }
+  if (request.method == "DELETE") {
+    std::lock_guard<std::mutex> lock(mu_);
+    sessions_[c->second].username.clear();
+    return net::Response{204, {}, ""};
+  }
+  if (request.method != "POST") return JsonError(405, "session/ takes GET, POST and DELETE");
+  Result<Json> body = ParseBody(request);
+  if (!body.ok()) return JsonError(400, body.status().message());
+  const Json& b = *body;
+  if (!b.value("username", Json()).is_string() || !b.value("password", Json()).is_string()) {
+    return JsonError(400, "username and password are required");
+  }
+  const std::string username = b["username"].get<std::string>();
+  if (!users_.Check(username, b["password"].get<std::string>())) {
+    return JsonError(401, "wrong username or password");
+  }
+  std::lock_guard<std::mutex> lock(mu_);
+  auto it = sessions_.find(c->second);
+  if (it == sessions_.end()) return JsonError(403, "the session ended");
+  it->second.username = username;
+  return JsonOk(201, Json{{"user", {{"username", username}}}});
+}
+
+net::Response RestApi::Tokens(const net::Request& request, const std::vector<std::string>& parts) {
+  if (parts.size() == 1 && request.method == "GET") {
+    std::vector<Json> out;
+    for (const TokenRecord& t : store_.Tokens()) {
+      Json j = WithUri(t.ToJson(), "registration_token");
+      j["profile"] = "/api/server_profile/" + t.profile + "/";
+      out.push_back(j);
+    }
+    return JsonOk(200, ObjectList(out));
+  }
+  if (parts.size() == 1 && request.method == "POST") {
+    Result<Json> body = ParseBody(request);
+    if (!body.ok()) return JsonError(400, body.status().message());
+    const Json& b = *body;
+    int64_t credits = 1;
+    if (b.contains("credits")) {
+      if (!b["credits"].is_number_integer() || b["credits"].get<int64_t>() < 0) {
+        return JsonError(400, "credits must be a whole number");
+      }
+      credits = b["credits"].get<int64_t>();
+    }
+    std::string profile = b.value("profile", Json("base_managed_rh7")).is_string()
+                              ? b.value("profile", std::string("base_managed_rh7"))
+                              : "";
+    const std::vector<std::string> pp = SplitPath(profile);
+    if (!pp.empty()) profile = pp.back();  // accepts a resource_uri or a name
+    bool known = false;
+    for (const Json& p : ServerProfiles()) known = known || p["name"] == profile;
+    if (!known) return JsonError(400, "no server profile '" + profile + "'");
+    WallTime expiry = clock_.Now() + std::chrono::hours(1);
+    if (b.contains("expiry") && !b["expiry"].is_null()) {
+      // The original CLI sends isoformat() without a zone: take it as UTC.
+      std::string text = b["expiry"].is_string() ? b["expiry"].get<std::string>() : "";
+      if (!text.empty() && text.back() != 'Z' && text.find('+', 10) == std::string::npos) {
+        text += "Z";
+      }
+      if (!ParseAgentTime(text, &expiry)) return JsonError(400, "expiry is not an ISO-8601 time");
+    }
+    Result<TokenRecord> t = store_.CreateToken(credits, profile, expiry);
+    if (!t.ok()) return StatusResponse(t.status());
+    Json j = WithUri(t->ToJson(), "registration_token");
+    j["profile"] = "/api/server_profile/" + profile + "/";
+    return JsonOk(201, j);
+  }
+  if (parts.size() == 2) {
+    const int64_t id = ParseId(parts[1]);
+    std::optional<TokenRecord> t = store_.TokenById(id);
+    if (!t) return JsonError(404, "no token " + parts[1]);
+    if (request.method == "GET") return JsonOk(200, WithUri(t->ToJson(), "registration_token"));
+    if (request.method == "DELETE" || request.method == "PATCH" || request.method == "PUT") {
+      if (request.method != "DELETE") {
+        Result<Json> body = ParseBody(request);
+        if (!body.ok()) return JsonError(400, body.status().message());
+        if (body->value("cancelled", false) != true) {
+          return JsonError(400, "only {\"cancelled\": true} can change a token");
+        }
+      }
+      Status s = store_.CancelToken(id);
+      if (!s.ok()) return StatusResponse(s);
+      t->cancelled = true;
+      return JsonOk(200, WithUri(t->ToJson(), "registration_token"));
+    }
+  }
+  return JsonError(405, "unsupported method for registration_token");
+}
+
+net::Response RestApi::Hosts(const std::vector<std::string>& parts) {
+  if (parts.size() == 1) {
+    std::vector<Json> out;
+    for (const HostRecord& h : store_.Hosts()) out.push_back(HostJson(h));
+    return JsonOk(200, ObjectList(out));
+  }
+  std::optional<HostRecord> h = store_.HostById(ParseId(parts[1]));
+  if (!h) return JsonError(404, "no host " + parts[1]);
+  return JsonOk(200, HostJson(*h));
+}
+
+net::Response RestApi::Records(const std::string& kind, const std::vector<std::string>& parts) {
+  if (parts.size() == 1) {
+    std::vector<Json> out;
+    for (Json& doc : store_.ListRecords(kind)) out.push_back(WithUri(std::move(doc), parts[0]));
+    return JsonOk(200, ObjectList(out));
+  }
+  std::optional<Json> doc = store_.GetRecord(kind, ParseId(parts[1]));
+  if (!doc) return JsonError(404, "no " + parts[0] + " " + parts[1]);
+  return JsonOk(200, WithUri(std::move(*doc), parts[0]));
+}
+
+net::Response RestApi::PowerTypes(const net::Request& request,
+                                  const std::vector<std::string>& parts) {
+  if (request.method == "GET") return Records("power_control_type", parts);
+  if (request.method != "POST" || parts.size() != 1) return JsonError(405, "unsupported method");
+  Result<Json> body = ParseBody(request);
+  if (!body.ok()) return JsonError(400, body.status().message());
+  Json t = *body;
+  if (!t.value("max_outlets", Json()).is_number_integer() || t["max_outlets"].get<int64_t>() < 0 ||
+      t["max_outlets"].get<int64_t>() > 1024) {
+    return JsonError(400, "max_outlets must be a whole number from 0 to 1024");
+  }
+  t["name"] = t.value("make", std::string("")) + " " + t.value("model", std::string(""));
+  t.erase("default_password");  // a fake's "apc", but passwords are not echoed
+  Result<int64_t> id = store_.InsertRecord("power_control_type", t);
+  if (!id.ok()) return StatusResponse(id.status());
+  return JsonOk(201, WithUri(*store_.GetRecord("power_control_type", *id), "power_control_type"));
+}
+
+net::Response RestApi::PowerDevices(const net::Request& request,
+                                    const std::vector<std::string>& parts) {
+  auto with_outlets = [this](Json device) {
+    device = WithUri(std::move(device), "power_control_device");
+    device["outlets"] = Json::array();
+    for (Json& o : store_.ListRecords("power_control_device_outlet")) {
+      if (o.value("device", std::string()) == device["resource_uri"]) {
+        device["outlets"].push_back(WithUri(std::move(o), "power_control_device_outlet"));
+      }
+    }
+    return device;
+  };
+  if (request.method == "GET") {
+    if (parts.size() == 1) {
+      std::vector<Json> out;
+      for (Json& d : store_.ListRecords("power_control_device")) out.push_back(with_outlets(d));
+      return JsonOk(200, ObjectList(out));
+    }
+    std::optional<Json> d = store_.GetRecord("power_control_device", ParseId(parts[1]));
+    if (!d) return JsonError(404, "no power_control_device " + parts[1]);
+    return JsonOk(200, with_outlets(*d));
+  }
+  if (request.method != "POST" || parts.size() != 1) return JsonError(405, "unsupported method");
+  Result<Json> body = ParseBody(request);
+  if (!body.ok()) return JsonError(400, body.status().message());
+  Json d = *body;
+  std::optional<Json> type = store_.GetRecord(
+      "power_control_type", IdFromUri(d.value("device_type", std::string())));
+  if (!type) return JsonError(400, "device_type must be a power_control_type resource_uri");
+  if (!d.value("name", Json()).is_string()) return JsonError(400, "name is required");
+  d.erase("password");
+  Result<int64_t> id = store_.InsertRecord("power_control_device", d);
+  if (!id.ok()) return StatusResponse(id.status());
+  const std::string uri = Uri("power_control_device", *id);
+  const int64_t outlets = type->value("max_outlets", int64_t{0});
+  for (int64_t i = 1; i <= outlets; ++i) {
+    Result<int64_t> o = store_.InsertRecord(
+        "power_control_device_outlet",
+        Json{{"identifier", std::to_string(i)}, {"device", uri}, {"host", nullptr}});
+    if (!o.ok()) return StatusResponse(o.status());
+  }
+  return JsonOk(201, with_outlets(*store_.GetRecord("power_control_device", *id)));
+}
+
+net::Response RestApi::Outlets(const net::Request& request, const std::vector<std::string>& parts) {
+  if (request.method == "GET") return Records("power_control_device_outlet", parts);
+  if ((request.method != "PATCH" && request.method != "PUT") || parts.size() != 2) {
+    return JsonError(405, "outlets take GET and PATCH on an id");
+  }
+  const int64_t id = ParseId(parts[1]);
+  std::optional<Json> outlet = store_.GetRecord("power_control_device_outlet", id);
+  if (!outlet) return JsonError(404, "no outlet " + parts[1]);
+  Result<Json> body = ParseBody(request);
+  if (!body.ok()) return JsonError(400, body.status().message());
+  if (body->contains("host")) {
+    const Json& host = (*body)["host"];
+    if (host.is_null()) {
+      (*outlet)["host"] = nullptr;
+    } else if (!host.is_string() || !store_.HostById(IdFromUri(host.get<std::string>()))) {
+      return JsonError(400, "host must be a host resource_uri or null");
+    } else {
+      (*outlet)["host"] = host;
+    }
+  }
+  Status s = store_.PutRecord("power_control_device_outlet", id, *outlet);
+  if (!s.ok()) return StatusResponse(s);
+  return JsonOk(200, WithUri(*outlet, "power_control_device_outlet"));
+}
+
+net::Response RestApi::Filesystems(const net::Request& request,
+                                   const std::vector<std::string>& parts) {
+  if (request.method == "GET") return Records("filesystem", parts);
+  if (request.method != "POST" || parts.size() != 1 || !hooks_.create_filesystem) {
+    return JsonError(405, "unsupported method");
+  }
+  Result<Json> body = ParseBody(request);
+  if (!body.ok()) return JsonError(400, body.status().message());
+  Result<Json> created = hooks_.create_filesystem(*body);
+  if (!created.ok()) return StatusResponse(created.status());
+  return JsonOk(202, *created);
+}
+
+net::Response RestApi::Targets(const net::Request& request, const std::vector<std::string>& parts) {
+  if (request.method == "GET") return Records("target", parts);
+  if (request.method != "POST" || parts.size() != 3 || !hooks_.target_action) {
+    return JsonError(405, "targets take GET, and POST target/<id>/<start|stop|failover|failback>/");
+  }
+  const int64_t id = ParseId(parts[1]);
+  if (!store_.GetRecord("target", id)) return JsonError(404, "no target " + parts[1]);
+  Result<int64_t> command = hooks_.target_action(id, parts[2]);
+  if (!command.ok()) return StatusResponse(command.status());
+  return JsonOk(202, WithUri(*store_.GetRecord("command", *command), "command"));
+}
+
+net::Response RestApi::Commands(const net::Request& request, const std::vector<std::string>& parts) {
+  if (request.method == "GET") return Records("command", parts);
+  if (request.method == "DELETE" && parts.size() == 2 && hooks_.cancel_command) {
+    Status s = hooks_.cancel_command(ParseId(parts[1]));
+    if (!s.ok()) return StatusResponse(s);
+    return JsonOk(200, WithUri(*store_.GetRecord("command", ParseId(parts[1])), "command"));
+  }
+  return JsonError(405, "commands take GET, and DELETE to cancel");
+}
+
+}  // namespace cs::manager

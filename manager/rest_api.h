@@ -1,0 +1,82 @@
+// RestApi: the small JSON API under /api/ that cluster-sim's `register
+// --username/--password`, `--create_pdu_entries` and the `manager` CLI
+// commands use; shaped after IML's tastypie API (objects lists,
+// resource_uri, session login with a CSRF token):
+//   GET/POST/DELETE  session/                 login (GET sets csrftoken + sessionid)
+//   GET              server_profile/[name/]
+//   GET/POST         registration_token/       DELETE or PATCH {"cancelled": true} on id/
+//   GET              host/[id/]
+//   GET/POST         power_control_type/
+//   GET/POST         power_control_device/     (creates outlets 1..max_outlets)
+//   GET/PATCH        power_control_device_outlet/id/  ({"host": uri})
+//   GET/POST         filesystem/               (POST starts a creation command)
+//   GET              target/[id/]              POST target/id/{start,stop,failover,failback}/
+//   GET              command/[id/]             DELETE command/id/ cancels
+// Every call but GET session/ needs a logged-in session, and unsafe methods
+// need the X-CSRFToken header to match the csrftoken cookie.
+#pragma once
+
+#include <functional>
+#include <map>
+#include <mutex>
+#include <string>
+
+#include "fakes/json_helpers.h"
+#include "manager/manager_store.h"
+#include "manager/users.h"
+#include "net/https_server.h"
+#include "util/clock.h"
+
+namespace cs::manager {
+
+class RestApi {
+ public:
+  struct Hooks {
+    // POST filesystem/: returns {"filesystem": {...}, "command": {...}}.
+    std::function<Result<Json>(const Json& request)> create_filesystem;
+    // POST target/<id>/<verb>/: returns the command id.
+    std::function<Result<int64_t>(int64_t target_id, const std::string& verb)> target_action;
+    std::function<Status(int64_t command_id)> cancel_command;
+  };
+
+  RestApi(ManagerStore& store, const Users& users, const Clock& clock, Hooks hooks);
+
+  // `path` is the request path below /api/, e.g. "host/3/" (no leading '/').
+  void Handle(const net::Request& request, const std::string& path, net::Respond respond);
+
+  // The profiles this manager offers.
+  static const std::vector<Json>& ServerProfiles();
+
+ private:
+  struct WebSession {
+    std::string csrf;
+    std::string username;  // "" until logged in
+  };
+  net::Response Dispatch(const net::Request& request, const std::vector<std::string>& parts,
+                         WebSession* session);
+  net::Response Session(const net::Request& request);
+  net::Response Tokens(const net::Request& request, const std::vector<std::string>& parts);
+  net::Response Hosts(const std::vector<std::string>& parts);
+  net::Response PowerTypes(const net::Request& request, const std::vector<std::string>& parts);
+  net::Response PowerDevices(const net::Request& request, const std::vector<std::string>& parts);
+  net::Response Outlets(const net::Request& request, const std::vector<std::string>& parts);
+  net::Response Records(const std::string& kind, const std::vector<std::string>& parts);
+  net::Response Filesystems(const net::Request& request, const std::vector<std::string>& parts);
+  net::Response Targets(const net::Request& request, const std::vector<std::string>& parts);
+  net::Response Commands(const net::Request& request, const std::vector<std::string>& parts);
+
+  ManagerStore& store_;
+  const Users& users_;
+  const Clock& clock_;
+  Hooks hooks_;
+  std::mutex mu_;
+  std::map<std::string, WebSession> sessions_;  // by sessionid cookie
+};
+
+// Cookie header value -> name -> value.
+std::map<std::string, std::string> ParseCookies(const std::string& header);
+
+// The id at the end of a resource URI ("/api/host/3/" -> 3), or -1.
+int64_t IdFromUri(const std::string& uri);
+
+}  // namespace cs::manager

@@ -1,0 +1,8 @@
+cs_add_test(manager_test
+  SOURCES
+    manager/manager_test_util.cpp
+    manager/agent_protocol_test.cpp
+    manager/rest_api_test.cpp
+    manager/job_runner_test.cpp
+    manager/filesystem_test.cpp
+  LIBS cs_manager)

@@ -1,0 +1,122 @@
+// The job runner against a scripted fake agent over the real protocol:
+// commands complete, fail on an exception or a timeout; and the target
+// location view follows the agents' resource_locations.
+#include <functional>
+
+#include "manager/manager_store.h"
+#include "tests/manager/manager_test_util.h"
+
+namespace cs::manager::testing {
+namespace {
+
+using protocol::Message;
+using protocol::MessageType;
+
+// What the fake agent answers to an action: {result, exception}; a null
+// optional means "do not answer".
+using Script = std::function<std::optional<std::pair<Json, Json>>(const std::string& action, const Json& args)>;
+
+class JobTest : public ManagerTest {
+ protected:
+  JobTest() {
+    options_.set_up_hosts = true;
+    options_.step_timeout = std::chrono::milliseconds(1500);
+    StartManager();
+  }
+
+  // Registers a worker (4 setup steps), opens its action_runner session and
+  // plays `script` until the setup command ends (at most 15 s).
+  Json RunSetup(const Script& script, std::vector<std::string>* actions) {
+    auto agent = NewAgent("worker0.localdomain");
+    auto r = agent->Register(CreateToken(1, "posix_copytool_worker"));
+    EXPECT_EQ(r->status, 201);
+    const int64_t command_id = Json::parse(r->body)["command_id"];
+    EXPECT_GT(command_id, 0);
+    agent->GetMessages();  // SESSION_TERMINATE_ALL
+    // Not OpenSession(): the first ACTION_START comes in the same answer as
+    // the SESSION_CREATE_RESPONSE.
+    agent->Post({Message::SessionCreateRequest("action_runner", agent->fqdn)});
+    std::string session;
+    int64_t seq = 0;
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(15);
+    while (std::chrono::steady_clock::now() < deadline) {
+      auto command = manager_->store().GetRecord("command", command_id);
+      if (command && (*command)["state"] != "running" && (*command)["state"] != "pending") return *command;
+      for (const Message& m : agent->GetMessages()) {
+        if (m.type == MessageType::kSessionCreateResponse) session = m.session_id.value_or("");
+        if (m.type != MessageType::kData || m.plugin != "action_runner") continue;
+        EXPECT_EQ(m.session_id, session);
+        EXPECT_EQ(m.body["type"], "ACTION_START");
+        actions->push_back(m.body["action"]);
+        auto answer = script(m.body["action"], m.body["args"]);
+        if (!answer) continue;
+        agent->Post({Message::Data("action_runner", session, seq++,
+                                   Json{{"type", "ACTION_COMPLETE"}, {"id", m.body["id"]},
+                                        {"result", answer->first}, {"exception", answer->second},
+                                        {"subprocesses", Json::array()}},
+                                   agent->fqdn)});
+      }
+    }
+    ADD_FAILURE() << "the command did not end";
+    return Json();
+  }
+};
+
+const Json kOk = {{"wrapper_version", 1}, {"result", true}};
+
+TEST_F(JobTest, SetupCompletesWhenEveryActionSucceeds) {
+  std::vector<std::string> actions;
+  Json command = RunSetup([](const std::string&, const Json&) { return std::make_pair(kOk, Json()); }, &actions);
+  EXPECT_EQ(command["state"], "succeeded") << command.dump(2);
+  EXPECT_EQ(actions, (std::vector<std::string>{"install_packages", "configure_ntp", "load_lnet", "start_lnet"}));
+  for (const Json& step : command["steps"]) EXPECT_EQ(step["state"], "succeeded");
+  EXPECT_EQ(manager_->store().HostByFqdn("worker0.localdomain")->state, "managed");
+}
+
+TEST_F(JobTest, AnExceptionFailsTheCommand) {
+  std::vector<std::string> actions;
+  Json command = RunSetup(
+      [](const std::string& action, const Json&) {
+        if (action == "load_lnet") return std::make_pair(Json(), Json("Traceback: modprobe failed"));
+        return std::make_pair(kOk, Json());
+      },
+      &actions);
+  EXPECT_EQ(command["state"], "failed");
+  EXPECT_EQ(actions.size(), 3u);  // nothing after the failed step
+  EXPECT_EQ(command["steps"][2]["state"], "failed");
+  EXPECT_EQ(command["steps"][2]["exception"], "Traceback: modprobe failed");
+  EXPECT_EQ(command["steps"][3]["state"], "skipped");
+  EXPECT_FALSE(command["errors"].empty());
+  EXPECT_EQ(manager_->store().HostByFqdn("worker0.localdomain")->state, "setup_failed");
+}
+
+TEST_F(JobTest, AnUnansweredActionTimesOut) {
+  std::vector<std::string> actions;
+  Json command = RunSetup(
+      [](const std::string& action, const Json&) -> std::optional<std::pair<Json, Json>> {
+        if (action == "configure_ntp") return std::nullopt;
+        return std::make_pair(kOk, Json());
+      },
+      &actions);
+  EXPECT_EQ(command["state"], "failed");
+  EXPECT_NE(command["steps"][1]["exception"].get<std::string>().find("timed out"), std::string::npos);
+}
+
+TEST_F(ManagerTest, TargetLocationFollowsResourceLocations) {
+  auto agent = RegisteredAgent("test000.localdomain");
+  auto id = manager_->store().InsertRecord(
+      "target", Json{{"name", "MGS"}, {"ha_label", "MGS_abc123"}, {"active_host", nullptr},
+                     {"primary_host", "test000.localdomain"}});
+  ASSERT_TRUE(id.ok());
+  const std::string session = OpenSession(*agent, "lustre");
+  auto report = [&](Json where, int64_t seq) {
+    agent->Post({Message::Data("lustre", session, seq, Json{{"resource_locations", {{"MGS_abc123", where}}}}, agent->fqdn)});
+  };
+  report("test000", 0);
+  EXPECT_EQ((*manager_->store().GetRecord("target", *id))["active_host"], "test000.localdomain");
+  report(nullptr, 1);
+  EXPECT_TRUE((*manager_->store().GetRecord("target", *id))["active_host"].is_null());
+}
+
+}  // namespace
+}  // namespace cs::manager::testing
