@@ -106,7 +106,7 @@ void AgentEndpoints::Post(const HostRecord& host, const net::Request& request,
       }
     } else if (m.type == MessageType::kSessionCreateRequest) {
       std::optional<std::string> replaced;
-      const std::string id = sessions_.Create(host.fqdn, m.plugin, &replaced);
+      const std::string id = sessions_.Create(host.fqdn, m.plugin, &replaced, envelope->client_start_time);
       if (replaced && hooks_.on_session_gone) hooks_.on_session_gone(host.fqdn, m.plugin);
       queues_.Barrier(host.fqdn, envelope->client_start_time);
       queues_.Send(host.fqdn, protocol::Message::SessionCreateResponse(m.plugin, id, host.fqdn));
@@ -133,7 +133,12 @@ void AgentEndpoints::Get(const HostRecord& host, const net::Request& request,
   }
   std::vector<protocol::Message> first;
   if (contact.terminate_all) {
-    EndSessions(host.fqdn, false);
+    // Sessions of an earlier agent instance are over; those this instance
+    // opened before its first GET arrived stay (the real manager never
+    // dropped its side here either).
+    for (const std::string& plugin : sessions_.DropAllBut(host.fqdn, *start)) {
+      if (hooks_.on_session_gone) hooks_.on_session_gone(host.fqdn, plugin);
+    }
     first.push_back(protocol::Message::SessionTerminateAll(host.fqdn));
   }
   queues_.Wait(host.fqdn, *start, std::move(first), std::move(respond));

@@ -37,8 +37,10 @@ ContactResult AgentSessions::Contact(const std::string& fqdn,
 }
 
 std::string AgentSessions::Create(const std::string& fqdn, const std::string& plugin,
-                                  std::optional<std::string>* replaced) {
+                                  std::optional<std::string>* replaced,
+                                  const std::string& client_start_time) {
   std::lock_guard<std::mutex> lock(mu_);
+  hosts_[fqdn].opened_by[plugin] = client_start_time;
   std::string& slot = hosts_[fqdn].sessions[plugin];
   if (replaced) *replaced = slot.empty() ? std::nullopt : std::optional<std::string>(slot);
   slot = RandomUuid();
@@ -67,6 +69,26 @@ std::vector<std::string> AgentSessions::DropAll(const std::string& fqdn) {
   if (h == hosts_.end()) return plugins;
   for (const auto& [plugin, id] : h->second.sessions) plugins.push_back(plugin);
   h->second.sessions.clear();
+  h->second.opened_by.clear();
+  return plugins;
+}
+
+std::vector<std::string> AgentSessions::DropAllBut(const std::string& fqdn,
+                                                   const std::string& client_start_time) {
+  std::lock_guard<std::mutex> lock(mu_);
+  std::vector<std::string> plugins;
+  auto h = hosts_.find(fqdn);
+  if (h == hosts_.end()) return plugins;
+  for (auto it = h->second.sessions.begin(); it != h->second.sessions.end();) {
+    auto opener = h->second.opened_by.find(it->first);
+    if (opener != h->second.opened_by.end() && opener->second == client_start_time) {
+      ++it;
+      continue;
+    }
+    plugins.push_back(it->first);
+    h->second.opened_by.erase(it->first);
+    it = h->second.sessions.erase(it);
+  }
   return plugins;
 }
 

@@ -40,7 +40,8 @@ class AgentSessions {
   // A new session for (fqdn, plugin), replacing any old one. Returns the
   // new id; `*replaced` gets the old id when there was one.
   std::string Create(const std::string& fqdn, const std::string& plugin,
-                     std::optional<std::string>* replaced = nullptr);
+                     std::optional<std::string>* replaced = nullptr,
+                     const std::string& client_start_time = "");
   // The current session id of (fqdn, plugin).
   std::optional<std::string> Get(const std::string& fqdn, const std::string& plugin) const;
   // Whether `session_id` is the current session of (fqdn, plugin).
@@ -48,6 +49,10 @@ class AgentSessions {
                  const std::optional<std::string>& session_id) const;
   // Forgets every session of the host; returns the plugins that had one.
   std::vector<std::string> DropAll(const std::string& fqdn);
+  // Drops the sessions opened by any agent instance but the one started at
+  // `client_start_time`: a new agent's first GET may arrive after its first
+  // session requests, and those sessions are its own.
+  std::vector<std::string> DropAllBut(const std::string& fqdn, const std::string& client_start_time);
 
   // Hosts whose last contact is older than `timeout` and that were still
   // reachable: they are marked unreachable and returned.
@@ -63,6 +68,7 @@ class AgentSessions {
     std::optional<WallTime> last_contact;
     bool reachable = true;
     std::map<std::string, std::string> sessions;  // plugin -> id
+    std::map<std::string, std::string> opened_by;  // plugin -> client_start_time
   };
 
   mutable std::mutex mu_;

@@ -16,16 +16,27 @@ void HostReports::OnData(const std::string& fqdn, const std::string& plugin, con
     if (body.contains("resource_locations")) ApplyResourceLocations(body["resource_locations"]);
     return;
   }
-  if (plugin != "linux" && plugin != "linux_network") return;
+  if (plugin != "linux" && plugin != "linux_network" && plugin != "corosync") return;
   std::optional<HostRecord> host = store_.HostByFqdn(fqdn);
   if (!host) return;
   Json facts = Facts(host->id);
+  const Json before = facts;
+  if (plugin == "corosync") {
+    const Json crm = body.value("crm_info", Json::object());
+    const Json nodes = crm.is_object() ? crm.value("nodes", Json::object()) : Json::object();
+    Json peers = Json::array();
+    if (nodes.is_object()) {
+      for (const auto& [name, node] : nodes.items()) peers.push_back(name);
+    }
+    if (!peers.empty()) facts["cluster_peers"] = peers;
+  }
   if (plugin == "linux" && body.contains("devs")) facts["devs"] = body["devs"];
   if (plugin == "linux_network") {
     if (body.contains("interfaces")) facts["interfaces"] = body["interfaces"];
     if (body.contains("lnet")) facts["lnet"] = body["lnet"];
   }
-  (void)store_.PutRecord("host_facts", host->id, facts);
+  // Most polls repeat the last report: write only what changed.
+  if (facts != before) (void)store_.PutRecord("host_facts", host->id, facts);
 }
 
 void HostReports::ApplyResourceLocations(const Json& locations) {
@@ -63,6 +74,18 @@ std::vector<DeviceFact> HostReports::Devices(const std::string& fqdn) {
     out.push_back(d);
   }
   std::sort(out.begin(), out.end(), [](const DeviceFact& a, const DeviceFact& b) { return a.path < b.path; });
+  return out;
+}
+
+std::vector<std::string> HostReports::ClusterPeers(const std::string& fqdn) {
+  std::vector<std::string> out;
+  std::optional<HostRecord> host = store_.HostByFqdn(fqdn);
+  if (!host) return out;
+  const Json facts = Facts(host->id);
+  const Json peers = facts.value("cluster_peers", Json::array());
+  for (const Json& p : peers) {
+    if (p.is_string()) out.push_back(p.get<std::string>());
+  }
   return out;
 }
 

@@ -31,6 +31,9 @@ class HostReports {
   std::vector<DeviceFact> Devices(const std::string& fqdn);
   std::vector<std::string> Nids(const std::string& fqdn);
   std::vector<std::string> Interfaces(const std::string& fqdn);
+  // Nodenames of the host's corosync cluster (itself included), as its
+  // corosync plugin last reported them; empty while its cluster is down.
+  std::vector<std::string> ClusterPeers(const std::string& fqdn);
 
  private:
   Json Facts(int64_t host_id);

@@ -1,5 +1,7 @@
 #include "manager/lustre_jobs.h"
 
+#include <algorithm>
+
 #include <cstdio>
 
 namespace cs::manager {
@@ -104,8 +106,12 @@ Result<LustreJobs::Placement> LustreJobs::Place(const Json& spec) {
     if (d.path == path) serial = d.serial;
   }
   if (serial.empty()) return Status::InvalidArgument(*host + " reported no device " + path);
+  // The secondary must be in the primary's corosync cluster: pacemaker can
+  // only fail a resource over between members of one cluster.
+  const std::vector<std::string> peers = reports_.ClusterPeers(p.primary);
   for (const HostRecord& h : store_.Hosts()) {
     if (h.fqdn == p.primary || !p.secondary.empty()) continue;
+    if (std::find(peers.begin(), peers.end(), h.nodename) == peers.end()) continue;
     for (const DeviceFact& d : reports_.Devices(h.fqdn)) {
       if (d.serial == serial) {
         p.secondary = h.fqdn;

@@ -26,13 +26,13 @@ class FilesystemTest : public ManagerTest {
     for (int i = 0; i < 2; ++i) {
       ScriptedHost h;
       h.agent = RegisteredAgent("test00" + std::to_string(i) + ".localdomain");
-      for (const char* plugin : {"linux", "linux_network", "lustre", "action_runner"}) {
+      for (const char* plugin : {"linux", "linux_network", "lustre", "corosync", "action_runner"}) {
         h.agent->Post({Message::SessionCreateRequest(plugin, h.agent->fqdn)});
       }
       hosts_.push_back(std::move(h));
     }
     Pump([&] {
-      return hosts_[0].sessions.size() == 4 && hosts_[1].sessions.size() == 4;
+      return hosts_[0].sessions.size() == 5 && hosts_[1].sessions.size() == 5;
     });
     for (size_t i = 0; i < hosts_.size(); ++i) {
       // Both see the same three volumes (a shared SAN), under their own paths.
@@ -43,6 +43,10 @@ class FilesystemTest : public ManagerTest {
                                                {"serial_83", nullptr}};
       }
       Data(hosts_[i], "linux", {{"devs", devs}});
+      // Both are members of one corosync cluster (secondaries come from it).
+      Data(hosts_[i], "corosync",
+           {{"crm_info", {{"nodes", {{"test000", {{"online", true}}}, {"test001", {{"online", true}}}}}}},
+            {"state", {{"corosync", "started"}, {"pacemaker", "started"}}}});
       Data(hosts_[i], "linux_network",
            {{"interfaces", {{"eth0", {}}, {"eth1", {}}}},
             {"lnet", {{"state", "lnet_up"},
