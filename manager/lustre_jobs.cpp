@@ -109,6 +109,11 @@ Result<LustreJobs::Placement> LustreJobs::Place(const Json& spec) {
   // The secondary must be in the primary's corosync cluster: pacemaker can
   // only fail a resource over between members of one cluster.
   const std::vector<std::string> peers = reports_.ClusterPeers(p.primary);
+  if (peers.empty()) {
+    return Status::FailedPrecondition(
+        p.primary + " has not reported a running corosync cluster yet, so no failover partner can be "
+        "chosen; set the host up (or wait for its next report) and try again");
+  }
   for (const HostRecord& h : store_.Hosts()) {
     if (h.fqdn == p.primary || !p.secondary.empty()) continue;
     if (std::find(peers.begin(), peers.end(), h.nodename) == peers.end()) continue;

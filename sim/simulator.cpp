@@ -75,7 +75,12 @@ struct Simulator::Slot {
 
 Simulator::Simulator(SimulatorOptions options) : options_(std::move(options)) {}
 
-Simulator::~Simulator() { Stop(); }
+Simulator::~Simulator() {
+  Stop();
+  // Only now: servers made on the io_context (PDUs, control API) may be
+  // destroyed after Stop() but must go before the context does.
+  pool_.reset();
+}
 
 asio::io_context& Simulator::io() { return pool_->context(); }
 
@@ -92,6 +97,9 @@ Status Simulator::Init() {
   auto store = Store::Open(options_.config_dir, store_options);
   if (!store.ok()) return store.status();
   store_ = std::move(*store);
+  seed_ = store_->world().settings().seed;
+  boot_delay_ = options_.boot_delay.value_or(std::chrono::seconds(store_->world().settings().startup_seconds));
+  shutdown_delay_ = options_.shutdown_delay.value_or(std::chrono::seconds(store_->world().settings().shutdown_seconds));
   std::string url = options_.url.value_or(store_->world().settings().url);
   if (url.empty() || url.back() != '/') url += '/';
   agent_url_ = url + "agent/";
@@ -110,13 +118,9 @@ Status Simulator::Init() {
   return Status::Ok();
 }
 
-std::chrono::milliseconds Simulator::BootDelay() const {
-  return options_.boot_delay.value_or(std::chrono::seconds(store_->world().settings().startup_seconds));
-}
+std::chrono::milliseconds Simulator::BootDelay() const { return boot_delay_; }
 
-std::chrono::milliseconds Simulator::ShutdownDelay() const {
-  return options_.shutdown_delay.value_or(std::chrono::seconds(store_->world().settings().shutdown_seconds));
-}
+std::chrono::milliseconds Simulator::ShutdownDelay() const { return shutdown_delay_; }
 
 void Simulator::After(std::chrono::milliseconds delay, std::function<void()> f) {
   auto timer = std::make_shared<asio::steady_timer>(pool_->context(), delay);
@@ -169,9 +173,9 @@ Status Simulator::StartAgentLocked(const std::string& fqdn) {
   auto transport = agent::MakeHttpsTransport(pool_->context(), transport_options);
   if (!transport.ok()) return transport.status().Context(fqdn);
 
-  auto slot = std::make_unique<Slot>();
+  auto slot = std::make_shared<Slot>();
   slot->plugins = MakeDevicePlugins();
-  slot->random = Random::ForStream(store_->world().settings().seed, fqdn + "/agent");
+  slot->random = Random::ForStream(seed_, fqdn + "/agent");
   agent::AgentConfig config;
   config.fqdn = fqdn;
   config.plugins = agent_plugins_;
@@ -185,7 +189,7 @@ Status Simulator::StartAgentLocked(const std::string& fqdn) {
 }
 
 void Simulator::StopAgent(const std::string& fqdn) {
-  std::unique_ptr<Slot> slot;
+  std::shared_ptr<Slot> slot;
   {
     std::lock_guard<std::mutex> lock(mu_);
     auto it = slots_.find(fqdn);
@@ -193,11 +197,9 @@ void Simulator::StopAgent(const std::string& fqdn) {
     slot = std::move(it->second);
     slots_.erase(it);
   }
+  // Handlers of the agent still running on other threads hold their own
+  // reference to the slot (see PollPlugin), so it lives until they return.
   slot->agent->Stop();
-  // The agent's own handlers may still hold it for a moment; the slot's
-  // plugins are only touched from those handlers, so keep the slot alive
-  // until they have drained.
-  asio::post(pool_->context(), [slot = std::shared_ptr<Slot>(std::move(slot))] {});
 }
 
 size_t Simulator::StartAll() {
@@ -221,16 +223,14 @@ size_t Simulator::StartAll() {
 }
 
 void Simulator::Stop() {
-  if (!pool_) return;
+  if (!pool_ || stopped_) return;
+  stopped_ = true;
   std::vector<std::string> fqdns = RunningAgents();
   for (const auto& fqdn : fqdns) StopAgent(fqdn);
   pool_->Stop();
   pool_->Join();
-  {
-    std::lock_guard<std::mutex> lock(mu_);
-    slots_.clear();
-  }
-  pool_.reset();
+  std::lock_guard<std::mutex> lock(mu_);
+  slots_.clear();
 }
 
 bool Simulator::AgentRunning(const std::string& fqdn) const {
@@ -362,12 +362,12 @@ Status Simulator::RestartAgent(const std::string& fqdn) {
 }
 
 std::vector<Json> Simulator::PollPlugin(const std::string& fqdn, const std::string& plugin, bool first) {
-  Slot* slot = nullptr;
+  std::shared_ptr<Slot> slot;
   {
     std::lock_guard<std::mutex> lock(mu_);
     auto it = slots_.find(fqdn);
     if (it == slots_.end()) return {};
-    slot = it->second.get();
+    slot = it->second;
   }
   DevicePlugin* p = nullptr;
   for (auto& candidate : slot->plugins) {
@@ -394,9 +394,8 @@ std::vector<Json> Simulator::PollPlugin(const std::string& fqdn, const std::stri
 agent::ActionReport Simulator::RunAction(const std::string& fqdn, const std::string& action,
                                          const Json& args) {
   ActionOutcome outcome;
-  Random random = Random::ForStream(store_->world().settings().seed,
-                                    fqdn + "/action/" + FormatAgentTime(clock_.Now()));
-  FreshPluginSource plugins(clock_, store_->world().settings().seed);
+  Random random = Random::ForStream(seed_, fqdn + "/action/" + FormatAgentTime(clock_.Now()));
+  FreshPluginSource plugins(clock_, seed_);
   Status s = store_->Apply([&](World& w) {
     ActionContext ctx{w, fqdn, clock_, random, &plugins};
     outcome = cs::RunAction(ActionCatalog::Default(), ctx, action, args);

@@ -84,7 +84,9 @@ class Simulator : public agent::AgentHost {
   // Starts the agent of every registered server that is running, spread
   // over start_spread. Returns how many it starts.
   size_t StartAll();
-  // Stops every agent and the pool. The state is already saved.
+  // Stops every agent and the pool's threads. The state is already saved.
+  // The io_context itself lives until the Simulator is destroyed, so
+  // servers built on io() can be destroyed after Stop().
   void Stop();
 
   // Server lifecycle, as power and the control API drive it.
@@ -132,7 +134,13 @@ class Simulator : public agent::AgentHost {
   std::string agent_url_;
   std::string ca_pem_;
   mutable std::mutex mu_;  // guards slots_
-  std::map<std::string, std::unique_ptr<Slot>> slots_;
+  // Shared: a call on an agent's strand keeps its slot alive while the
+  // agent is being stopped from another thread.
+  std::map<std::string, std::shared_ptr<Slot>> slots_;
+  bool stopped_ = false;
+  uint64_t seed_ = 1;  // the fleet's settings, fixed while running
+  std::chrono::milliseconds boot_delay_{0};
+  std::chrono::milliseconds shutdown_delay_{0};
   std::vector<std::string> agent_plugins_;
 };
 

@@ -6,6 +6,7 @@
 // the AgentHost's (the simulator).
 #pragma once
 
+#include <atomic>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -107,7 +108,7 @@ class Agent : public std::enable_shared_from_this<Agent> {
   AgentCore core_;
   mutable std::mutex mu_;  // guards stats_, stopped_, client_start_time_ for other threads
   AgentStats stats_;
-  bool stopped_ = false;
+  std::atomic<bool> stopped_{false};
   bool started_ = false;
   bool post_in_flight_ = false;
   std::string client_start_time_;

@@ -45,7 +45,8 @@ bool DaemonProcess::Running() const {
   int status = 0;
   pid_t r = waitpid(pid_, &status, WNOHANG);
   if (r == pid_) {
-    exit_status_ = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+    // -100 - N: died of signal N (a crash shows as -106, -111, ...).
+    exit_status_ = WIFEXITED(status) ? WEXITSTATUS(status) : -100 - WTERMSIG(status);
     return false;
   }
   return true;

@@ -27,8 +27,8 @@ class DaemonProcess {
                      std::chrono::milliseconds timeout = std::chrono::seconds(30)) const;
   std::string Output() const;
   bool Running() const;
-  // SIGTERM, then waits (bounded) for the exit; returns the exit status, or
-  // -1 when it had to be killed or died of a signal.
+  // SIGTERM, then waits (bounded) for the exit; returns the exit status,
+  // -1 when it had to be killed, or -100 - N when it died of signal N.
   int Stop(std::chrono::milliseconds timeout = std::chrono::seconds(20));
 
  private:

@@ -1,0 +1,254 @@
+// End to end over real TLS on 127.0.0.1: the built-in manager, and a fleet
+// that registers with it (by credentials and by token), is set up by it,
+// gets a filesystem, fails a target over and back, survives a restart of
+// the manager and of the simulator, and refuses a manager it cannot verify.
+#include <gtest/gtest.h>
+
+#include <nlohmann/json.hpp>
+#include <regex>
+#include <thread>
+
+#include "tests/integration/daemon_process.h"
+#include "tests/integration/run_cli.h"
+
+namespace cs::testing {
+namespace {
+
+using Json = nlohmann::json;
+using std::chrono::seconds;
+
+class EndToEndTest : public ::testing::Test {
+ protected:
+  void StartManager(const std::string& listen = "127.0.0.1:0") {
+    manager = std::make_unique<DaemonProcess>(
+        std::vector<std::string>{"manager", "--listen", listen, "--dir", dir.Sub("mgr")}, dir.Sub("manager.log"));
+    ASSERT_TRUE(manager->WaitForOutput("listening on https://")) << manager->Output();
+    std::smatch m;
+    const std::string out = manager->Output();
+    ASSERT_TRUE(std::regex_search(out, m, std::regex("listening on https://127\\.0\\.0\\.1:(\\d+)/"))) << out;
+    port = m[1];
+  }
+  std::string Url() const { return "https://localhost:" + port + "/"; }
+  std::vector<std::string> ManagerArgs(std::vector<std::string> args) const {
+    args.insert(args.begin(), "manager");
+    for (const std::string& a : {std::string("--manager-url"), Url(), std::string("--dir"), dir.Sub("mgr")}) args.push_back(a);
+    return args;
+  }
+  CliResult Manager(std::vector<std::string> args) { return RunCli(ManagerArgs(std::move(args)), seconds(120)); }
+  Json ManagerJson(std::vector<std::string> args) {
+    args.push_back("--json");
+    CliResult r = Manager(std::move(args));
+    Json j = Json::parse(r.out, nullptr, false);
+    EXPECT_FALSE(j.is_discarded()) << r.Describe();
+    return j;
+  }
+  void Setup(int servers, const std::vector<std::string>& extra = {}) {
+    std::vector<std::string> args = {"--url", Url(), "setup", "--server_count", std::to_string(servers),
+                                     "--nid_count", "2"};
+    args.insert(args.end(), extra.begin(), extra.end());
+    CliResult r = RunWithConfig(dir.Sub("sim"), args);
+    ASSERT_EQ(r.exit_code, 0) << r.Describe();
+  }
+  // `register ...` or `run` in the background, fast timings.
+  void StartSimulator(std::vector<std::string> command, const std::string& log = "sim.log") {
+    std::vector<std::string> args = {"--config", dir.Sub("sim"), "--ca", dir.Sub("mgr/ca.crt")};
+    args.insert(args.end(), command.begin(), command.end());
+    for (const char* a : {"--poll-seconds", "0.5", "--start-spread-seconds", "0.2", "--boot-seconds", "0.2"}) {
+      args.push_back(a);
+    }
+    args.push_back("--pdu-port-offset");
+    args.push_back(std::to_string(UniquePortOffset()));
+    simulator = std::make_unique<DaemonProcess>(args, dir.Sub(log));
+  }
+  // Waits until the manager lists `count` hosts and every command succeeded.
+  bool AllManaged(size_t count) {
+    return Eventually([&] {
+      Json hosts = ManagerJson({"hosts"});
+      if (!hosts.is_array() || hosts.size() != count) return false;
+      for (const Json& h : hosts) {
+        if (h["state"] != "managed" || h["reachable"] != true) return false;
+      }
+      return true;
+    }, seconds(60));
+  }
+  Json Target(const std::string& name) {
+    const Json targets = ManagerJson({"targets"});
+  for (const Json& t : targets) {
+      if (t["name"] == name) return t;
+    }
+    return Json();
+  }
+  Json SimStatus() { return Json::parse(RunWithConfig(dir.Sub("sim"), {"status", "--json"}).out, nullptr, false); }
+  void TearDown() override {
+    if (simulator) {
+      EXPECT_EQ(simulator->Stop(), 0) << simulator->Output();
+    }
+    if (manager) {
+      EXPECT_EQ(manager->Stop(), 0) << manager->Output();
+    }
+    if (PathExists(dir.Sub("sim/state.db"))) {
+      CliResult check = RunWithConfig(dir.Sub("sim"), {"check"});
+      EXPECT_EQ(check.exit_code, 0) << check.Describe();
+    }
+  }
+
+  TempDir dir;
+  std::string port;
+  std::unique_ptr<DaemonProcess> manager, simulator;
+};
+
+TEST_F(EndToEndTest, CredentialsRegisterEveryHostAndTheManagerSetsThemUp) {
+  StartManager();
+  Setup(8);
+  StartSimulator({"register", "--username", "admin", "--password", "lustre"});
+  ASSERT_TRUE(simulator->WaitForOutput("Registered 9 of 9 servers", seconds(60))) << simulator->Output();
+  ASSERT_TRUE(AllManaged(9)) << ManagerJson({"hosts"}).dump(1) << ManagerJson({"commands"}).dump(1);
+  const Json commands = ManagerJson({"commands"});
+  for (const Json& c : commands) EXPECT_EQ(c["state"], "succeeded") << c.dump();
+  Json status = SimStatus();
+  for (const Json& s : status["servers"]) {
+    EXPECT_EQ(s["registered"], true) << s["fqdn"];
+    if (s["worker"] == false) {
+      EXPECT_EQ(s["lnet"], "up") << s["fqdn"];
+      EXPECT_EQ(s["corosync"], "started") << s["fqdn"];
+      EXPECT_EQ(s["pacemaker"], "started") << s["fqdn"];
+    }
+  }
+  // Each server's certificate verifies against the manager's CA.
+  const std::string crt = dir.Sub("sim/test003.localdomain_crypto/self.crt");
+  ASSERT_TRUE(PathExists(crt));
+  EXPECT_EQ(std::system(("openssl verify -CAfile " + dir.Sub("mgr/ca.crt") + " " + crt + " >/dev/null").c_str()), 0);
+}
+
+TEST_F(EndToEndTest, TokensWrongAndExhausted) {
+  StartManager();
+  Setup(2);
+  {
+    StartSimulator({"register", "--secret", "nosuchtoken"}, "wrong.log");
+    ASSERT_TRUE(simulator->WaitForOutput("Registered 0 of 3 servers", seconds(60))) << simulator->Output();
+    EXPECT_NE(simulator->Output().find("test001.localdomain: the manager refused the registration token"),
+              std::string::npos) << simulator->Output();
+    EXPECT_EQ(simulator->Stop(), 2) << "the exit status says not all succeeded";
+    simulator.reset();
+  }
+  Json token = Json::parse(Manager({"token", "create", "--credits", "2", "--json"}).out);
+  ASSERT_TRUE(token["secret"].is_string());
+  StartSimulator({"register", "--secret", token["secret"].get<std::string>()}, "token.log");
+  ASSERT_TRUE(simulator->WaitForOutput("Registered 2 of 3 servers (1 failed)", seconds(60))) << simulator->Output();
+  EXPECT_EQ(simulator->Stop(), 2);
+  simulator.reset();
+  int registered = 0;
+  const Json status = SimStatus();
+  for (const Json& s : status["servers"]) registered += s["registered"].get<bool>();
+  EXPECT_EQ(registered, 2) << "the one refused stays unregistered";
+}
+
+TEST_F(EndToEndTest, FilesystemFailoverFailbackAndPowerLoss) {
+  StartManager();
+  Setup(8);
+  StartSimulator({"register", "--username", "admin", "--password", "lustre"});
+  ASSERT_TRUE(AllManaged(9));
+  // Right after set-up the hosts may not have reported their corosync
+  // cluster yet; the manager says so and the creation can be retried.
+  CliResult fs;
+  ASSERT_TRUE(Eventually([&] {
+    fs = Manager({"fs", "create", "--name", "testfs", "--mgt", "test000:0", "--mdt", "test001:1", "--ost",
+                  "test002:2", "--ost", "test004:3", "--wait"});
+    if (fs.exit_code != 0) {
+      EXPECT_NE(fs.err.find("corosync"), std::string::npos) << fs.Describe();
+    }
+    return fs.exit_code == 0;
+  }, seconds(30))) << fs.Describe() << ManagerJson({"commands"}).dump(1);
+  ASSERT_TRUE(Eventually([&] { return Target("testfs-OST0001")["active_host"] == "test004.localdomain"; }));
+  const Json ost = Target("testfs-OST0001");
+  ASSERT_TRUE(ost["secondary_host"].is_string());
+  const std::string secondary = ost["secondary_host"];
+  EXPECT_TRUE(secondary == "test005.localdomain" || secondary == "test006.localdomain" ||
+              secondary == "test007.localdomain") << "same corosync cluster: " << secondary;
+
+  ASSERT_EQ(Manager({"failover", "testfs-OST0001", "--wait"}).exit_code, 0);
+  ASSERT_TRUE(Eventually([&] { return Target("testfs-OST0001")["active_host"] == secondary; }));
+  ASSERT_EQ(Manager({"failback", "testfs-OST0001", "--wait"}).exit_code, 0);
+  ASSERT_TRUE(Eventually([&] { return Target("testfs-OST0001")["active_host"] == "test004.localdomain"; }));
+
+  // The simulator agrees with what the manager believes.
+  bool found = false;
+  const Json status = SimStatus();
+  for (const Json& c : status["clusters"]) {
+    for (const Json& r : c["resources"]) {
+      if (r["ha_label"] == ost["ha_label"]) {
+        found = true;
+        EXPECT_EQ(r["started_on"], "test004");
+      }
+    }
+  }
+  EXPECT_TRUE(found);
+}
+
+TEST_F(EndToEndTest, RestartsOfManagerAndSimulatorKeepRegistrations) {
+  StartManager();
+  Setup(4);
+  StartSimulator({"register", "--username", "admin", "--password", "lustre"});
+  ASSERT_TRUE(AllManaged(5));
+  const std::string listen = "127.0.0.1:" + port;
+
+  // The manager goes away and comes back on the same port: agents recover.
+  ASSERT_EQ(manager->Stop(), 0) << manager->Output();
+  manager.reset();
+  std::this_thread::sleep_for(seconds(2));
+  StartManager(listen);
+  Json before = ManagerJson({"hosts"});
+  ASSERT_TRUE(Eventually([&] {
+    Json hosts = ManagerJson({"hosts"});
+    if (!hosts.is_array() || hosts.size() != 5) return false;
+    for (size_t i = 0; i < hosts.size(); ++i) {
+      if (hosts[i]["last_contact"] == before[i]["last_contact"]) return false;
+    }
+    return true;
+  }, seconds(60))) << "every host contacted the restarted manager";
+
+  // Ctrl-C the simulator, then `run`: the same hosts, no new registration,
+  // and no reboot recorded (a restarted simulator is not a rebooted server).
+  ASSERT_EQ(simulator->Stop(), 0);
+  simulator.reset();
+  before = ManagerJson({"hosts"});
+  StartSimulator({"run"}, "run.log");
+  ASSERT_TRUE(Eventually([&] {
+    Json hosts = ManagerJson({"hosts"});
+    for (size_t i = 0; i < hosts.size(); ++i) {
+      if (hosts[i]["last_contact"] == before[i]["last_contact"]) return false;
+    }
+    return hosts.size() == 5;
+  }, seconds(60)));
+  const Json hosts = ManagerJson({"hosts"});
+  for (const Json& h : hosts) EXPECT_EQ(h["reboots"], 0) << h.dump();
+  EXPECT_EQ(simulator->Output().find(": registered"), std::string::npos) << "run registers nothing";
+}
+
+TEST_F(EndToEndTest, AManagerSignedByAnotherCaIsRefusedUnlessInsecure) {
+  StartManager();
+  Setup(1, {"--worker_count", "0"});
+  // Another CA: that of a second manager directory.
+  DaemonProcess other({"manager", "--listen", "127.0.0.1:0", "--dir", dir.Sub("other")}, dir.Sub("other.log"));
+  ASSERT_TRUE(other.WaitForOutput("listening on"));
+  ASSERT_EQ(other.Stop(), 0);
+  simulator = std::make_unique<DaemonProcess>(
+      std::vector<std::string>{"--config", dir.Sub("sim"), "--ca", dir.Sub("other/ca.crt"), "register",
+                               "--username", "admin", "--password", "lustre", "--pdu-port-offset",
+                               std::to_string(UniquePortOffset())},
+      dir.Sub("refused.log"));
+  EXPECT_FALSE(simulator->WaitForOutput("Registered", seconds(20)));
+  EXPECT_NE(simulator->Output().find("certificate verify failed"), std::string::npos) << simulator->Output();
+  simulator->Stop();
+  simulator.reset();
+
+  simulator = std::make_unique<DaemonProcess>(
+      std::vector<std::string>{"--config", dir.Sub("sim"), "--insecure", "register", "--username", "admin",
+                               "--password", "lustre", "--pdu-port-offset", std::to_string(UniquePortOffset())},
+      dir.Sub("insecure.log"));
+  ASSERT_TRUE(simulator->WaitForOutput("Registered 1 of 1 servers", seconds(60))) << simulator->Output();
+  EXPECT_NE(simulator->Output().find("will NOT be verified"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace cs::testing
