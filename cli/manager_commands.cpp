@@ -123,6 +123,7 @@ int RunManagerServe(const ManagerServeOptions& options) {
   m.dir = options.dir;
   m.long_poll = Millis(options.long_poll_seconds);
   m.step_timeout = Millis(options.step_timeout_seconds);
+  m.contact_timeout = Millis(options.contact_timeout_seconds);
 
   // Block the stop signals before any thread starts, then wait for them
   // here: no handler runs on an io thread.
@@ -272,6 +273,10 @@ std::unique_ptr<ManagerCli> AddManagerCommands(CLI::App& app) {
       ->capture_default_str();
   m->add_option("--step-timeout", c->serve.step_timeout_seconds, "Seconds an agent action may take")
       ->capture_default_str();
+  m->add_option("--contact-timeout", c->serve.contact_timeout_seconds,
+                "Seconds of silence after which a host is unreachable")
+      ->capture_default_str()
+      ->check(CLI::Range(0.5, 86400.0));
 
   c->hosts = m->add_subcommand("hosts", "List registered hosts");
   c->targets = m->add_subcommand("targets", "List targets and where the agents say they run");

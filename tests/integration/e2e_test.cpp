@@ -20,8 +20,11 @@ using std::chrono::seconds;
 class EndToEndTest : public ::testing::Test {
  protected:
   void StartManager(const std::string& listen = "127.0.0.1:0") {
+    // Short long polls and contact timeout, so silence shows within seconds.
     manager = std::make_unique<DaemonProcess>(
-        std::vector<std::string>{"manager", "--listen", listen, "--dir", dir.Sub("mgr")}, dir.Sub("manager.log"));
+        std::vector<std::string>{"manager", "--listen", listen, "--dir", dir.Sub("mgr"), "--long-poll", "1",
+                                 "--contact-timeout", "4"},
+        dir.Sub("manager.log"));
     ASSERT_TRUE(manager->WaitForOutput("listening on https://")) << manager->Output();
     std::smatch m;
     const std::string out = manager->Output();
@@ -56,8 +59,9 @@ class EndToEndTest : public ::testing::Test {
     for (const char* a : {"--poll-seconds", "0.5", "--start-spread-seconds", "0.2", "--boot-seconds", "0.2"}) {
       args.push_back(a);
     }
+    pdu_offset = UniquePortOffset();
     args.push_back("--pdu-port-offset");
-    args.push_back(std::to_string(UniquePortOffset()));
+    args.push_back(std::to_string(pdu_offset));
     simulator = std::make_unique<DaemonProcess>(args, dir.Sub(log));
   }
   // Waits until the manager lists `count` hosts and every command succeeded.
@@ -94,6 +98,7 @@ class EndToEndTest : public ::testing::Test {
 
   TempDir dir;
   std::string port;
+  int pdu_offset = 0;
   std::unique_ptr<DaemonProcess> manager, simulator;
 };
 
@@ -183,6 +188,29 @@ TEST_F(EndToEndTest, FilesystemFailoverFailbackAndPowerLoss) {
     }
   }
   EXPECT_TRUE(found);
+
+  // test004 loses power through its PDU (the real fence_apc): the target
+  // fails over in the simulator, the manager sees the host go silent and
+  // the target move; power back gives a boot the manager records.
+  const std::string fence = "timeout 60 fence_apc --ip 127.0.0.1 --ipport " + std::to_string(2300 + pdu_offset) +
+                            " -l apc -p apc -n 5 -o ";
+  ASSERT_EQ(std::system((fence + "off >/dev/null").c_str()), 0);
+  ASSERT_TRUE(Eventually([&] { return Target("testfs-OST0001")["active_host"] == secondary; }));
+  auto host = [&](const std::string& fqdn) {
+    const Json hosts = ManagerJson({"hosts"});
+    for (const Json& h : hosts) {
+      if (h["fqdn"] == fqdn) return h;
+    }
+    return Json();
+  };
+  ASSERT_TRUE(Eventually([&] { return host("test004.localdomain")["reachable"] == false; }, seconds(20)));
+  EXPECT_EQ(host("test003.localdomain")["reachable"], true);
+  ASSERT_EQ(std::system((fence + "on >/dev/null").c_str()), 0);
+  ASSERT_TRUE(Eventually([&] {
+    const Json h = host("test004.localdomain");
+    return h["reachable"] == true && h["reboots"] == 1;
+  }, seconds(30))) << host("test004.localdomain").dump();
+  EXPECT_EQ(Target("testfs-OST0001")["active_host"], secondary) << "no move back: stickiness";
 }
 
 TEST_F(EndToEndTest, RestartsOfManagerAndSimulatorKeepRegistrations) {
