@@ -136,6 +136,16 @@ TEST_F(EndToEndTest, TokensWrongAndExhausted) {
     EXPECT_EQ(simulator->Stop(), 2) << "the exit status says not all succeeded";
     simulator.reset();
   }
+  {
+    // A token that expired before it was used.
+    Json expired = Json::parse(Manager({"token", "create", "--credits", "5", "--expiry-minutes", "0.01", "--json"}).out);
+    ASSERT_TRUE(expired["secret"].is_string());
+    std::this_thread::sleep_for(seconds(2));
+    StartSimulator({"register", "--secret", expired["secret"].get<std::string>()}, "expired.log");
+    ASSERT_TRUE(simulator->WaitForOutput("Registered 0 of 3 servers", seconds(60))) << simulator->Output();
+    EXPECT_EQ(simulator->Stop(), 2);
+    simulator.reset();
+  }
   Json token = Json::parse(Manager({"token", "create", "--credits", "2", "--json"}).out);
   ASSERT_TRUE(token["secret"].is_string());
   StartSimulator({"register", "--secret", token["secret"].get<std::string>()}, "token.log");
