@@ -136,7 +136,7 @@ Status CreatePduEntries(const GlobalOptions& global, const DaemonOptions& daemon
   if (!api.ok()) return api.status();
   CS_RETURN_IF_ERROR((*api)->Login(*reg.username, *reg.password));
   std::lock_guard<std::mutex> lock(sim.store().mutex());
-  return (*api)->CreatePduEntries(sim.store().world());
+  return (*api)->CreatePduEntries(sim.store().world(), daemon.pdu_port_offset);
 }
 
 // The fleet's PDUs on the network, for fence_apc and the power commands.

@@ -69,7 +69,7 @@ Result<std::string> ManagerApi::CreateRegistrationToken(const std::string& profi
   return (*token)["secret"].get<std::string>();
 }
 
-Status ManagerApi::CreatePduEntries(const World& world) {
+Status ManagerApi::CreatePduEntries(const World& world, int port_offset) {
   int max_outlets = 0;
   for (const auto& [name, pdu] : world.pdus.all()) max_outlets = std::max(max_outlets, static_cast<int>(pdu.outlets.size()));
   if (world.pdus.size() == 0 || max_outlets == 0) return Status::FailedPrecondition("the fleet has no PDU outlets");
@@ -84,7 +84,7 @@ Status ManagerApi::CreatePduEntries(const World& world) {
   for (const auto& [name, pdu] : world.pdus.all()) {
     auto device = Call("POST", "api/power_control_device/",
                        Json{{"device_type", type->value("resource_uri", "")}, {"name", name},
-                            {"address", pdu.address}, {"port", pdu.port}});
+                            {"address", pdu.address}, {"port", pdu.port + port_offset}});
     if (!device.ok()) return device.status();
     for (const Json& outlet : device->value("outlets", Json::array())) {
       const std::string identifier = outlet.value("identifier", "");

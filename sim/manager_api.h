@@ -34,9 +34,10 @@ class ManagerApi {
   Status Login(const std::string& username, const std::string& password);
   // A token with `credits` registrations for servers of profile `profile`.
   Result<std::string> CreateRegistrationToken(const std::string& profile, int credits);
-  // One power control type, a device per PDU, and each server's outlets
+  // One power control type, a device per PDU (at its port plus
+  // `port_offset`, where the daemon listens), and each server's outlets
   // assigned to its host on the manager.
-  Status CreatePduEntries(const World& world);
+  Status CreatePduEntries(const World& world, int port_offset = 0);
 
  private:
   explicit ManagerApi(std::unique_ptr<net::HttpsClient> client);

@@ -8,6 +8,7 @@
 #include <regex>
 #include <thread>
 
+#include "manager/manager_client.h"
 #include "tests/integration/daemon_process.h"
 #include "tests/integration/run_cli.h"
 
@@ -105,8 +106,9 @@ class EndToEndTest : public ::testing::Test {
 TEST_F(EndToEndTest, CredentialsRegisterEveryHostAndTheManagerSetsThemUp) {
   StartManager();
   Setup(8);
-  StartSimulator({"register", "--username", "admin", "--password", "lustre"});
+  StartSimulator({"register", "--username", "admin", "--password", "lustre", "--create_pdu_entries"});
   ASSERT_TRUE(simulator->WaitForOutput("Registered 9 of 9 servers", seconds(60))) << simulator->Output();
+  ASSERT_TRUE(simulator->WaitForOutput("PDU entries created on the manager")) << simulator->Output();
   ASSERT_TRUE(AllManaged(9)) << ManagerJson({"hosts"}).dump(1) << ManagerJson({"commands"}).dump(1);
   const Json commands = ManagerJson({"commands"});
   for (const Json& c : commands) EXPECT_EQ(c["state"], "succeeded") << c.dump();
@@ -119,6 +121,20 @@ TEST_F(EndToEndTest, CredentialsRegisterEveryHostAndTheManagerSetsThemUp) {
       EXPECT_EQ(s["pacemaker"], "started") << s["fqdn"];
     }
   }
+  // --create_pdu_entries: the PDU, at the port it really listens on, with
+  // each server's outlet assigned to its host.
+  auto client = manager::ManagerClient::Create(Url(), ReadFile(dir.Sub("mgr/ca.crt")));
+  ASSERT_TRUE(client.ok());
+  ASSERT_TRUE((*client)->Login("admin", "lustre").ok());
+  Result<Json> devices = (*client)->Call("GET", "api/power_control_device/");
+  ASSERT_TRUE(devices.ok()) << devices.status().message();
+  const Json objects = devices->is_array() ? *devices : devices->value("objects", Json::array());
+  ASSERT_EQ(objects.size(), 1u) << devices->dump();
+  EXPECT_EQ(objects[0]["port"], 2300 + pdu_offset);
+  int assigned = 0;
+  for (const Json& o : objects[0]["outlets"]) assigned += !o.value("host", Json()).is_null();
+  EXPECT_EQ(assigned, 8) << objects[0].dump();
+
   // Each server's certificate verifies against the manager's CA.
   const std::string crt = dir.Sub("sim/test003.localdomain_crypto/self.crt");
   ASSERT_TRUE(PathExists(crt));
