@@ -9,6 +9,8 @@
 
 #include "net/io_pool.h"
 #include "net/tls_context.h"
+#include "sim/control/control_api.h"
+#include "sim/control/control_server.h"
 #include "sim/manager_api.h"
 #include "sim/simulator.h"
 
@@ -138,6 +140,34 @@ Status CreatePduEntries(const GlobalOptions& global, const DaemonOptions& daemon
   return (*api)->CreatePduEntries(sim.store().world());
 }
 
+// The control API of a running daemon. Stop() it before the simulator: its
+// server lives on the simulator's io_context.
+struct ControlPlane {
+  std::unique_ptr<ControlApi> api;
+  std::unique_ptr<ControlServer> server;
+
+  void Stop() {
+    if (server) server->Stop();
+    server.reset();
+  }
+};
+
+Result<ControlPlane> StartControl(const DaemonOptions& daemon, Simulator& sim, Log& log) {
+  ControlServerOptions options;
+  CS_RETURN_IF_ERROR(ParseListenAddress(daemon.control_listen, &options));
+  if (daemon.control_token_file) {
+    auto token = ReadTokenFile(*daemon.control_token_file);
+    if (!token.ok()) return token.status();
+    options.token = *token;
+  }
+  ControlPlane plane;
+  plane.api = std::make_unique<ControlApi>(sim);
+  auto server = ControlServer::Start(sim.io(), *plane.api, log, options);
+  if (!server.ok()) return server.status();
+  plane.server = std::move(*server);
+  return plane;
+}
+
 }  // namespace
 
 int RunRegister(const GlobalOptions& global, const DaemonOptions& daemon, const RegisterOptions& reg) {
@@ -148,6 +178,8 @@ int RunRegister(const GlobalOptions& global, const DaemonOptions& daemon, const 
   Log log;
   auto sim = OpenSimulator(global, daemon, log);
   if (!sim.ok()) return Fail(sim.status().message());
+  auto control = StartControl(daemon, **sim, log);
+  if (!control.ok()) return Fail(control.status().message());
   Result<Secrets> secrets = Status::Internal("unset");
   {
     std::lock_guard<std::mutex> lock((*sim)->store().mutex());
@@ -180,6 +212,7 @@ int RunRegister(const GlobalOptions& global, const DaemonOptions& daemon, const 
     }
   }
   WaitForStopSignal(signals, log);
+  control->Stop();
   (*sim)->Stop();
   return failed ? kExitError : kExitOk;
 }
@@ -189,9 +222,12 @@ int RunRun(const GlobalOptions& global, const DaemonOptions& daemon) {
   Log log;
   auto sim = OpenSimulator(global, daemon, log);
   if (!sim.ok()) return Fail(sim.status().message());
+  auto control = StartControl(daemon, **sim, log);
+  if (!control.ok()) return Fail(control.status().message());
   size_t n = (*sim)->StartAll();
   log.Info("", "running " + std::to_string(n) + " registered servers from " + global.config + "/");
   WaitForStopSignal(signals, log);
+  control->Stop();
   (*sim)->Stop();
   return kExitOk;
 }

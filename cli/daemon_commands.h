@@ -21,6 +21,9 @@ struct DaemonOptions {
   std::optional<double> poll_seconds;
   std::optional<double> boot_seconds;
   std::optional<double> start_spread_seconds;
+  // The control API (sim/control/control_server.h).
+  std::string control_listen = "127.0.0.1:8743";
+  std::optional<std::string> control_token_file;
 };
 
 struct RegisterOptions {

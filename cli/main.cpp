@@ -5,6 +5,7 @@
 #include <iostream>
 
 #include "cli/commands.h"
+#include "cli/ctl_command.h"
 #include "cli/daemon_commands.h"
 
 namespace {
@@ -86,6 +87,9 @@ int main(int argc, char** argv) {
         ->check(CLI::Range(0.0, 3600.0));
     cmd->add_option("--start-spread-seconds", daemon.start_spread_seconds,
                     "Spread agent starts over this period (default 10)")->check(CLI::Range(0.0, 3600.0));
+    cmd->add_option("--control-listen", daemon.control_listen, "Control API address (ADDR:PORT)")->capture_default_str();
+    cmd->add_option("--control-token-file", daemon.control_token_file,
+                    "Require Authorization: Bearer <the token in this file> on the control API");
   };
   cs::cli::RegisterOptions reg;
   CLI::App* register_cmd = app.add_subcommand("register", "Register every unregistered server with the manager, then keep running");
@@ -97,6 +101,12 @@ int main(int argc, char** argv) {
   add_daemon_options(register_cmd);
   CLI::App* run_cmd = app.add_subcommand("run", "Run the registered fleet from the saved state");
   add_daemon_options(run_cmd);
+
+  cs::cli::CtlOptions ctl;
+  CLI::App* ctl_cmd = app.add_subcommand("ctl", "Call the running daemon's control API: ctl <operation> [--name value ...]");
+  ctl_cmd->add_option("--control-url", ctl.url, "The daemon's control API")->capture_default_str();
+  ctl_cmd->add_option("--control-token-file", ctl.token_file, "File holding the control API's bearer token");
+  ctl_cmd->prefix_command();  // the operation and its --name value pairs are ours to read
 
   try {
     app.parse(argc, argv);
@@ -128,5 +138,9 @@ int main(int argc, char** argv) {
   daemon.ca_file = ca_file;
   if (register_cmd->parsed()) return cs::cli::RunRegister(global, daemon, reg);
   if (run_cmd->parsed()) return cs::cli::RunRun(global, daemon);
+  if (ctl_cmd->parsed()) {
+    ctl.words = ctl_cmd->remaining();
+    return cs::cli::RunCtl(ctl);
+  }
   return cs::cli::Fail("no command given (see cluster-sim --help)");
 }
