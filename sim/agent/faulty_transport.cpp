@@ -20,9 +20,9 @@ enum class Method { kGet, kPost };
 // reached through a weak_ptr to this, so a late timer does nothing once the
 // agent has dropped its transport.
 struct State {
-  State(asio::io_context& io, std::string fqdn, std::unique_ptr<AgentTransport> inner,
-        std::shared_ptr<const FaultSet> faults)
-      : io(io), fqdn(std::move(fqdn)), inner(std::move(inner)), faults(std::move(faults)) {}
+  State(asio::io_context& io_context, std::string host, std::unique_ptr<AgentTransport> wrapped,
+        std::shared_ptr<const FaultSet> fault_set)
+      : io(io_context), fqdn(std::move(host)), inner(std::move(wrapped)), faults(std::move(fault_set)) {}
 
   asio::io_context& io;
   const std::string fqdn;

@@ -33,6 +33,7 @@ void AddAsync(OperationTable& table, std::string name, std::vector<ArgSpec> para
 void AddLifecycleOperations(OperationTable& table);  // ops_lifecycle.cpp
 void AddWorldOperations(OperationTable& table);      // ops_world.cpp
 void AddFleetOperations(OperationTable& table);      // ops_fleet.cpp
+void AddProcOperations(OperationTable& table);       // ops_proc.cpp
 
 // The fqdn of the server `host` names: a string (fqdn, nodename or one of
 // its addresses) or an object with "fqdn", "nodename" or "address".

@@ -6,7 +6,6 @@
 #include <sstream>
 
 #include "fakes/lustre_targets.h"
-#include "fakes/server_proc.h"
 #include "sim/control/operations.h"
 #include "sim/plugins/log_lines.h"
 
@@ -109,12 +108,6 @@ Status FilesystemExists(const World& w, const std::string& mgs, const std::strin
     if (label.rfind(fsname + "-", 0) == 0) return Status::Ok();
   }
   return Status::NotFound("no filesystem '" + fsname + "' on the MGS at " + mgs);
-}
-
-std::map<std::string, std::map<std::string, std::string>> ConfParamsByMgt(const World& w) {
-  std::map<std::string, std::map<std::string, std::string>> out;
-  for (const auto& [key, mgt] : w.mgts.all()) out[key] = mgt.conf_params;
-  return out;
 }
 
 // Restarts every running agent, so that new sessions report the new
@@ -240,7 +233,7 @@ void AddHaOperations(OperationTable& t) {
         Json stopped = Json::array();
         std::string key;
         std::map<std::string, HaResource> saved;
-        CS_RETURN_IF_ERROR(ctx.sim.store().Apply([&](World& w) -> Status {
+        Status applied = ctx.sim.store().Apply([&](World& w) -> Status {
           auto c = ClusterOf(w, *fqdn);
           if (!c.ok()) return c.status();
           for (const HaResource* r : (*c)->RunningOn(w.servers.Find(*fqdn)->nodename)) stopped.push_back(r->ha_label);
@@ -248,7 +241,8 @@ void AddHaOperations(OperationTable& t) {
           key = std::to_string((*c)->id);
           saved = (*c)->resources;
           return Status::Ok();
-        }));
+        });
+        if (!applied.ok()) return applied;
         std::lock_guard<std::mutex> lock(ctx.backups_mu);
         ctx.cib_backups[key] = std::move(saved);
         return stopped;
@@ -261,7 +255,7 @@ void AddHaOperations(OperationTable& t) {
         const std::vector<std::string> start = a.StringList("start_targets");
         if (start.size() != a.Raw("start_targets").size()) return Status::InvalidArgument("start_targets must be a list of ha_labels");
         std::lock_guard<std::mutex> lock(ctx.backups_mu);
-        CS_RETURN_IF_ERROR(ctx.sim.store().Apply([&](World& w) -> Status {
+        Status applied = ctx.sim.store().Apply([&](World& w) -> Status {
           auto c = ClusterOf(w, *fqdn);
           if (!c.ok()) return c.status();
           auto backup = ctx.cib_backups.find(std::to_string((*c)->id));
@@ -272,7 +266,8 @@ void AddHaOperations(OperationTable& t) {
             CS_RETURN_IF_ERROR((*c)->Start(label));
           }
           return Status::Ok();
-        }));
+        });
+        if (!applied.ok()) return applied;
         return Done();
       });
   Add(t, "clear_ha", {Optional("servers", T::kList)},
@@ -316,37 +311,20 @@ void AddServiceOperations(OperationTable& t) {
 }
 
 void AddClientOperations(OperationTable& t) {
-  Add(t, "read_proc", {Required("address", T::kAny), Required("path", T::kString)},
-      "Read a Lustre /proc tunable on a server (its running targets) or a client (its mount)",
-      [](ControlContext& ctx, const ActionArgs& a) -> Result<Json> {
-        std::lock_guard<std::mutex> lock(ctx.sim.store().mutex());
-        const World& w = ctx.sim.store().world();
-        auto fqdn = ResolveServer(w, a.Raw("address"));
-        if (fqdn.ok()) {
-          auto value = ReadServerProc(w, *w.servers.Find(*fqdn), a.String("path"));
-          if (!value.ok()) return value.status();
-          return Json(*value);
-        }
-        const Json& address = a.Raw("address");
-        const LustreClient* client = address.is_string() ? w.clients.Find(address.get<std::string>()) : nullptr;
-        if (!client) return Status::NotFound("no server or Lustre client " + address.dump());
-        auto value = client->ReadProc(a.String("path"), ConfParamsByMgt(w));
-        if (!value.ok()) return value.status();
-        return Json(*value);
-      });
   Add(t, "mount_filesystem", {Required("client_address", T::kString), Required("filesystem", T::kAny)},
       "Mount a filesystem ({mount_path: \"<mgs nids>:/<fsname>\"} or that string) on a client",
       [](ControlContext& ctx, const ActionArgs& a) -> Result<Json> {
         auto mount = ParseMountPath(a.Raw("filesystem"));
         if (!mount.ok()) return mount.status();
-        CS_RETURN_IF_ERROR(ctx.sim.store().Apply([&](World& w) -> Status {
+        Status applied = ctx.sim.store().Apply([&](World& w) -> Status {
           CS_RETURN_IF_ERROR(FilesystemExists(w, mount->first, mount->second));
           const std::string address = a.String("client_address");
           LustreClient* c = w.clients.Mutable(address);
           if (!c) c = &w.clients.Put(address, LustreClient{address, {}});
           c->Mount(mount->first, mount->second);
           return Status::Ok();
-        }));
+        });
+        if (!applied.ok()) return applied;
         return Done();
       });
   Add(t, "unmount_filesystem", {Required("client_address", T::kString), Required("filesystem", T::kAny)},
@@ -427,6 +405,7 @@ void AddWorldOperations(OperationTable& t) {
   AddServiceOperations(t);
   AddClientOperations(t);
   AddLogAndPackageOperations(t);
+  AddProcOperations(t);
 }
 
 }  // namespace cs
