@@ -72,6 +72,9 @@ class DaemonTest(unittest.TestCase):
                 cls.daemon.kill()
                 cls.daemon.wait(timeout=10)
         cls.daemon_err.close()
+        with open(os.path.join(cls.tmp.name, "daemon.err")) as f:
+            err = f.read()
+        assert cls.daemon.returncode == 0, "the daemon exited %s:\n%s" % (cls.daemon.returncode, err[-3000:])
         # The daemon logs every control request, and never the token.
         with open(os.path.join(cls.config, "cluster-sim.log")) as f:
             log = f.read()
