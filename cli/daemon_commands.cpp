@@ -9,6 +9,8 @@
 
 #include "net/io_pool.h"
 #include "net/tls_context.h"
+#include "sim/control/control_api.h"
+#include "sim/control/control_server.h"
 #include "sim/manager_api.h"
 #include "sim/power_service.h"
 #include "sim/simulator.h"
@@ -151,8 +153,39 @@ Result<std::unique_ptr<PowerService>> StartPower(Simulator& sim, const DaemonOpt
   return power;
 }
 
-// Stops the servers first (PDU consoles, then every agent and the pool).
-void StopDaemon(Simulator& sim, PowerService* power) {
+
+// The control API of a running daemon. Stop() it before the simulator: its
+// server lives on the simulator's io_context.
+struct ControlPlane {
+  std::unique_ptr<ControlApi> api;
+  std::unique_ptr<ControlServer> server;
+
+  void Stop() {
+    if (server) server->Stop();
+    server.reset();
+  }
+};
+
+Result<ControlPlane> StartControl(const DaemonOptions& daemon, Simulator& sim, Log& log) {
+  ControlServerOptions options;
+  CS_RETURN_IF_ERROR(ParseListenAddress(daemon.control_listen, &options));
+  if (daemon.control_token_file) {
+    auto token = ReadTokenFile(*daemon.control_token_file);
+    if (!token.ok()) return token.status();
+    options.token = *token;
+  }
+  ControlPlane plane;
+  plane.api = std::make_unique<ControlApi>(sim);
+  auto server = ControlServer::Start(sim.io(), *plane.api, log, options);
+  if (!server.ok()) return server.status();
+  plane.server = std::move(*server);
+  return plane;
+}
+
+// Stops the servers first (control API, PDU consoles), then every agent
+// and the pool. They are destroyed later, while the io_context still exists.
+void StopDaemon(Simulator& sim, PowerService* power, ControlPlane* control) {
+  if (control) control->Stop();
   if (power) power->Stop();
   sim.Stop();
 }
@@ -169,13 +202,18 @@ int RunRegister(const GlobalOptions& global, const DaemonOptions& daemon, const 
   if (!sim.ok()) return Fail(sim.status().message());
   auto power = StartPower(**sim, daemon);
   if (!power.ok()) return Fail(power.status().message());
+  auto control = StartControl(daemon, **sim, log);
+  if (!control.ok()) {
+    StopDaemon(**sim, power->get(), nullptr);
+    return Fail(control.status().message());
+  }
   Result<Secrets> secrets = Status::Internal("unset");
   {
     std::lock_guard<std::mutex> lock((*sim)->store().mutex());
     secrets = AcquireSecrets(global, daemon, reg, (*sim)->store().world());
   }
   if (!secrets.ok()) {
-    StopDaemon(**sim, power->get());
+    StopDaemon(**sim, power->get(), &*control);
     return Fail("register: " + secrets.status().message());
   }
   const bool tty = isatty(STDERR_FILENO);
@@ -204,7 +242,7 @@ int RunRegister(const GlobalOptions& global, const DaemonOptions& daemon, const 
     }
   }
   WaitForStopSignal(signals, log);
-  StopDaemon(**sim, power->get());
+  StopDaemon(**sim, power->get(), &*control);
   return failed ? kExitError : kExitOk;
 }
 
@@ -215,10 +253,15 @@ int RunRun(const GlobalOptions& global, const DaemonOptions& daemon) {
   if (!sim.ok()) return Fail(sim.status().message());
   auto power = StartPower(**sim, daemon);
   if (!power.ok()) return Fail(power.status().message());
+  auto control = StartControl(daemon, **sim, log);
+  if (!control.ok()) {
+    StopDaemon(**sim, power->get(), nullptr);
+    return Fail(control.status().message());
+  }
   size_t n = (*sim)->StartAll();
   log.Info("", "running " + std::to_string(n) + " registered servers from " + global.config + "/");
   WaitForStopSignal(signals, log);
-  StopDaemon(**sim, power->get());
+  StopDaemon(**sim, power->get(), &*control);
   return kExitOk;
 }
 

@@ -5,6 +5,7 @@
 #include <iostream>
 
 #include "cli/commands.h"
+#include "cli/ctl_command.h"
 #include "cli/daemon_commands.h"
 #include "cli/manager_commands.h"
 
@@ -91,6 +92,9 @@ int main(int argc, char** argv) {
                     "Added to every PDU's port (default 0: 2300, 2301, ...)")->check(CLI::Range(-2000, 60000));
     cmd->add_option("--pdu-reboot-seconds", daemon.pdu_reboot_seconds,
                     "Pause between off and on of an outlet reboot (default 5)")->check(CLI::Range(0.0, 600.0));
+    cmd->add_option("--control-listen", daemon.control_listen, "Control API address (ADDR:PORT)")->capture_default_str();
+    cmd->add_option("--control-token-file", daemon.control_token_file,
+                    "Require Authorization: Bearer <the token in this file> on the control API");
   };
   cs::cli::RegisterOptions reg;
   CLI::App* register_cmd = app.add_subcommand("register", "Register every unregistered server with the manager, then keep running");
@@ -103,6 +107,12 @@ int main(int argc, char** argv) {
   CLI::App* run_cmd = app.add_subcommand("run", "Run the registered fleet from the saved state");
   add_daemon_options(run_cmd);
   std::unique_ptr<cs::cli::ManagerCli> manager_cli = cs::cli::AddManagerCommands(app);
+
+  cs::cli::CtlOptions ctl;
+  CLI::App* ctl_cmd = app.add_subcommand("ctl", "Call the running daemon's control API: ctl <operation> [--name value ...]");
+  ctl_cmd->add_option("--control-url", ctl.url, "The daemon's control API")->capture_default_str();
+  ctl_cmd->add_option("--control-token-file", ctl.token_file, "File holding the control API's bearer token");
+  ctl_cmd->prefix_command();  // the operation and its --name value pairs are ours to read
 
   try {
     app.parse(argc, argv);
@@ -135,5 +145,9 @@ int main(int argc, char** argv) {
   if (register_cmd->parsed()) return cs::cli::RunRegister(global, daemon, reg);
   if (run_cmd->parsed()) return cs::cli::RunRun(global, daemon);
   if (cs::cli::ManagerCliParsed(*manager_cli)) return cs::cli::RunManagerCli(*manager_cli);
+  if (ctl_cmd->parsed()) {
+    ctl.words = ctl_cmd->remaining();
+    return cs::cli::RunCtl(ctl);
+  }
   return cs::cli::Fail("no command given (see cluster-sim --help)");
 }

@@ -172,3 +172,65 @@ std::vector<RegistrationResult> Simulator::RegisterAll(
 }
 
 }  // namespace cs
+
+namespace cs {
+
+// The control API's register / register_many: like RegisterAll but for the
+// named servers, and asynchronous, since the caller is a pool thread.
+void Simulator::RegisterServers(std::vector<std::string> fqdns, std::string secret,
+                                std::function<void(std::vector<RegistrationResult>)> done) {
+  struct Batch {
+    std::mutex mu;
+    std::deque<std::string> queue;
+    size_t in_flight = 0;
+    size_t total = 0;
+    std::vector<RegistrationResult> results;
+    std::function<void(std::vector<RegistrationResult>)> done;
+    std::function<void()> launch_more;  // called with mu held
+  };
+  auto batch = std::make_shared<Batch>();
+  batch->queue.assign(fqdns.begin(), fqdns.end());
+  batch->total = fqdns.size();
+  batch->done = std::move(done);
+  if (fqdns.empty()) {
+    asio::post(pool_->context(), [batch] { batch->done({}); });
+    return;
+  }
+  std::weak_ptr<Batch> weak = batch;
+  batch->launch_more = [this, weak, secret] {
+    auto b = weak.lock();
+    if (!b) return;
+    while (b->in_flight < options_.max_registrations_in_flight && !b->queue.empty()) {
+      std::string fqdn = b->queue.front();
+      b->queue.pop_front();
+      ++b->in_flight;
+      asio::post(pool_->context(), [this, b, fqdn, secret] {
+        RegisterOne(fqdn, secret, [this, b, fqdn](Status status) {
+          if (status.ok()) {
+            options_.log->Info(fqdn, "registered");
+            std::lock_guard<std::mutex> lock(mu_);
+            Status started = StartAgentLocked(fqdn);
+            if (!started.ok()) options_.log->Warning(fqdn, "agent not started: " + started.message());
+          } else {
+            options_.log->Error(fqdn, "registration failed: " + status.message());
+          }
+          std::unique_lock<std::mutex> lock(b->mu);
+          b->results.push_back(RegistrationResult{fqdn, status});
+          --b->in_flight;
+          if (b->results.size() == b->total) {
+            auto results = std::move(b->results);
+            auto finished = std::move(b->done);
+            lock.unlock();
+            finished(std::move(results));
+            return;
+          }
+          b->launch_more();
+        });
+      });
+    }
+  };
+  std::lock_guard<std::mutex> lock(batch->mu);
+  batch->launch_more();
+}
+
+}  // namespace cs

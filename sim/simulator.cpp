@@ -13,6 +13,7 @@
 #include "net/tls_context.h"
 #include "protocol/messages.h"
 #include "sim/actions/action.h"
+#include "sim/agent/faulty_transport.h"
 #include "sim/plugins/device_plugin.h"
 #include "sim/plugins/log_lines.h"
 
@@ -172,6 +173,8 @@ Status Simulator::StartAgentLocked(const std::string& fqdn) {
   transport_options.tls = *tls;
   auto transport = agent::MakeHttpsTransport(pool_->context(), transport_options);
   if (!transport.ok()) return transport.status().Context(fqdn);
+  // Every agent reaches the manager through the fault layer.
+  *transport = agent::MakeFaultyTransport(pool_->context(), fqdn, std::move(*transport), faults_);
 
   auto slot = std::make_shared<Slot>();
   slot->plugins = MakeDevicePlugins();
@@ -183,6 +186,10 @@ Status Simulator::StartAgentLocked(const std::string& fqdn) {
   config.timing = options_.timing;
   config.get_retry = options_.get_retry;
   slot->agent = agent::Agent::Create(pool_->context(), config, std::move(*transport), this, &clock_);
+  if (auto queued = queued_log_lines_.find(fqdn); queued != queued_log_lines_.end()) {
+    slot->pending_log_lines = std::move(queued->second);
+    queued_log_lines_.erase(queued);
+  }
   slot->agent->Start();
   slots_[fqdn] = std::move(slot);
   return Status::Ok();
@@ -267,7 +274,9 @@ Status Simulator::PowerOff(const std::string& fqdn) {
   return s;
 }
 
-Status Simulator::PowerOn(const std::string& fqdn) {
+Status Simulator::PowerOn(const std::string& fqdn) { return PowerOnAfter(fqdn, BootDelay()); }
+
+Status Simulator::PowerOnAfter(const std::string& fqdn, std::chrono::milliseconds boot_delay) {
   Status s = store_->Apply([&](World& w) {
     Server* server = w.servers.Mutable(fqdn);
     if (!server) return Status::NotFound("no server " + fqdn);
@@ -281,7 +290,11 @@ Status Simulator::PowerOn(const std::string& fqdn) {
   });
   if (!s.ok()) return s;
   options_.log->Info(fqdn, "booting");
-  After(BootDelay(), [this, fqdn] { FinishBoot(fqdn); });
+  if (boot_delay.count() <= 0) {
+    FinishBoot(fqdn);  // "without simulated delays": up when this returns
+  } else {
+    After(boot_delay, [this, fqdn] { FinishBoot(fqdn); });
+  }
   return Status::Ok();
 }
 
@@ -314,6 +327,10 @@ void Simulator::FinishBoot(const std::string& fqdn) {
 }
 
 Status Simulator::Shutdown(const std::string& fqdn, bool then_boot) {
+  return ShutdownAfter(fqdn, then_boot, ShutdownDelay());
+}
+
+Status Simulator::ShutdownAfter(const std::string& fqdn, bool then_boot, std::chrono::milliseconds delay) {
   StopAgent(fqdn);
   Status s = store_->Apply([&](World& w) {
     Server* server = w.servers.Mutable(fqdn);
@@ -329,7 +346,7 @@ Status Simulator::Shutdown(const std::string& fqdn, bool then_boot) {
   });
   if (!s.ok()) return s;
   options_.log->Info(fqdn, then_boot ? "rebooting" : "shutting down");
-  After(ShutdownDelay(), [this, fqdn, then_boot] {
+  auto finish = [this, fqdn, then_boot] {
     Status off = store_->Apply([&](World& w) {
       Server* server = w.servers.Mutable(fqdn);
       if (!server || server->power_state != PowerState::kShuttingDown) {
@@ -344,7 +361,12 @@ Status Simulator::Shutdown(const std::string& fqdn, bool then_boot) {
       Status on = PowerOn(fqdn);
       if (!on.ok()) options_.log->Warning(fqdn, "reboot: " + on.message());
     }
-  });
+  };
+  if (delay.count() <= 0) {
+    finish();  // "without simulated delays": off when this returns
+  } else {
+    After(delay, finish);
+  }
   return Status::Ok();
 }
 
@@ -359,6 +381,29 @@ Status Simulator::RestartAgent(const std::string& fqdn) {
   StopAgent(fqdn);
   std::lock_guard<std::mutex> lock(mu_);
   return StartAgentLocked(fqdn);
+}
+
+
+void Simulator::QueueLogLine(const std::string& fqdn, Json line) {
+  std::lock_guard<std::mutex> lock(mu_);
+  auto it = slots_.find(fqdn);
+  if (it == slots_.end()) {
+    queued_log_lines_[fqdn].push_back(std::move(line));
+    return;
+  }
+  std::lock_guard<std::mutex> log_lock(it->second->log_mu);
+  it->second->pending_log_lines.push_back(std::move(line));
+}
+
+size_t Simulator::PendingLogLines(const std::string& fqdn) const {
+  std::lock_guard<std::mutex> lock(mu_);
+  auto it = slots_.find(fqdn);
+  if (it == slots_.end()) {
+    auto queued = queued_log_lines_.find(fqdn);
+    return queued == queued_log_lines_.end() ? 0 : queued->second.size();
+  }
+  std::lock_guard<std::mutex> log_lock(it->second->log_mu);
+  return it->second->pending_log_lines.size();
 }
 
 std::vector<Json> Simulator::PollPlugin(const std::string& fqdn, const std::string& plugin, bool first) {

@@ -23,6 +23,7 @@
 
 #include "crypto/keys.h"
 #include "sim/agent/agent.h"
+#include "sim/agent/fault_set.h"
 #include "sim/log.h"
 #include "state/store.h"
 #include "util/clock.h"
@@ -106,6 +107,26 @@ class Simulator : public agent::AgentHost {
   std::vector<std::string> RunningAgents() const;
   std::optional<agent::AgentStats> AgentStatsOf(const std::string& fqdn) const;
 
+  // --- For the control API (sim/control). ---
+  // The pool's io_context: the control server runs on it too.
+  // Faults every agent transport applies (sim/agent/faulty_transport.h).
+  agent::FaultSet& faults() { return *faults_; }
+  // Lifecycle with an explicit simulated delay (0: at once).
+  Status PowerOnAfter(const std::string& fqdn, std::chrono::milliseconds boot_delay);
+  Status ShutdownAfter(const std::string& fqdn, bool then_boot, std::chrono::milliseconds delay);
+  std::chrono::milliseconds boot_delay() const { return BootDelay(); }
+  std::chrono::milliseconds shutdown_delay() const { return ShutdownDelay(); }
+  // Queues a journal line for the server's next systemd_journal poll; kept
+  // until an agent of that server runs.
+  void QueueLogLine(const std::string& fqdn, Json line);
+  size_t PendingLogLines(const std::string& fqdn) const;
+  // Registers these servers with `secret` (bounded concurrency) and starts
+  // their agents; `done` gets every outcome, on a pool thread. Never blocks.
+  void RegisterServers(std::vector<std::string> fqdns, std::string secret,
+                       std::function<void(std::vector<RegistrationResult>)> done);
+  // Runs `fn` on a pool thread after `delay`.
+  void RunAfter(std::chrono::milliseconds delay, std::function<void()> fn) { After(delay, std::move(fn)); }
+
   // agent::AgentHost
   std::vector<Json> PollPlugin(const std::string& fqdn, const std::string& plugin, bool first) override;
   agent::ActionReport RunAction(const std::string& fqdn, const std::string& action, const Json& args) override;
@@ -142,6 +163,9 @@ class Simulator : public agent::AgentHost {
   std::chrono::milliseconds boot_delay_{0};
   std::chrono::milliseconds shutdown_delay_{0};
   std::vector<std::string> agent_plugins_;
+  std::shared_ptr<agent::FaultSet> faults_ = std::make_shared<agent::FaultSet>();
+  // Log lines injected while no agent of the server runs (guarded by mu_).
+  std::map<std::string, std::vector<Json>> queued_log_lines_;
 };
 
 }  // namespace cs

@@ -57,7 +57,8 @@ class EndToEndTest : public ::testing::Test {
   void StartSimulator(std::vector<std::string> command, const std::string& log = "sim.log") {
     std::vector<std::string> args = {"--config", dir.Sub("sim"), "--ca", dir.Sub("mgr/ca.crt")};
     args.insert(args.end(), command.begin(), command.end());
-    for (const char* a : {"--poll-seconds", "0.5", "--start-spread-seconds", "0.2", "--boot-seconds", "0.2"}) {
+    for (const char* a : {"--poll-seconds", "0.5", "--start-spread-seconds", "0.2", "--boot-seconds", "0.2",
+                          "--control-listen", "127.0.0.1:0"}) {
       args.push_back(a);
     }
     pdu_offset = UniquePortOffset();
@@ -289,7 +290,7 @@ TEST_F(EndToEndTest, AManagerSignedByAnotherCaIsRefusedUnlessInsecure) {
   simulator = std::make_unique<DaemonProcess>(
       std::vector<std::string>{"--config", dir.Sub("sim"), "--ca", dir.Sub("other/ca.crt"), "register",
                                "--username", "admin", "--password", "lustre", "--pdu-port-offset",
-                               std::to_string(UniquePortOffset())},
+                               std::to_string(UniquePortOffset()), "--control-listen", "127.0.0.1:0"},
       dir.Sub("refused.log"));
   EXPECT_FALSE(simulator->WaitForOutput("Registered", seconds(20)));
   EXPECT_NE(simulator->Output().find("certificate verify failed"), std::string::npos) << simulator->Output();
@@ -298,7 +299,8 @@ TEST_F(EndToEndTest, AManagerSignedByAnotherCaIsRefusedUnlessInsecure) {
 
   simulator = std::make_unique<DaemonProcess>(
       std::vector<std::string>{"--config", dir.Sub("sim"), "--insecure", "register", "--username", "admin",
-                               "--password", "lustre", "--pdu-port-offset", std::to_string(UniquePortOffset())},
+                               "--password", "lustre", "--pdu-port-offset", std::to_string(UniquePortOffset()),
+                               "--control-listen", "127.0.0.1:0"},
       dir.Sub("insecure.log"));
   ASSERT_TRUE(simulator->WaitForOutput("Registered 1 of 1 servers", seconds(60))) << simulator->Output();
   EXPECT_NE(simulator->Output().find("will NOT be verified"), std::string::npos);

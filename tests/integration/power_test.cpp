@@ -47,7 +47,8 @@ class PowerTest : public ::testing::Test {
     offset = UniquePortOffset();
     daemon = std::make_unique<DaemonProcess>(
         std::vector<std::string>{"--config", dir.path(), "run", "--pdu-port-offset", std::to_string(offset),
-                                 "--boot-seconds", "0.3", "--pdu-reboot-seconds", "0.5"},
+                                 "--boot-seconds", "0.3", "--pdu-reboot-seconds", "0.5", "--control-listen",
+                                 "127.0.0.1:0"},
         dir.Sub("daemon.log"));
     ASSERT_TRUE(daemon->WaitForOutput("running 0 registered servers")) << daemon->Output();
   }

@@ -1,0 +1,166 @@
+"""Tests cluster_sim_remote against a running `cluster-sim run` daemon.
+
+Starts the daemon on 127.0.0.1 with a free control port and a bearer token
+(no manager: nothing is registered, so no agent runs), then drives it
+through the Python client and `cluster-sim ctl`. Needs CLUSTER_SIM (the
+binary). Every wait is bounded.
+"""
+
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import unittest
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from cluster_sim_remote import ControlApiError, SimulatorRemoteOperations  # noqa: E402
+
+BINARY = os.environ.get("CLUSTER_SIM", "cluster-sim")
+S0 = "test000.localdomain"
+S1 = "test001.localdomain"
+TOKEN = "python-test-token"
+
+
+def free_port():
+    s = socket.socket()
+    s.bind(("127.0.0.1", 0))
+    port = s.getsockname()[1]
+    s.close()
+    return port
+
+
+class DaemonTest(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.tmp = tempfile.TemporaryDirectory()
+        cls.config = os.path.join(cls.tmp.name, "state")
+        subprocess.run([BINARY, "--config", cls.config, "setup", "--server_count", "4", "--nid_count", "2",
+                        "--cluster_size", "4", "--worker_count", "1"], check=True, timeout=60,
+                       stdout=subprocess.DEVNULL)
+        cls.token_file = os.path.join(cls.tmp.name, "token")
+        with open(cls.token_file, "w") as f:
+            f.write(TOKEN + "\n")
+        cls.url = "http://127.0.0.1:%d/" % free_port()
+        cls.daemon_err = open(os.path.join(cls.tmp.name, "daemon.err"), "w")
+        cls.daemon = subprocess.Popen(
+            [BINARY, "--config", cls.config, "run", "--control-listen", cls.url[7:-1],
+             "--control-token-file", cls.token_file, "--boot-seconds", "0"],
+            stdout=subprocess.DEVNULL, stderr=cls.daemon_err)
+        cls.ops = SimulatorRemoteOperations(url=cls.url, token=TOKEN, timeout=30)
+        deadline = time.time() + 30
+        while True:
+            try:
+                cls.ops.faults()
+                break
+            except (OSError, ControlApiError):
+                if time.time() > deadline or cls.daemon.poll() is not None:
+                    cls.tearDownClass()
+                    raise RuntimeError("the daemon did not answer on %s" % cls.url)
+                time.sleep(0.1)
+
+    @classmethod
+    def tearDownClass(cls):
+        if cls.daemon.poll() is None:
+            cls.daemon.send_signal(signal.SIGTERM)
+            try:
+                cls.daemon.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                cls.daemon.kill()
+                cls.daemon.wait(timeout=10)
+        cls.daemon_err.close()
+        with open(os.path.join(cls.tmp.name, "daemon.err")) as f:
+            err = f.read()
+        assert cls.daemon.returncode == 0, "the daemon exited %s:\n%s" % (cls.daemon.returncode, err[-3000:])
+        # The daemon logs every control request, and never the token.
+        with open(os.path.join(cls.config, "cluster-sim.log")) as f:
+            log = f.read()
+        cls.tmp.cleanup()
+        assert "control" in log and TOKEN not in log, "control requests not logged, or the token was"
+
+    def test_a_token_is_required(self):
+        anonymous = SimulatorRemoteOperations(url=self.url, timeout=30)
+        with self.assertRaises(ControlApiError) as e:
+            anonymous.faults()
+        self.assertEqual(e.exception.status, 401)
+        wrong = SimulatorRemoteOperations(url=self.url, token="nope", timeout=30)
+        with self.assertRaises(ControlApiError) as e:
+            wrong.host_contactable(S0)
+        self.assertEqual(e.exception.status, 401)
+
+    def test_host_contactable_and_services(self):
+        self.assertFalse(self.ops.host_contactable(S0))  # not registered: no agent
+        self.ops.start_lnet(S0)
+        self.ops.start_pacemaker(S0)
+        self.ops.start_corosync({"fqdn": S0, "nodename": "test000", "address": S0}["fqdn"])
+        self.assertIsInstance(self.ops.get_corosync_port(S0), int)
+        server = self.ops.api.call("get_server", fqdn=S0)
+        self.assertTrue(server["lnet_up"])
+        self.assertEqual(server["pacemaker"]["state"], "started")
+        self.ops.stop_lnet(S0)
+        self.ops.clear_lnet_config([{"fqdn": S0}])
+        self.assertEqual(self.ops.api.call("get_server", fqdn=S0)["nids"], [])
+
+    def test_standby_and_online(self):
+        self.ops.set_node_standby({"fqdn": S1, "nodename": "test001"})
+        cluster = self.ops.api.call("get_cluster", fqdn=S1)
+        self.assertTrue(cluster["nodes"]["test001"]["standby"])
+        self.ops.set_node_online({"fqdn": S1, "nodename": "test001"})
+        self.assertFalse(self.ops.api.call("get_cluster", fqdn=S1)["nodes"]["test001"]["standby"])
+
+    def test_faults_switch_on_and_off(self):
+        self.ops.fail_connections(True)
+        self.ops.drop_responses(True, fqdn=S1)
+        faults = self.ops.faults()
+        self.assertTrue(faults["all"]["fail_connections"])
+        self.assertTrue(faults["hosts"][S1]["drop_responses"])
+        self.ops.fail_connections(False)
+        self.ops.drop_responses(False)
+        faults = self.ops.faults()
+        self.assertEqual(faults["all"], {})
+        self.assertEqual(faults["hosts"], {})
+
+    def test_inject_log_message_and_power(self):
+        self.ops.inject_log_message(S0, "hello from python")
+        self.assertEqual(self.ops.api.call("get_server", fqdn=S0)["pending_log_lines"], 1)
+        self.ops.kill_server("test002.localdomain")
+        self.assertFalse(self.ops.host_contactable("test002.localdomain"))
+        with self.assertRaises(ControlApiError) as e:
+            self.ops.kill_server("test002.localdomain")
+        self.assertEqual(e.exception.status, 409)
+        self.ops.api.call("start_server", fqdn="test002.localdomain")
+        self.assertEqual(self.ops.api.call("get_server", fqdn="test002.localdomain")["power_state"], "running")
+
+    def test_bad_requests(self):
+        for call, status in [
+            (lambda: self.ops.stop_target("nosuch.localdomain", "x"), 404),
+            (lambda: self.ops.stop_target(S0, "testfs-OST0000"), 404),
+            (lambda: self.ops.read_proc("nowhere", "/proc/fs/lustre/llite/*/max_cached_mb"), 404),
+            (lambda: self.ops.mount_filesystem("c1", {"mount_path": "10.9.9.9@tcp0:/fs"}), 404),
+            (lambda: self.ops.api.call("set_log_rate", fqdn=S0, rate="fast"), 400),
+            (lambda: self.ops.api.call("start_server", fqdn=S0), 409),
+        ]:
+            with self.assertRaises(ControlApiError) as e:
+                call()
+            self.assertEqual(e.exception.status, status, e.exception.message)
+
+    def test_ctl_command(self):
+        base = [BINARY, "ctl", "--control-url", self.url, "--control-token-file", self.token_file]
+        r = subprocess.run(base + ["get_corosync_port", "--fqdn", S0], capture_output=True, text=True, timeout=30)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertIsInstance(json.loads(r.stdout), int)
+        r = subprocess.run(base + ["set_log_rate", "--fqdn", S0, "--rate", "3"], capture_output=True, text=True,
+                           timeout=30)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertEqual(self.ops.api.call("get_server", fqdn=S0)["log_rate"], 3)
+        r = subprocess.run(base + ["stop_target", "--fqdn", S0, "--ha-label", "x"], capture_output=True, text=True,
+                           timeout=30)
+        self.assertEqual(r.returncode, 1)
+        self.assertIn("no HA resource", r.stderr)
+
+
+if __name__ == "__main__":
+    unittest.main(verbosity=2)
