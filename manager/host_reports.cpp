@@ -19,13 +19,17 @@ void HostReports::OnData(const std::string& fqdn, const std::string& plugin, con
   if (plugin != "linux" && plugin != "linux_network") return;
   std::optional<HostRecord> host = store_.HostByFqdn(fqdn);
   if (!host) return;
-  Json facts = Facts(host->id);
-  if (plugin == "linux" && body.contains("devs")) facts["devs"] = body["devs"];
-  if (plugin == "linux_network") {
-    if (body.contains("interfaces")) facts["interfaces"] = body["interfaces"];
-    if (body.contains("lnet")) facts["lnet"] = body["lnet"];
-  }
-  (void)store_.PutRecord("host_facts", host->id, facts);
+  // linux and linux_network reports may arrive at once on two io threads.
+  (void)store_.UpdateRecord(
+      "host_facts", host->id,
+      [&](Json& facts) {
+        if (plugin == "linux" && body.contains("devs")) facts["devs"] = body["devs"];
+        if (plugin == "linux_network") {
+          if (body.contains("interfaces")) facts["interfaces"] = body["interfaces"];
+          if (body.contains("lnet")) facts["lnet"] = body["lnet"];
+        }
+      },
+      /*create=*/true);
 }
 
 void HostReports::ApplyResourceLocations(const Json& locations) {
@@ -42,8 +46,8 @@ void HostReports::ApplyResourceLocations(const Json& locations) {
       active = it == fqdn_of.end() ? where : Json(it->second);
     }
     if (target["active_host"] == active) continue;
-    target["active_host"] = active;
-    (void)store_.PutRecord("target", target["id"].get<int64_t>(), target);
+    (void)store_.UpdateRecord("target", target["id"].get<int64_t>(),
+                              [&active](Json& t) { t["active_host"] = active; });
   }
 }
 
