@@ -102,6 +102,26 @@ TEST_F(JobTest, AnUnansweredActionTimesOut) {
   EXPECT_NE(command["steps"][1]["exception"].get<std::string>().find("timed out"), std::string::npos);
 }
 
+TEST_F(JobTest, AStepFailsWhenTheAgentRestarts) {
+  auto agent = NewAgent("worker0.localdomain");
+  auto r = agent->Register(CreateToken(1, "posix_copytool_worker"));
+  ASSERT_EQ(r->status, 201);
+  const int64_t command_id = Json::parse(r->body)["command_id"];
+  agent->GetMessages();
+  agent->Post({Message::SessionCreateRequest("action_runner", agent->fqdn)});
+  bool started = false;
+  for (int i = 0; i < 5 && !started; ++i) {
+    for (const Message& m : agent->GetMessages()) started = started || m.type == MessageType::kData;
+  }
+  ASSERT_TRUE(started);
+  // A new agent instance: its first GET resets every session.
+  agent->start_time = "2026-01-01T01:00:00+00:00Z";
+  agent->GetMessages();
+  auto command = manager_->store().GetRecord("command", command_id);
+  EXPECT_EQ((*command)["state"], "failed");
+  EXPECT_EQ((*command)["steps"][0]["exception"], "the host's action_runner session ended");
+}
+
 TEST_F(ManagerTest, TargetLocationFollowsResourceLocations) {
   auto agent = RegisteredAgent("test000.localdomain");
   auto id = manager_->store().InsertRecord(
