@@ -203,7 +203,10 @@ TEST_F(ManagerTest, BadRequestsGet4xxAndTheServerKeepsServing) {
 TEST_F(ManagerTest, RestartKeepsRegistrationsAndAgentsReconnect) {
   auto agent = RegisteredAgent("test000.localdomain");
   const std::string token = CreateToken(3);
-  StartManager();  // a new process would do the same: everything is in --dir
+  auto target = manager_->store().InsertRecord("target", Json{{"name", "MGS"}, {"ha_label", "MGS_abcdef"}});
+  ASSERT_TRUE(target.ok());
+  StartManager();
+  EXPECT_EQ((*manager_->store().GetRecord("target", *target))["ha_label"], "MGS_abcdef");  // a new process would do the same: everything is in --dir
   // The agent's existing certificate still works; its sessions are gone.
   auto after = agent->GetMessages();
   ASSERT_EQ(after.size(), 1u);
