@@ -22,6 +22,7 @@ struct ManagerServeOptions {
   std::string dir = "manager_state";
   double long_poll_seconds = 30;
   double step_timeout_seconds = 300;
+  double session_wait_seconds = 3600;
 };
 
 // How a client command reaches the manager.
