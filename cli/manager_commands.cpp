@@ -270,12 +270,12 @@ std::unique_ptr<ManagerCli> AddManagerCommands(CLI::App& app) {
   m->add_option("--dir", c->serve.dir, "State directory (CA, certificates, users, database)")
       ->capture_default_str();
   m->add_option("--long-poll", c->serve.long_poll_seconds, "Seconds an agent's GET may wait")
-      ->check(CLI::PositiveNumber)->capture_default_str();
+      ->check(CLI::Range(0.01, 1e6))->capture_default_str();
   m->add_option("--step-timeout", c->serve.step_timeout_seconds, "Seconds an agent action may take")
-      ->check(CLI::PositiveNumber)->capture_default_str();
+      ->check(CLI::Range(0.01, 1e6))->capture_default_str();
   m->add_option("--session-wait", c->serve.session_wait_seconds,
                 "Seconds a command waits for a host's action_runner session")
-      ->check(CLI::PositiveNumber)->capture_default_str();
+      ->check(CLI::Range(0.01, 1e6))->capture_default_str();
 
   c->hosts = m->add_subcommand("hosts", "List registered hosts");
   c->targets = m->add_subcommand("targets", "List targets and where the agents say they run");
