@@ -124,6 +124,7 @@ int RunManagerServe(const ManagerServeOptions& options) {
   m.long_poll = Millis(options.long_poll_seconds);
   m.step_timeout = Millis(options.step_timeout_seconds);
   m.contact_timeout = Millis(options.contact_timeout_seconds);
+  m.session_wait = Millis(options.session_wait_seconds);
 
   // Block the stop signals before any thread starts, then wait for them
   // here: no handler runs on an io thread.
@@ -270,13 +271,16 @@ std::unique_ptr<ManagerCli> AddManagerCommands(CLI::App& app) {
   m->add_option("--dir", c->serve.dir, "State directory (CA, certificates, users, database)")
       ->capture_default_str();
   m->add_option("--long-poll", c->serve.long_poll_seconds, "Seconds an agent's GET may wait")
-      ->capture_default_str();
+      ->check(CLI::Range(0.01, 1e6))->capture_default_str();
   m->add_option("--step-timeout", c->serve.step_timeout_seconds, "Seconds an agent action may take")
-      ->capture_default_str();
+      ->check(CLI::Range(0.01, 1e6))->capture_default_str();
   m->add_option("--contact-timeout", c->serve.contact_timeout_seconds,
                 "Seconds of silence after which a host is unreachable")
       ->capture_default_str()
       ->check(CLI::Range(0.5, 86400.0));
+  m->add_option("--session-wait", c->serve.session_wait_seconds,
+                "Seconds a command waits for a host's action_runner session")
+      ->check(CLI::Range(0.01, 1e6))->capture_default_str();
 
   c->hosts = m->add_subcommand("hosts", "List registered hosts");
   c->targets = m->add_subcommand("targets", "List targets and where the agents say they run");

@@ -23,6 +23,7 @@ struct ManagerServeOptions {
   double long_poll_seconds = 30;
   double step_timeout_seconds = 300;
   double contact_timeout_seconds = 60;
+  double session_wait_seconds = 3600;
 };
 
 // How a client command reaches the manager.

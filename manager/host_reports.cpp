@@ -19,24 +19,28 @@ void HostReports::OnData(const std::string& fqdn, const std::string& plugin, con
   if (plugin != "linux" && plugin != "linux_network" && plugin != "corosync") return;
   std::optional<HostRecord> host = store_.HostByFqdn(fqdn);
   if (!host) return;
-  Json facts = Facts(host->id);
-  const Json before = facts;
-  if (plugin == "corosync") {
-    const Json crm = body.value("crm_info", Json::object());
-    const Json nodes = crm.is_object() ? crm.value("nodes", Json::object()) : Json::object();
-    Json peers = Json::array();
-    if (nodes.is_object()) {
-      for (const auto& [name, node] : nodes.items()) peers.push_back(name);
-    }
-    if (!peers.empty()) facts["cluster_peers"] = peers;
-  }
-  if (plugin == "linux" && body.contains("devs")) facts["devs"] = body["devs"];
-  if (plugin == "linux_network") {
-    if (body.contains("interfaces")) facts["interfaces"] = body["interfaces"];
-    if (body.contains("lnet")) facts["lnet"] = body["lnet"];
-  }
-  // Most polls repeat the last report: write only what changed.
-  if (facts != before) (void)store_.PutRecord("host_facts", host->id, facts);
+  // linux, linux_network and corosync reports may arrive at once on two io
+  // threads: read-modify-write in one step. Most polls repeat the last
+  // report, and nothing is written then.
+  (void)store_.UpdateRecord(
+      "host_facts", host->id,
+      [&](Json& facts) {
+        if (plugin == "corosync") {
+          const Json crm = body.value("crm_info", Json::object());
+          const Json nodes = crm.is_object() ? crm.value("nodes", Json::object()) : Json::object();
+          Json peers = Json::array();
+          if (nodes.is_object()) {
+            for (const auto& [name, node] : nodes.items()) peers.push_back(name);
+          }
+          if (!peers.empty()) facts["cluster_peers"] = peers;
+        }
+        if (plugin == "linux" && body.contains("devs")) facts["devs"] = body["devs"];
+        if (plugin == "linux_network") {
+          if (body.contains("interfaces")) facts["interfaces"] = body["interfaces"];
+          if (body.contains("lnet")) facts["lnet"] = body["lnet"];
+        }
+      },
+      /*create=*/true);
 }
 
 void HostReports::ApplyResourceLocations(const Json& locations) {
@@ -53,8 +57,8 @@ void HostReports::ApplyResourceLocations(const Json& locations) {
       active = it == fqdn_of.end() ? where : Json(it->second);
     }
     if (target["active_host"] == active) continue;
-    target["active_host"] = active;
-    (void)store_.PutRecord("target", target["id"].get<int64_t>(), target);
+    (void)store_.UpdateRecord("target", target["id"].get<int64_t>(),
+                              [&active](Json& t) { t["active_host"] = active; });
   }
 }
 

@@ -19,7 +19,6 @@ struct JobRunner::Running {
   Json record;          // what the store holds
   size_t step = 0;      // index of the current step
   std::string action_id;  // "" while waiting for a session
-  std::optional<std::string> sent_session;
   boost::asio::steady_timer timer;
   uint64_t timer_generation = 0;
 };
@@ -37,8 +36,12 @@ Result<Json> UnwrapAgentResult(const Json& result) {
 }
 
 JobRunner::JobRunner(boost::asio::io_context& io, ManagerStore& store, SendFn send,
-                     std::chrono::milliseconds step_timeout)
-    : io_(io), store_(store), send_(std::move(send)), step_timeout_(step_timeout) {}
+                     std::chrono::milliseconds step_timeout, std::chrono::milliseconds session_wait)
+    : io_(io),
+      store_(store),
+      send_(std::move(send)),
+      step_timeout_(step_timeout),
+      session_wait_(session_wait) {}
 
 JobRunner::~JobRunner() { Stop(); }
 
@@ -105,8 +108,7 @@ void JobRunner::StartStepLocked(std::shared_ptr<Running> run) {
   step["state"] = "waiting";
   step["started_at"] = NowText();
   run->action_id.clear();
-  run->sent_session.reset();
-  ArmTimerLocked(run);
+  ArmTimerLocked(run, session_wait_);
   TrySendLocked(run);
 }
 
@@ -122,16 +124,17 @@ void JobRunner::TrySendLocked(std::shared_ptr<Running> run) {
     return;
   }
   run->action_id = action_id;
+  ArmTimerLocked(run, step_timeout_);  // the action's own time starts now
   step["args"] = args;
   step["state"] = "running";
   step["action_id"] = action_id;
   SaveLocked(*run);
 }
 
-void JobRunner::ArmTimerLocked(std::shared_ptr<Running> run) {
+void JobRunner::ArmTimerLocked(std::shared_ptr<Running> run, std::chrono::milliseconds after) {
   const uint64_t generation = ++run->timer_generation;
-  run->timer.expires_after(step_timeout_);
-  run->timer.async_wait([this, weak = std::weak_ptr<Running>(run), generation](
+  run->timer.expires_after(after);
+  run->timer.async_wait([this, weak = std::weak_ptr<Running>(run), generation, after](
                             const boost::system::error_code& ec) {
     if (ec) return;
     auto r = weak.lock();
@@ -140,7 +143,7 @@ void JobRunner::ArmTimerLocked(std::shared_ptr<Running> run) {
       std::lock_guard<std::mutex> lock(mu_);
       if (stopped_ || r->timer_generation != generation || !running_.count(r->id)) return;
       FinishStepLocked(r, false, nullptr,
-                       "timed out after " + std::to_string(step_timeout_.count()) + " ms" +
+                       "timed out after " + std::to_string(after.count()) + " ms" +
                            (r->action_id.empty() ? " waiting for the host's action_runner session"
                                                  : ""));
     }

@@ -3,8 +3,9 @@
 //   {"type": "ACTION_START", "id", "action", "args"}
 // DATA on the host's `action_runner` session and finished by the matching
 // ACTION_COMPLETE (result, or exception = failure). A step also fails when
-// it times out (default 5 min, counting any wait for the host's session)
-// or when the session it was sent on goes away; a failed step fails the
+// the action times out (default 5 min), when the host opens no
+// action_runner session in time (default 1 h: a registered simulator may
+// be started much later), or when the session it was sent on goes away; a failed step fails the
 // command and the remaining steps are skipped. Cancelling a command sends
 // ACTION_CANCEL for the running step. Every change is written to the store
 // as a "command" record, so the REST API and the CLI show progress.
@@ -55,7 +56,8 @@ class JobRunner {
   using SendFn = std::function<bool(const std::string& fqdn, const Json& body)>;
 
   JobRunner(boost::asio::io_context& io, ManagerStore& store, SendFn send,
-            std::chrono::milliseconds step_timeout);
+            std::chrono::milliseconds step_timeout,
+            std::chrono::milliseconds session_wait = std::chrono::hours(1));
   ~JobRunner();  // Stop()s
   JobRunner(const JobRunner&) = delete;
   JobRunner& operator=(const JobRunner&) = delete;
@@ -90,12 +92,13 @@ class JobRunner {
   void SaveLocked(const Running& run);
   // Runs the callbacks queued while mu_ was held; call without mu_.
   void RunDeferred();
-  void ArmTimerLocked(std::shared_ptr<Running> run);
+  void ArmTimerLocked(std::shared_ptr<Running> run, std::chrono::milliseconds after);
 
   boost::asio::io_context& io_;
   ManagerStore& store_;
   SendFn send_;
   const std::chrono::milliseconds step_timeout_;
+  const std::chrono::milliseconds session_wait_;
   std::mutex mu_;
   bool stopped_ = false;
   std::map<int64_t, std::shared_ptr<Running>> running_;

@@ -29,6 +29,11 @@ Result<int64_t> LustreJobs::SetUpHost(const HostRecord& host) {
   CommandSpec c;
   c.message = "Set up host " + host.fqdn;
   const std::string f = host.fqdn;
+  if (host.profile == "base_monitored") {
+    // Monitored servers are watched, never configured: an empty command.
+    (void)store_.SetHostState(f, "monitored");
+    return jobs_.Submit(std::move(c));
+  }
   // The fake install_packages fails on a package it does not offer: ask
   // for none, the packages the simulator starts with are all there is.
   c.steps.push_back(Step(f, "install_packages", {{"repos", Json::array()}, {"packages", Json::array()}}));
@@ -169,25 +174,20 @@ void LustreJobs::AddTargetSteps(CommandSpec& command, int64_t target_id, const J
     if (!result.is_object() || !result.value("uuid", Json()).is_string()) {
       return Status::InvalidArgument("format_target answered without a uuid");
     }
-    std::optional<Json> t = store_.GetRecord("target", target_id);
-    if (!t) return Status::NotFound("target record vanished");
     const std::string uuid = result["uuid"];
-    (*t)["uuid"] = uuid;
-    (*t)["ha_label"] = (*t)["name"].get<std::string>() + "_" + uuid.substr(0, 6);
-    context[key] = *t;
-    return store_.PutRecord("target", target_id, *t);
+    return store_.UpdateRecord("target", target_id, [&](Json& t) {
+      t["uuid"] = uuid;
+      t["ha_label"] = t["name"].get<std::string>() + "_" + uuid.substr(0, 6);
+      context[key] = t;
+    });
   };
   command.steps.push_back(format);
 
   StepSpec reg = Step(primary, "register_target",
                       {{"device_path", path}, {"mount_point", mount_point}, {"backfstype", "ldiskfs"}});
   reg.on_result = [this, target_id](const Json& result, Json&) {
-    std::optional<Json> t = store_.GetRecord("target", target_id);
-    if (t && result.is_object() && result.value("label", Json()).is_string()) {
-      (*t)["label"] = result["label"];
-      return store_.PutRecord("target", target_id, *t);
-    }
-    return Status::Ok();
+    if (!result.is_object() || !result.value("label", Json()).is_string()) return Status::Ok();
+    return store_.UpdateRecord("target", target_id, [&](Json& t) { t["label"] = result["label"]; });
   };
   command.steps.push_back(reg);
 
@@ -274,8 +274,10 @@ Result<Json> LustreJobs::CreateFilesystem(const Json& request) {
     AddTargetSteps(command, *id, target);
   }
   const int64_t fid = *fs_id;
-  command.on_finish = [this, fid, name](const std::string& state) {
-    (void)store_.PutRecord("filesystem", fid, Json{{"name", name}, {"state", state == "succeeded" ? "available" : "failed"}});
+  command.on_finish = [this, fid](const std::string& state) {
+    (void)store_.UpdateRecord("filesystem", fid, [&state](Json& fs) {
+      fs["state"] = state == "succeeded" ? "available" : "failed";
+    });
   };
   Result<int64_t> command_id = jobs_.Submit(std::move(command));
   if (!command_id.ok()) return command_id.status();

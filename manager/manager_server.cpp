@@ -1,5 +1,7 @@
 #include "manager/manager_server.h"
 
+#include <unistd.h>
+
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/steady_timer.hpp>
 
@@ -28,7 +30,15 @@ Result<net::TlsServerConfig> ServerTls(const std::string& dir, const crypto::Cer
   if (!crypto::FileExists(key_path) || !crypto::FileExists(cert_path)) {
     Result<crypto::PrivateKey> key = crypto::PrivateKey::Generate();
     if (!key.ok()) return key.status();
-    Result<crypto::IssuedCertificate> cert = ca.IssueServerCertificate(*key);
+    // localhost and 127.0.0.1 always; the machine's name too, for a
+    // manager listening beyond loopback.
+    crypto::ServerCertOptions names;
+    char hostname[256] = {};
+    if (gethostname(hostname, sizeof hostname - 1) == 0 && hostname[0] != '\0' &&
+        std::string(hostname) != "localhost") {
+      names.dns_names.push_back(hostname);
+    }
+    Result<crypto::IssuedCertificate> cert = ca.IssueServerCertificate(*key, names);
     if (!cert.ok()) return cert.status();
     CS_RETURN_IF_ERROR(key->Save(key_path));
     CS_RETURN_IF_ERROR(crypto::WriteFileAtomic(cert_path, cert->pem, 0644));
@@ -73,7 +83,7 @@ struct ManagerServer::Impl {
                queues.Send(fqdn, protocol::Message::Data("action_runner", *session, std::nullopt, body, fqdn));
                return true;
              },
-             options.step_timeout),
+             options.step_timeout, options.session_wait),
         lustre(*store, reports, jobs),
         agent(*store, sessions, queues, ca, clock, AgentHooks()),
         api(*store, users, clock, ApiHooks()),

@@ -29,6 +29,8 @@ struct ManagerOptions {
   std::chrono::milliseconds contact_timeout{60000};
   std::chrono::milliseconds sweep_interval{10000};
   std::chrono::milliseconds step_timeout{300000};
+  // How long a step waits for the host to open its action_runner session.
+  std::chrono::milliseconds session_wait{3600000};
   size_t max_body_bytes = 16 << 20;  // agents send at most 8 MiB per POST
   // Start a setup command for each newly registered host.
   bool set_up_hosts = true;

@@ -291,6 +291,24 @@ Status ManagerStore::PutRecord(const std::string& kind, int64_t id, const Json& 
 
 std::optional<Json> ManagerStore::GetRecord(const std::string& kind, int64_t id) {
   std::lock_guard<std::mutex> lock(mu_);
+  return GetRecordLocked(kind, id);
+}
+
+Status ManagerStore::UpdateRecord(const std::string& kind, int64_t id,
+                                  const std::function<void(Json&)>& change, bool create) {
+  std::lock_guard<std::mutex> lock(mu_);
+  std::optional<Json> doc = GetRecordLocked(kind, id);
+  if (!doc && !create) return Status::NotFound("no " + kind + " " + std::to_string(id));
+  if (!doc) doc = Json::object();
+  const Json before = *doc;
+  change(*doc);
+  (*doc)["id"] = id;
+  if (*doc == before) return Status::Ok();  // unchanged: no write
+  return RunLocked("INSERT OR REPLACE INTO records (kind, id, body) VALUES (?, ?, ?)",
+                   {kind, std::to_string(id), doc->dump()});
+}
+
+std::optional<Json> ManagerStore::GetRecordLocked(const std::string& kind, int64_t id) {
   auto stmt = db_->Prepare("SELECT body FROM records WHERE kind = ? AND id = ?");
   if (!stmt.ok()) return std::nullopt;
   (*stmt)->BindText(1, kind);

@@ -12,6 +12,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -85,12 +86,19 @@ class ManagerStore {
   Result<int64_t> InsertRecord(const std::string& kind, Json doc);
   Status PutRecord(const std::string& kind, int64_t id, const Json& doc);
   std::optional<Json> GetRecord(const std::string& kind, int64_t id);
+  // Read-modify-write of one record under the store's lock, so that two
+  // writers (an agent report and a job step) cannot lose each other's
+  // change. `change` must not call the store. When the record is absent:
+  // NotFound, or with `create` it starts from an empty object.
+  Status UpdateRecord(const std::string& kind, int64_t id, const std::function<void(Json&)>& change,
+                      bool create = false);
   std::vector<Json> ListRecords(const std::string& kind);
 
  private:
   explicit ManagerStore(std::unique_ptr<SqliteDb> db) : db_(std::move(db)) {}
   std::vector<HostRecord> QueryHosts(const std::string& where, const std::string& arg);
   Status RunLocked(const std::string& sql, const std::vector<std::string>& args);
+  std::optional<Json> GetRecordLocked(const std::string& kind, int64_t id);
 
   std::mutex mu_;
   std::unique_ptr<SqliteDb> db_;

@@ -142,11 +142,11 @@ void RestApi::Handle(const net::Request& request, const std::string& path, net::
       request.headers.Get("X-CSRFToken").value_or("") != session.csrf) {
     return respond(JsonError(403, "CSRF token missing or incorrect"));
   }
-  respond(Dispatch(request, parts, &session));
+  respond(Dispatch(request, parts));
 }
 
 net::Response RestApi::Dispatch(const net::Request& request,
-                                 const std::vector<std::string>& parts, WebSession*) {
+                                 const std::vector<std::string>& parts) {
   const std::string& kind = parts[0];
   if (kind == "server_profile") {
     if (parts.size() == 1) return JsonOk(200, ObjectList(ServerProfiles()));

@@ -52,8 +52,7 @@ class RestApi {
     std::string csrf;
     std::string username;  // "" until logged in
   };
-  net::Response Dispatch(const net::Request& request, const std::vector<std::string>& parts,
-                         WebSession* session);
+  net::Response Dispatch(const net::Request& request, const std::vector<std::string>& parts);
   net::Response Session(const net::Request& request);
   net::Response Tokens(const net::Request& request, const std::vector<std::string>& parts);
   net::Response Hosts(const std::vector<std::string>& parts);

@@ -78,6 +78,18 @@ TEST_F(ManagerCliTest, ServesTokensAndHostsAndStopsOnSigterm) {
   EXPECT_NE(wrong.err.find("401"), std::string::npos) << wrong.Describe();
   CliResult missing = Client({"failover", "testfs-OST0000"});
   EXPECT_EQ(missing.exit_code, 2);
+  EXPECT_NE(missing.err.find("no target 'testfs-OST0000'"), std::string::npos) << missing.Describe();
+  CliResult malformed = Client({"fs", "create", "--name", "testfs", "--mgt", "test000", "--mdt", "test000:1",
+                                "--ost", "test001:2"});
+  EXPECT_EQ(malformed.exit_code, 2);
+  EXPECT_NE(malformed.err.find("not HOST:DEVICE"), std::string::npos) << malformed.Describe();
+  CliResult unknown = Client({"fs", "create", "--name", "testfs", "--mgt", "test000:0", "--mdt", "test000:1",
+                              "--ost", "test001:/dev/sdb"});
+  EXPECT_EQ(unknown.exit_code, 2);
+  EXPECT_NE(unknown.err.find("no registered host 'test000'"), std::string::npos) << unknown.Describe();
+  CliResult commands = Client({"commands"});
+  EXPECT_EQ(commands.exit_code, 0) << commands.Describe();
+  EXPECT_NE(commands.out.find("state"), std::string::npos);
   EXPECT_EQ(TermAndWait(pid), 0);
 
   const std::string ca = ReadFile(dir_.Sub("m/ca.crt"));

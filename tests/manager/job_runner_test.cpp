@@ -2,6 +2,7 @@
 // commands complete, fail on an exception or a timeout; and the target
 // location view follows the agents' resource_locations.
 #include <functional>
+#include <thread>
 
 #include "manager/manager_store.h"
 #include "tests/manager/manager_test_util.h"
@@ -100,6 +101,42 @@ TEST_F(JobTest, AnUnansweredActionTimesOut) {
       &actions);
   EXPECT_EQ(command["state"], "failed");
   EXPECT_NE(command["steps"][1]["exception"].get<std::string>().find("timed out"), std::string::npos);
+}
+
+TEST_F(JobTest, AHostThatNeverOpensItsSessionFailsTheStepAfterTheWait) {
+  options_.session_wait = std::chrono::milliseconds(300);
+  StartManager();
+  auto r = NewAgent("worker0.localdomain")->Register(CreateToken(1, "posix_copytool_worker"));
+  ASSERT_EQ(r->status, 201);
+  const int64_t command_id = Json::parse(r->body)["command_id"];
+  std::string state;
+  for (int i = 0; i < 50 && state != "failed"; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    state = (*manager_->store().GetRecord("command", command_id))["state"];
+  }
+  ASSERT_EQ(state, "failed");
+  auto command = *manager_->store().GetRecord("command", command_id);
+  EXPECT_NE(command["steps"][0]["exception"].get<std::string>().find("action_runner session"), std::string::npos);
+}
+
+TEST_F(JobTest, AStepFailsWhenTheAgentRestarts) {
+  auto agent = NewAgent("worker0.localdomain");
+  auto r = agent->Register(CreateToken(1, "posix_copytool_worker"));
+  ASSERT_EQ(r->status, 201);
+  const int64_t command_id = Json::parse(r->body)["command_id"];
+  agent->GetMessages();
+  agent->Post({Message::SessionCreateRequest("action_runner", agent->fqdn)});
+  bool started = false;
+  for (int i = 0; i < 5 && !started; ++i) {
+    for (const Message& m : agent->GetMessages()) started = started || m.type == MessageType::kData;
+  }
+  ASSERT_TRUE(started);
+  // A new agent instance: its first GET resets every session.
+  agent->start_time = "2026-01-01T01:00:00+00:00Z";
+  agent->GetMessages();
+  auto command = manager_->store().GetRecord("command", command_id);
+  EXPECT_EQ((*command)["state"], "failed");
+  EXPECT_EQ((*command)["steps"][0]["exception"], "the host's action_runner session ended");
 }
 
 TEST_F(ManagerTest, TargetLocationFollowsResourceLocations) {
