@@ -8,6 +8,7 @@
 #include "cli/ctl_command.h"
 #include "cli/daemon_commands.h"
 #include "cli/manager_commands.h"
+#include "cli/power_commands.h"
 
 namespace {
 
@@ -107,6 +108,7 @@ int main(int argc, char** argv) {
   CLI::App* run_cmd = app.add_subcommand("run", "Run the registered fleet from the saved state");
   add_daemon_options(run_cmd);
   std::unique_ptr<cs::cli::ManagerCli> manager_cli = cs::cli::AddManagerCommands(app);
+  std::unique_ptr<cs::cli::PowerCli> power_cli = cs::cli::AddPowerCommands(app);
 
   cs::cli::CtlOptions ctl;
   CLI::App* ctl_cmd = app.add_subcommand("ctl", "Call the running daemon's control API: ctl <operation> [--name value ...]");
@@ -145,6 +147,7 @@ int main(int argc, char** argv) {
   if (register_cmd->parsed()) return cs::cli::RunRegister(global, daemon, reg);
   if (run_cmd->parsed()) return cs::cli::RunRun(global, daemon);
   if (cs::cli::ManagerCliParsed(*manager_cli)) return cs::cli::RunManagerCli(*manager_cli);
+  if (int rc = cs::cli::RunPowerCli(global, *power_cli); rc >= 0) return rc;
   if (ctl_cmd->parsed()) {
     ctl.words = ctl_cmd->remaining();
     return cs::cli::RunCtl(ctl);

@@ -52,6 +52,7 @@ ControlApi::ControlApi(Simulator& sim) : ctx_(new ControlContext{sim, {}, {}}) {
   AddLifecycleOperations(ops_);
   AddWorldOperations(ops_);
   AddFleetOperations(ops_);
+  AddPowerOperations(ops_);
 }
 
 ControlApi::~ControlApi() = default;

@@ -34,6 +34,7 @@ void AddLifecycleOperations(OperationTable& table);  // ops_lifecycle.cpp
 void AddWorldOperations(OperationTable& table);      // ops_world.cpp
 void AddFleetOperations(OperationTable& table);      // ops_fleet.cpp
 void AddProcOperations(OperationTable& table);       // ops_proc.cpp
+void AddPowerOperations(OperationTable& table);      // ops_power.cpp
 
 // The fqdn of the server `host` names: a string (fqdn, nodename or one of
 // its addresses) or an object with "fqdn", "nodename" or "address".

@@ -10,6 +10,7 @@
 #include <cstdio>
 #include <future>
 #include <nlohmann/json.hpp>
+#include <regex>
 
 #include "tests/integration/daemon_process.h"
 #include "tests/integration/run_cli.h"
@@ -51,6 +52,18 @@ class PowerTest : public ::testing::Test {
                                  "127.0.0.1:0"},
         dir.Sub("daemon.log"));
     ASSERT_TRUE(daemon->WaitForOutput("running 0 registered servers")) << daemon->Output();
+    std::smatch m;
+    const std::string out = daemon->Output();
+    ASSERT_TRUE(std::regex_search(out, m, std::regex("control: listening on (127\\.0\\.0\\.1:\\d+)"))) << out;
+    control_url = "http://" + m[1].str() + "/";
+  }
+  CliResult Power(std::vector<std::string> args) {
+    args.insert(args.begin(), "power");
+    if (args[1] != "status") {
+      args.push_back("--control-url");
+      args.push_back(control_url);
+    }
+    return RunWithConfig(dir.path(), args);
   }
   int Port(int pdu) const { return 2300 + offset + pdu; }
   Program Fence(int pdu, int outlet, const std::string& action, const std::string& password = "apc") {
@@ -76,6 +89,7 @@ class PowerTest : public ::testing::Test {
 
   TempDir dir;
   int offset = 0;
+  std::string control_url;
   std::unique_ptr<DaemonProcess> daemon;
 };
 
@@ -160,6 +174,41 @@ TEST_F(PowerTest, ConcurrentClientsAndGarbage) {
   EXPECT_EQ(rb.exit_code, 0) << rb.output;
   EXPECT_EQ(Server("test002.localdomain")["power_state"], "off");
   EXPECT_EQ(Server("test003.localdomain")["power_state"], "off");
+  EXPECT_EQ(Server("test000.localdomain")["power_state"], "running");
+}
+
+TEST_F(PowerTest, PowerCommandsActThroughTheDaemon) {
+  StartFleet(3, 2);
+  CliResult off = Power({"server", "test001.localdomain", "off"});
+  ASSERT_EQ(off.exit_code, 0) << off.Describe();
+  EXPECT_EQ(Server("test001.localdomain")["power_state"], "off");
+  CliResult status = Power({"status", "servers"});
+  EXPECT_NE(status.out.find("test001.localdomain\n  pdu000 (2): OFF\n  pdu001 (2): OFF"), std::string::npos)
+      << status.out;
+  // One PDU back on is enough to boot it.
+  ASSERT_EQ(Power({"pdu", "pdu001", "2", "on"}).exit_code, 0);
+  ASSERT_TRUE(Eventually([&] { return Server("test001.localdomain")["power_state"] == "running"; }));
+  EXPECT_NE(Power({"status", "pdus"}).out.find("test001.localdomain (2): ON"), std::string::npos);
+  // Real fence_apc sees what the command did.
+  EXPECT_EQ(Fence(1, 2, "status").exit_code, 0);
+  EXPECT_EQ(Fence(0, 2, "status").exit_code, 2);
+
+  const std::string boot = Server("test002.localdomain")["boot_time"];
+  ASSERT_EQ(Power({"server", "all", "reboot", "--pause-seconds", "0.3"}).exit_code, 0);
+  ASSERT_TRUE(Eventually([&] {
+    const Json s = Server("test002.localdomain");
+    return s["power_state"] == "running" && s["boot_time"] != boot;
+  }));
+
+  // Bad input: a clear error, nothing changes.
+  for (const std::vector<std::string>& bad : {std::vector<std::string>{"pdu", "pdu009", "1", "off"},
+                                              std::vector<std::string>{"pdu", "pdu000", "99", "off"},
+                                              std::vector<std::string>{"pdu", "pdu000", "1", "explode"},
+                                              std::vector<std::string>{"server", "nosuch", "off"}}) {
+    CliResult r = Power(bad);
+    EXPECT_EQ(r.exit_code, 2) << r.Describe();
+    EXPECT_EQ(r.ErrLines().size(), 1u) << r.Describe();
+  }
   EXPECT_EQ(Server("test000.localdomain")["power_state"], "running");
 }
 

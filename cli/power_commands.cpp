@@ -1,0 +1,101 @@
+#include "cli/power_commands.h"
+
+#include <CLI/CLI.hpp>
+
+#include <iostream>
+
+#include "sim/control/control_server.h"
+#include "sim/control/remote_operations.h"
+#include "state/store.h"
+
+namespace cs::cli {
+
+namespace {
+
+void AddControlOptions(CLI::App* cmd, PowerCli& c) {
+  cmd->add_option("--control-url", c.control_url, "The running daemon's control API")->capture_default_str();
+  cmd->add_option("--control-token-file", c.token_file, "File holding the control API's bearer token");
+}
+
+int Call(const PowerCli& c, const std::string& operation, Json args) {
+  SimulatorRemoteOptions options;
+  options.url = c.control_url;
+  if (c.token_file) {
+    auto token = ReadTokenFile(*c.token_file);
+    if (!token.ok()) return Fail(token.status().message());
+    options.token = *token;
+  }
+  if (c.pause_seconds) args["pause_seconds"] = std::to_string(*c.pause_seconds);
+  auto ops = SimulatorRemoteOperations::Connect(options);
+  if (!ops.ok()) return Fail(ops.status().message());
+  Result<Json> r = (*ops)->Call(operation, args);
+  if (!r.ok()) return Fail("power: " + r.status().message());
+  return kExitOk;
+}
+
+int PrintStatus(const GlobalOptions& global, const std::string& what) {
+  if (what != "servers" && what != "pdus") return Fail("power status takes servers or pdus, not " + what);
+  Store::Options options;
+  options.mode = Store::Mode::kReadOnly;
+  auto store = Store::Open(global.config, options);
+  if (!store.ok()) return Fail(store.status().message());
+  const World& w = (*store)->world();
+  if (what == "servers") {
+    for (const auto& [fqdn, s] : w.servers.all()) {
+      if (!s.outlet) continue;
+      std::cout << fqdn << "\n";
+      for (const auto& [name, pdu] : w.pdus.all()) {
+        std::cout << "  " << name << " (" << *s.outlet << "): " << (pdu.OutletOn(*s.outlet) ? "ON" : "OFF") << "\n";
+      }
+    }
+    return kExitOk;
+  }
+  for (const auto& [name, pdu] : w.pdus.all()) {
+    std::cout << name << " (" << pdu.address << ":" << pdu.port << "):\n";
+    std::vector<std::pair<int, std::string>> outlets;
+    for (const auto& [outlet, on] : pdu.outlets) outlets.emplace_back(std::atoi(outlet.c_str()), outlet);
+    std::sort(outlets.begin(), outlets.end());
+    for (const auto& [n, outlet] : outlets) {
+      std::string server = "-";
+      for (const auto& [fqdn, s] : w.servers.all()) {
+        if (s.outlet == outlet) server = fqdn;
+      }
+      std::cout << "  " << server << " (" << outlet << "): " << (pdu.OutletOn(outlet) ? "ON" : "OFF") << "\n";
+    }
+  }
+  return kExitOk;
+}
+
+}  // namespace
+
+std::unique_ptr<PowerCli> AddPowerCommands(CLI::App& app) {
+  auto c = std::make_unique<PowerCli>();
+  CLI::App* power = app.add_subcommand("power", "PDU outlets: switch them through the running daemon, or show them");
+  power->require_subcommand(1);
+  c->pdu = power->add_subcommand("pdu", "Switch one outlet of one PDU: NAME OUTLET on|off|reboot");
+  c->pdu->add_option("NAME", c->name, "PDU name (pdu000)")->required();
+  c->pdu->add_option("OUTLET", c->outlet, "Outlet number")->required();
+  c->pdu->add_option("ACTION", c->action, "on, off or reboot")->required();
+  c->server = power->add_subcommand("server", "Switch a server's outlet on every PDU: FQDN|all on|off|reboot");
+  c->server->add_option("FQDN", c->fqdn, "Server fqdn, or all")->required();
+  c->server->add_option("ACTION", c->action, "on, off or reboot")->required();
+  for (CLI::App* cmd : {c->pdu, c->server}) {
+    AddControlOptions(cmd, *c);
+    cmd->add_option("--pause-seconds", c->pause_seconds, "Reboot: seconds between off and on (default 5)")
+        ->check(CLI::Range(0.0, 3600.0));
+  }
+  c->status = power->add_subcommand("status", "Outlet states from the saved state: servers|pdus");
+  c->status->add_option("WHAT", c->what, "servers or pdus")->required();
+  return c;
+}
+
+int RunPowerCli(const GlobalOptions& global, const PowerCli& c) {
+  if (c.pdu->parsed()) {
+    return Call(c, "set_outlet", Json{{"pdu", c.name}, {"outlet", c.outlet}, {"action", c.action}});
+  }
+  if (c.server->parsed()) return Call(c, "power_server", Json{{"fqdn", c.fqdn}, {"action", c.action}});
+  if (c.status->parsed()) return PrintStatus(global, c.what);
+  return -1;
+}
+
+}  // namespace cs::cli

@@ -1,0 +1,119 @@
+// Power operations of the control API: PDU outlets switched as fence_apc
+// would switch them (the original's `cluster-power pdu|server` commands),
+// and the outlet table. Each switch goes through Simulator::SetOutlet, so a
+// server that loses its last outlet goes off and one that gets power back
+// boots.
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/steady_timer.hpp>
+
+#include "sim/control/operations.h"
+
+namespace cs {
+
+namespace {
+
+using T = ArgType;
+
+Result<Json> PduStatus(Simulator& sim) {
+  std::lock_guard<std::mutex> lock(sim.store().mutex());
+  const World& w = sim.store().world();
+  Json out = Json::array();
+  for (const auto& [name, pdu] : w.pdus.all()) {
+    Json outlets = Json::object();
+    for (const auto& [outlet, on] : pdu.outlets) {
+      std::string server;
+      for (const auto& [fqdn, s] : w.servers.all()) {
+        if (s.outlet == outlet) server = fqdn;
+      }
+      outlets[outlet] = {{"on", on}, {"server", server.empty() ? Json() : Json(server)}};
+    }
+    out.push_back({{"name", name}, {"address", pdu.address}, {"port", pdu.port}, {"outlets", outlets}});
+  }
+  return out;
+}
+
+// The outlets to switch: one on one PDU, or a server's outlet on every PDU.
+struct OutletRef {
+  std::string pdu;
+  std::string outlet;
+};
+
+Result<std::vector<OutletRef>> OutletsOfServers(Simulator& sim, const std::string& which) {
+  std::lock_guard<std::mutex> lock(sim.store().mutex());
+  const World& w = sim.store().world();
+  std::vector<std::string> fqdns;
+  if (which == "all") {
+    for (const auto& [fqdn, s] : w.servers.all()) {
+      if (s.outlet) fqdns.push_back(fqdn);
+    }
+  } else {
+    Result<std::string> fqdn = ResolveServer(w, Json(which));
+    if (!fqdn.ok()) return fqdn.status();
+    fqdns.push_back(*fqdn);
+  }
+  std::vector<OutletRef> out;
+  for (const auto& fqdn : fqdns) {
+    const Server* s = w.servers.Find(fqdn);
+    if (!s->outlet) return Status::FailedPrecondition(fqdn + " has no PDU outlet (a worker?)");
+    for (const auto& [name, pdu] : w.pdus.all()) out.push_back({name, *s->outlet});
+  }
+  return out;
+}
+
+Status Switch(Simulator& sim, const std::vector<OutletRef>& outlets, const std::string& action,
+              double pause_seconds) {
+  if (action != "on" && action != "off" && action != "reboot") {
+    return Status::InvalidArgument("action must be on, off or reboot, not '" + action + "'");
+  }
+  if (pause_seconds < 0 || pause_seconds > 3600) {
+    return Status::InvalidArgument("pause_seconds must be from 0 to 3600");
+  }
+  for (const OutletRef& o : outlets) {
+    CS_RETURN_IF_ERROR(sim.SetOutlet(o.pdu, o.outlet, action == "on"));
+  }
+  if (action != "reboot") return Status::Ok();
+  // Back on after the pause, as the PDU's own reboot does.
+  auto timer = std::make_shared<boost::asio::steady_timer>(
+      sim.io(), std::chrono::milliseconds(static_cast<int64_t>(pause_seconds * 1000)));
+  timer->async_wait([&sim, outlets, timer](const boost::system::error_code& ec) {
+    if (ec) return;
+    for (const OutletRef& o : outlets) {
+      Status s = sim.SetOutlet(o.pdu, o.outlet, true);
+      if (!s.ok()) sim.log().Warning(o.pdu, "reboot of outlet " + o.outlet + ": " + s.message());
+    }
+  });
+  return Status::Ok();
+}
+
+double PauseOf(const ActionArgs& a) {
+  std::optional<std::string> text = a.OptionalString("pause_seconds");
+  return text ? std::atof(text->c_str()) : 5.0;
+}
+
+}  // namespace
+
+void AddPowerOperations(OperationTable& t) {
+  Add(t, "pdu_status", {}, "Every PDU with its outlets: on or off, and the server plugged in",
+      [](ControlContext& ctx, const ActionArgs&) { return PduStatus(ctx.sim); });
+  Add(t, "set_outlet",
+      {Required("pdu", T::kString), Required("outlet", T::kAny), Required("action", T::kString),
+       Optional("pause_seconds", T::kString)},
+      "Switch one PDU outlet on, off, or reboot it (off, pause_seconds (default 5), on)",
+      [](ControlContext& ctx, const ActionArgs& a) -> Result<Json> {
+        const Json outlet = a.Raw("outlet");
+        const std::string number = outlet.is_string() ? outlet.get<std::string>() : outlet.dump();
+        CS_RETURN_IF_ERROR(Switch(ctx.sim, {{a.String("pdu"), number}}, a.String("action"), PauseOf(a)));
+        return Done();
+      });
+  Add(t, "power_server",
+      {Required("fqdn", T::kString), Required("action", T::kString), Optional("pause_seconds", T::kString)},
+      "Switch a server's outlet on every PDU (fqdn 'all': every server's) on, off or reboot",
+      [](ControlContext& ctx, const ActionArgs& a) -> Result<Json> {
+        auto outlets = OutletsOfServers(ctx.sim, a.String("fqdn"));
+        if (!outlets.ok()) return outlets.status();
+        CS_RETURN_IF_ERROR(Switch(ctx.sim, *outlets, a.String("action"), PauseOf(a)));
+        return Done();
+      });
+}
+
+}  // namespace cs
