@@ -2,107 +2,10 @@
 // that registers with it (by credentials and by token), is set up by it,
 // gets a filesystem, fails a target over and back, survives a restart of
 // the manager and of the simulator, and refuses a manager it cannot verify.
-#include <gtest/gtest.h>
-
-#include <nlohmann/json.hpp>
-#include <regex>
-#include <thread>
-
-#include "manager/manager_client.h"
-#include "tests/integration/daemon_process.h"
-#include "tests/integration/run_cli.h"
+#include "tests/integration/e2e_fixture.h"
 
 namespace cs::testing {
 namespace {
-
-using Json = nlohmann::json;
-using std::chrono::seconds;
-
-class EndToEndTest : public ::testing::Test {
- protected:
-  void StartManager(const std::string& listen = "127.0.0.1:0") {
-    // Short long polls and contact timeout, so silence shows within seconds.
-    manager = std::make_unique<DaemonProcess>(
-        std::vector<std::string>{"manager", "--listen", listen, "--dir", dir.Sub("mgr"), "--long-poll", "1",
-                                 "--contact-timeout", "4"},
-        dir.Sub("manager.log"));
-    ASSERT_TRUE(manager->WaitForOutput("listening on https://")) << manager->Output();
-    std::smatch m;
-    const std::string out = manager->Output();
-    ASSERT_TRUE(std::regex_search(out, m, std::regex("listening on https://127\\.0\\.0\\.1:(\\d+)/"))) << out;
-    port = m[1];
-  }
-  std::string Url() const { return "https://localhost:" + port + "/"; }
-  std::vector<std::string> ManagerArgs(std::vector<std::string> args) const {
-    args.insert(args.begin(), "manager");
-    for (const std::string& a : {std::string("--manager-url"), Url(), std::string("--dir"), dir.Sub("mgr")}) args.push_back(a);
-    return args;
-  }
-  CliResult Manager(std::vector<std::string> args) { return RunCli(ManagerArgs(std::move(args)), seconds(120)); }
-  Json ManagerJson(std::vector<std::string> args) {
-    args.push_back("--json");
-    CliResult r = Manager(std::move(args));
-    Json j = Json::parse(r.out, nullptr, false);
-    EXPECT_FALSE(j.is_discarded()) << r.Describe();
-    return j;
-  }
-  void Setup(int servers, const std::vector<std::string>& extra = {}) {
-    std::vector<std::string> args = {"--url", Url(), "setup", "--server_count", std::to_string(servers),
-                                     "--nid_count", "2"};
-    args.insert(args.end(), extra.begin(), extra.end());
-    CliResult r = RunWithConfig(dir.Sub("sim"), args);
-    ASSERT_EQ(r.exit_code, 0) << r.Describe();
-  }
-  // `register ...` or `run` in the background, fast timings.
-  void StartSimulator(std::vector<std::string> command, const std::string& log = "sim.log") {
-    std::vector<std::string> args = {"--config", dir.Sub("sim"), "--ca", dir.Sub("mgr/ca.crt")};
-    args.insert(args.end(), command.begin(), command.end());
-    for (const char* a : {"--poll-seconds", "0.5", "--start-spread-seconds", "0.2", "--boot-seconds", "0.2",
-                          "--control-listen", "127.0.0.1:0"}) {
-      args.push_back(a);
-    }
-    pdu_offset = UniquePortOffset();
-    args.push_back("--pdu-port-offset");
-    args.push_back(std::to_string(pdu_offset));
-    simulator = std::make_unique<DaemonProcess>(args, dir.Sub(log));
-  }
-  // Waits until the manager lists `count` hosts and every command succeeded.
-  bool AllManaged(size_t count) {
-    return Eventually([&] {
-      Json hosts = ManagerJson({"hosts"});
-      if (!hosts.is_array() || hosts.size() != count) return false;
-      for (const Json& h : hosts) {
-        if (h["state"] != "managed" || h["reachable"] != true) return false;
-      }
-      return true;
-    }, seconds(60));
-  }
-  Json Target(const std::string& name) {
-    const Json targets = ManagerJson({"targets"});
-  for (const Json& t : targets) {
-      if (t["name"] == name) return t;
-    }
-    return Json();
-  }
-  Json SimStatus() { return Json::parse(RunWithConfig(dir.Sub("sim"), {"status", "--json"}).out, nullptr, false); }
-  void TearDown() override {
-    if (simulator) {
-      EXPECT_EQ(simulator->Stop(), 0) << simulator->Output();
-    }
-    if (manager) {
-      EXPECT_EQ(manager->Stop(), 0) << manager->Output();
-    }
-    if (PathExists(dir.Sub("sim/state.db"))) {
-      CliResult check = RunWithConfig(dir.Sub("sim"), {"check"});
-      EXPECT_EQ(check.exit_code, 0) << check.Describe();
-    }
-  }
-
-  TempDir dir;
-  std::string port;
-  int pdu_offset = 0;
-  std::unique_ptr<DaemonProcess> manager, simulator;
-};
 
 TEST_F(EndToEndTest, CredentialsRegisterEveryHostAndTheManagerSetsThemUp) {
   StartManager();

@@ -1,0 +1,115 @@
+// The out-of-band door: a running fleet and the built-in manager driven only
+// through RemoteOperations (the simulator's control API) and the manager's
+// API, as a storage manager's integration suite would drive them.
+#include "tests/integration/e2e_fixture.h"
+
+namespace cs::testing {
+namespace {
+
+class RemoteOpsTest : public EndToEndTest {
+ protected:
+  void SetUp() override {
+    StartManager();
+    Setup(8);
+    StartSimulator({"register", "--username", "admin", "--password", "lustre"});
+    ASSERT_TRUE(AllManaged(9));
+    remote = Remote();
+    ASSERT_NE(remote, nullptr);
+  }
+  std::unique_ptr<SimulatorRemoteOperations> remote;
+};
+
+TEST_F(RemoteOpsTest, KillServerFailsOverAndResetServerIsARebootTheManagerRecords) {
+  CreateFilesystem();
+  const Json ost = Target("testfs-OST0001");
+  const std::string secondary = ost["secondary_host"];
+  const std::string label = ost["ha_label"];
+
+  ASSERT_TRUE(remote->KillServer("test004.localdomain").ok());
+  const std::string secondary_node = secondary.substr(0, secondary.find('.'));
+  EXPECT_EQ(SimRunsOn(label), secondary_node) << "the simulator moved it at once";
+  ASSERT_TRUE(Eventually([&] { return Target("testfs-OST0001")["active_host"] == secondary; }))
+      << "the manager's view follows";
+  ASSERT_TRUE(Eventually([&] { return Host("test004.localdomain")["reachable"] == false; }, seconds(20)));
+  auto contactable = remote->HostContactable("test004.localdomain");
+  ASSERT_TRUE(contactable.ok());
+  EXPECT_FALSE(*contactable);
+
+  ASSERT_TRUE(remote->ResetServer("test004.localdomain").ok()) << "reset of a dead server boots it";
+  ASSERT_TRUE(remote->AwaitServerBoot("test004.localdomain", true, seconds(30)).ok());
+  ASSERT_TRUE(Eventually([&] {
+    const Json h = Host("test004.localdomain");
+    return h["reachable"] == true && h["reboots"].get<int>() >= 1;
+  }, seconds(30))) << Host("test004.localdomain").dump();
+
+  // A running server reset: down and up, its targets move off meanwhile.
+  const int reboots = Host("test002.localdomain")["reboots"];
+  ASSERT_TRUE(remote->ResetServer("test002.localdomain").ok());
+  ASSERT_TRUE(remote->AwaitServerBoot("test002.localdomain", true, seconds(30)).ok());
+  ASSERT_TRUE(Eventually([&] { return Host("test002.localdomain")["reboots"].get<int>() == reboots + 1; }));
+  EXPECT_FALSE(Target("testfs-OST0000")["active_host"].is_null()) << "it runs somewhere";
+}
+
+TEST_F(RemoteOpsTest, FailConnectionsMakesOneHostUnreachableAndBack) {
+  ASSERT_TRUE(remote->FailConnections(true, "test003.localdomain").ok());
+  ASSERT_TRUE(Eventually([&] { return Host("test003.localdomain")["reachable"] == false; }, seconds(20)));
+  EXPECT_EQ(Host("test002.localdomain")["reachable"], true) << "the others stay healthy";
+  EXPECT_EQ(Host("test005.localdomain")["reachable"], true);
+  Result<Json> faults = remote->Call("faults", Json::object());
+  ASSERT_TRUE(faults.ok());
+  EXPECT_NE(faults->dump().find("test003.localdomain"), std::string::npos) << faults->dump();
+  ASSERT_TRUE(remote->FailConnections(false, "test003.localdomain").ok());
+  ASSERT_TRUE(Eventually([&] { return Host("test003.localdomain")["reachable"] == true; }, seconds(20)));
+}
+
+TEST_F(RemoteOpsTest, DroppedResponsesNeverHangACommand) {
+  CreateFilesystem();
+  ASSERT_TRUE(remote->DropResponses(true, "test004.localdomain").ok());
+  // The failover's ACTION_START reaches test004's agent only if its GET is
+  // among the last to get through; either way the command must end.
+  const auto started = std::chrono::steady_clock::now();
+  CliResult failover = Manager({"failover", "testfs-OST0001", "--wait", "--timeout", "60"});
+  const auto took = std::chrono::steady_clock::now() - started;
+  EXPECT_TRUE(failover.exit_code == 0 || failover.exit_code == 2) << failover.Describe();
+  EXPECT_LT(took, seconds(55)) << "the command ended by itself: " << failover.Describe();
+  const Json commands = ManagerJson({"commands"});
+  for (const Json& c : commands) EXPECT_NE(c["state"], "running") << c.dump();
+  ASSERT_TRUE(remote->DropResponses(false, "test004.localdomain").ok());
+  ASSERT_TRUE(Eventually([&] { return Host("test004.localdomain")["reachable"] == true; }, seconds(20)));
+}
+
+TEST_F(RemoteOpsTest, StopTargetBehindTheManagersBackAndStandby) {
+  CreateFilesystem();
+  const Json ost = Target("testfs-OST0000");
+  const std::string label = ost["ha_label"];
+  ASSERT_TRUE(remote->StopTarget("test002.localdomain", label).ok());
+  ASSERT_TRUE(Eventually([&] { return Target("testfs-OST0000")["active_host"].is_null(); }))
+      << "reported as stopped";
+  auto running = remote->GetResourceRunning("test002.localdomain", label);
+  ASSERT_TRUE(running.ok());
+  EXPECT_FALSE(*running);
+  ASSERT_TRUE(remote->StartTarget("test002.localdomain", label).ok());
+  ASSERT_TRUE(Eventually([&] { return Target("testfs-OST0000")["active_host"] == "test002.localdomain"; }));
+
+  // Standby moves everything off the node; online lets it run again.
+  ASSERT_TRUE(remote->SetNodeStandby("test002.localdomain").ok());
+  const std::string secondary = ost["secondary_host"];
+  ASSERT_TRUE(Eventually([&] { return Target("testfs-OST0000")["active_host"] == secondary; }));
+  ASSERT_TRUE(remote->SetNodeOnline("test002.localdomain").ok());
+  ASSERT_EQ(Manager({"failback", "testfs-OST0000", "--wait"}).exit_code, 0);
+  ASSERT_TRUE(Eventually([&] { return Target("testfs-OST0000")["active_host"] == "test002.localdomain"; }));
+}
+
+TEST_F(RemoteOpsTest, BadRequestsChangeNothing) {
+  const Json before = SimStatus();
+  EXPECT_EQ(remote->KillServer("nosuch.localdomain").code(), Status::Code::kNotFound);
+  EXPECT_FALSE(remote->StopTarget("test000.localdomain", "no_such_label").ok());
+  EXPECT_FALSE(remote->Call("no_such_operation", Json::object()).ok());
+  EXPECT_FALSE(remote->Call("set_outlet", Json{{"pdu", "pdu000"}, {"outlet", 1}, {"action", "melt"}}).ok());
+  const Json after = SimStatus();
+  EXPECT_EQ(before["summary"], after["summary"]);
+  EXPECT_EQ(before["clusters"], after["clusters"]);
+}
+
+}  // namespace
+}  // namespace cs::testing
