@@ -182,13 +182,42 @@ Result<ControlPlane> StartControl(const DaemonOptions& daemon, Simulator& sim, L
   return plane;
 }
 
-// Stops the servers first (control API, PDU consoles), then every agent
-// and the pool. They are destroyed later, while the io_context still exists.
-void StopDaemon(Simulator& sim, PowerService* power, ControlPlane* control) {
-  if (control) control->Stop();
-  if (power) power->Stop();
-  sim.Stop();
+// A running daemon: the simulator, its PDUs and its control API.
+struct Daemon {
+  std::unique_ptr<Simulator> sim;
+  std::unique_ptr<PowerService> power;
+  ControlPlane control;
+
+  // Stops the servers first (control API, PDU consoles), then every agent
+  // and the pool. They are destroyed later, while the io_context still
+  // exists (the Simulator, declared first, goes last).
+  void Stop() {
+    control.Stop();
+    if (power) power->Stop();
+    sim->Stop();
+  }
+};
+
+Result<Daemon> StartDaemon(const GlobalOptions& global, const DaemonOptions& options, Log& log) {
+  Daemon d;
+  auto sim = OpenSimulator(global, options, log);
+  if (!sim.ok()) return sim.status();
+  d.sim = std::move(*sim);
+  auto power = StartPower(*d.sim, options);
+  if (!power.ok()) {
+    d.Stop();
+    return power.status();
+  }
+  d.power = std::move(*power);
+  auto control = StartControl(options, *d.sim, log);
+  if (!control.ok()) {
+    d.Stop();
+    return control.status();
+  }
+  d.control = std::move(*control);
+  return d;
 }
+
 
 }  // namespace
 
@@ -198,28 +227,22 @@ int RunRegister(const GlobalOptions& global, const DaemonOptions& daemon, const 
   }
   const sigset_t signals = BlockStopSignals();
   Log log;
-  auto sim = OpenSimulator(global, daemon, log);
-  if (!sim.ok()) return Fail(sim.status().message());
-  auto power = StartPower(**sim, daemon);
-  if (!power.ok()) return Fail(power.status().message());
-  auto control = StartControl(daemon, **sim, log);
-  if (!control.ok()) {
-    StopDaemon(**sim, power->get(), nullptr);
-    return Fail(control.status().message());
-  }
+  auto running = StartDaemon(global, daemon, log);
+  if (!running.ok()) return Fail(running.status().message());
+  Daemon& d = *running;
   Result<Secrets> secrets = Status::Internal("unset");
   {
-    std::lock_guard<std::mutex> lock((*sim)->store().mutex());
-    secrets = AcquireSecrets(global, daemon, reg, (*sim)->store().world());
+    std::lock_guard<std::mutex> lock(d.sim->store().mutex());
+    secrets = AcquireSecrets(global, daemon, reg, d.sim->store().world());
   }
   if (!secrets.ok()) {
-    StopDaemon(**sim, power->get(), &*control);
+    d.Stop();
     return Fail("register: " + secrets.status().message());
   }
   const bool tty = isatty(STDERR_FILENO);
   const auto started = std::chrono::steady_clock::now();
   size_t failed = 0;
-  auto results = (*sim)->RegisterAll(secrets->server, secrets->worker,
+  auto results = d.sim->RegisterAll(secrets->server, secrets->worker,
                                      [&](const RegistrationResult& r, size_t done, size_t total) {
     failed += !r.status.ok();
     if (!tty) return;
@@ -234,7 +257,7 @@ int RunRegister(const GlobalOptions& global, const DaemonOptions& daemon, const 
   std::cout << "Registered " << (results.size() - failed) << " of " << results.size() << " servers"
             << (failed ? " (" + std::to_string(failed) + " failed)" : "") << std::endl;
   if (reg.create_pdu_entries && results.size() > failed) {
-    Status pdu = CreatePduEntries(global, daemon, reg, **sim);
+    Status pdu = CreatePduEntries(global, daemon, reg, *d.sim);
     if (!pdu.ok()) {
       log.Error("", "creating PDU entries: " + pdu.message());
     } else {
@@ -242,26 +265,20 @@ int RunRegister(const GlobalOptions& global, const DaemonOptions& daemon, const 
     }
   }
   WaitForStopSignal(signals, log);
-  StopDaemon(**sim, power->get(), &*control);
+  d.Stop();
   return failed ? kExitError : kExitOk;
 }
 
 int RunRun(const GlobalOptions& global, const DaemonOptions& daemon) {
   const sigset_t signals = BlockStopSignals();
   Log log;
-  auto sim = OpenSimulator(global, daemon, log);
-  if (!sim.ok()) return Fail(sim.status().message());
-  auto power = StartPower(**sim, daemon);
-  if (!power.ok()) return Fail(power.status().message());
-  auto control = StartControl(daemon, **sim, log);
-  if (!control.ok()) {
-    StopDaemon(**sim, power->get(), nullptr);
-    return Fail(control.status().message());
-  }
-  size_t n = (*sim)->StartAll();
+  auto running = StartDaemon(global, daemon, log);
+  if (!running.ok()) return Fail(running.status().message());
+  Daemon& d = *running;
+  size_t n = d.sim->StartAll();
   log.Info("", "running " + std::to_string(n) + " registered servers from " + global.config + "/");
   WaitForStopSignal(signals, log);
-  StopDaemon(**sim, power->get(), &*control);
+  d.Stop();
   return kExitOk;
 }
 

@@ -6,8 +6,8 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/post.hpp>
 
-#include <condition_variable>
 #include <deque>
+#include <future>
 
 #include "crypto/server_dir.h"
 #include "net/https_client.h"
@@ -111,8 +111,8 @@ void Simulator::RegisterOne(const std::string& fqdn, const std::string& secret,
 
 std::vector<RegistrationResult> Simulator::RegisterAll(
     const std::string& server_secret, const std::string& worker_secret,
-    const std::function<void(const RegistrationResult&, size_t, size_t)>& progress) {
-  std::deque<std::pair<std::string, std::string>> queue;  // fqdn, secret
+    const std::function<void(const RegistrationResult&, size_t done, size_t total)>& progress) {
+  std::vector<std::pair<std::string, std::string>> work;  // fqdn, secret
   std::vector<std::string> already;
   {
     std::lock_guard<std::mutex> lock(store_->mutex());
@@ -120,7 +120,7 @@ std::vector<RegistrationResult> Simulator::RegisterAll(
       if (s.registered) {
         already.push_back(fqdn);
       } else {
-        queue.emplace_back(fqdn, s.worker ? worker_secret : server_secret);
+        work.emplace_back(fqdn, s.worker ? worker_secret : server_secret);
       }
     }
   }
@@ -132,79 +132,54 @@ std::vector<RegistrationResult> Simulator::RegisterAll(
       if (!s.ok()) options_.log->Warning(fqdn, "not started: " + s.message());
     }
   }
-  const size_t total = queue.size();
-  std::vector<RegistrationResult> results;
-  std::mutex mu;
-  std::condition_variable cv;
-  size_t in_flight = 0;
-
-  std::function<void()> launch_more;
-  launch_more = [&] {
-    // Called with `mu` held.
-    while (in_flight < options_.max_registrations_in_flight && !queue.empty()) {
-      auto [fqdn, secret] = queue.front();
-      queue.pop_front();
-      ++in_flight;
-      asio::post(pool_->context(), [&, fqdn = fqdn, secret = secret] {
-        RegisterOne(fqdn, secret, [&, fqdn](Status status) {
-          if (status.ok()) {
-            options_.log->Info(fqdn, "registered");
-            std::lock_guard<std::mutex> lock(mu_);
-            Status started = StartAgentLocked(fqdn);
-            if (!started.ok()) options_.log->Warning(fqdn, "agent not started: " + started.message());
-          } else {
-            options_.log->Error(fqdn, "registration failed: " + status.message());
-          }
-          std::lock_guard<std::mutex> lock(mu);
-          results.push_back(RegistrationResult{fqdn, status});
-          --in_flight;
-          if (progress) progress(results.back(), results.size(), total);
-          launch_more();
-          cv.notify_all();
-        });
-      });
-    }
-  };
-  std::unique_lock<std::mutex> lock(mu);
-  launch_more();
-  cv.wait(lock, [&] { return results.size() == total; });
-  return results;
+  std::promise<std::vector<RegistrationResult>> finished;
+  auto results = finished.get_future();
+  RegisterEach(std::move(work), progress,
+               [&finished](std::vector<RegistrationResult> r) { finished.set_value(std::move(r)); });
+  return results.get();
 }
 
-}  // namespace cs
-
-namespace cs {
-
-// The control API's register / register_many: like RegisterAll but for the
-// named servers, and asynchronous, since the caller is a pool thread.
 void Simulator::RegisterServers(std::vector<std::string> fqdns, std::string secret,
                                 std::function<void(std::vector<RegistrationResult>)> done) {
+  std::vector<std::pair<std::string, std::string>> work;
+  for (auto& fqdn : fqdns) work.emplace_back(std::move(fqdn), secret);
+  RegisterEach(std::move(work), nullptr, std::move(done));
+}
+
+// Registers each (fqdn, secret), max_registrations_in_flight at a time, and
+// starts each agent as soon as its certificate is installed. Asynchronous:
+// `done` gets every outcome once the last is known.
+void Simulator::RegisterEach(std::vector<std::pair<std::string, std::string>> work,
+                             RegistrationProgress progress,
+                             std::function<void(std::vector<RegistrationResult>)> done) {
   struct Batch {
     std::mutex mu;
-    std::deque<std::string> queue;
+    std::deque<std::pair<std::string, std::string>> queue;
     size_t in_flight = 0;
     size_t total = 0;
     std::vector<RegistrationResult> results;
+    RegistrationProgress progress;
     std::function<void(std::vector<RegistrationResult>)> done;
     std::function<void()> launch_more;  // called with mu held
   };
   auto batch = std::make_shared<Batch>();
-  batch->queue.assign(fqdns.begin(), fqdns.end());
-  batch->total = fqdns.size();
+  batch->queue.assign(work.begin(), work.end());
+  batch->total = work.size();
+  batch->progress = std::move(progress);
   batch->done = std::move(done);
-  if (fqdns.empty()) {
+  if (work.empty()) {
     asio::post(pool_->context(), [batch] { batch->done({}); });
     return;
   }
   std::weak_ptr<Batch> weak = batch;
-  batch->launch_more = [this, weak, secret] {
+  batch->launch_more = [this, weak] {
     auto b = weak.lock();
     if (!b) return;
     while (b->in_flight < options_.max_registrations_in_flight && !b->queue.empty()) {
-      std::string fqdn = b->queue.front();
+      auto [fqdn, secret] = b->queue.front();
       b->queue.pop_front();
       ++b->in_flight;
-      asio::post(pool_->context(), [this, b, fqdn, secret] {
+      asio::post(pool_->context(), [this, b, fqdn = fqdn, secret = secret] {
         RegisterOne(fqdn, secret, [this, b, fqdn](Status status) {
           if (status.ok()) {
             options_.log->Info(fqdn, "registered");
@@ -217,6 +192,7 @@ void Simulator::RegisterServers(std::vector<std::string> fqdns, std::string secr
           std::unique_lock<std::mutex> lock(b->mu);
           b->results.push_back(RegistrationResult{fqdn, status});
           --b->in_flight;
+          if (b->progress) b->progress(b->results.back(), b->results.size(), b->total);
           if (b->results.size() == b->total) {
             auto results = std::move(b->results);
             auto finished = std::move(b->done);

@@ -78,9 +78,11 @@ class Simulator : public agent::AgentHost {
   // `max_registrations_in_flight` at a time, and starts each agent as soon
   // as its certificate is installed. Blocks until all have an outcome;
   // `progress` is called after each. Must not be called on a pool thread.
-  std::vector<RegistrationResult> RegisterAll(
-      const std::string& server_secret, const std::string& worker_secret,
-      const std::function<void(const RegistrationResult&, size_t done, size_t total)>& progress);
+  using RegistrationProgress =
+      std::function<void(const RegistrationResult&, size_t done, size_t total)>;
+  std::vector<RegistrationResult> RegisterAll(const std::string& server_secret,
+                                              const std::string& worker_secret,
+                                              const RegistrationProgress& progress);
 
   // Starts the agent of every registered server that is running, spread
   // over start_spread. Returns how many it starts.
@@ -143,6 +145,8 @@ class Simulator : public agent::AgentHost {
   std::optional<net::TlsClientConfig> TlsFor(const std::string& fqdn, Status* error) const;
   void RegisterOne(const std::string& fqdn, const std::string& secret,
                    std::function<void(Status)> done);
+  void RegisterEach(std::vector<std::pair<std::string, std::string>> work, RegistrationProgress progress,
+                    std::function<void(std::vector<RegistrationResult>)> done);
   void After(std::chrono::milliseconds delay, std::function<void()> f);
   std::chrono::milliseconds BootDelay() const;
   std::chrono::milliseconds ShutdownDelay() const;
