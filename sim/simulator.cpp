@@ -252,6 +252,27 @@ std::vector<std::string> Simulator::RunningAgents() const {
   return out;
 }
 
+std::optional<Json> Simulator::AgentReport(const std::string& fqdn) const {
+  std::shared_ptr<Slot> slot;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    auto it = slots_.find(fqdn);
+    if (it == slots_.end()) return std::nullopt;
+    slot = it->second;
+  }
+  const agent::AgentStats st = slot->agent->stats();
+  return Json{{"client_start_time", slot->agent->client_start_time()},
+              {"sessions", slot->agent->session_plugins()},
+              {"gets_ok", st.gets_ok},
+              {"gets_failed", st.gets_failed},
+              {"posts_ok", st.posts_ok},
+              {"posts_failed", st.posts_failed},
+              {"messages_sent", st.messages_sent},
+              {"actions_run", st.actions_run},
+              {"actions_cancelled", st.actions_cancelled},
+              {"terminate_alls", st.terminate_alls}};
+}
+
 std::optional<agent::AgentStats> Simulator::AgentStatsOf(const std::string& fqdn) const {
   std::lock_guard<std::mutex> lock(mu_);
   auto it = slots_.find(fqdn);

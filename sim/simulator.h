@@ -108,6 +108,9 @@ class Simulator : public agent::AgentHost {
   bool AgentRunning(const std::string& fqdn) const;
   std::vector<std::string> RunningAgents() const;
   std::optional<agent::AgentStats> AgentStatsOf(const std::string& fqdn) const;
+  // What a running agent is doing: client start time, plugins with a
+  // session, request and message counters; nullopt when it is not running.
+  std::optional<Json> AgentReport(const std::string& fqdn) const;
 
   // --- For the control API (sim/control). ---
   // The pool's io_context: the control server runs on it too.

@@ -79,6 +79,11 @@ AgentStats Agent::stats() const {
   return stats_;
 }
 
+std::vector<std::string> Agent::session_plugins() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return core_.SessionPlugins();
+}
+
 size_t Agent::session_count() const {
   std::lock_guard<std::mutex> lock(mu_);
   return core_.SessionCount();

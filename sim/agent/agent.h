@@ -81,6 +81,7 @@ class Agent : public std::enable_shared_from_this<Agent> {
   std::string client_start_time() const;
   AgentStats stats() const;
   size_t session_count() const;
+  std::vector<std::string> session_plugins() const;
 
  private:
   struct Io;  // strand and timer: Boost stays in agent.cpp

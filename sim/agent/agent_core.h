@@ -91,6 +91,12 @@ class AgentCore {
   bool HasSession(const std::string& plugin) const { return sessions_.count(plugin) != 0; }
   std::optional<std::string> SessionId(const std::string& plugin) const;
   size_t SessionCount() const { return sessions_.size(); }
+  // The plugins that have a session now.
+  std::vector<std::string> SessionPlugins() const {
+    std::vector<std::string> out;
+    for (const auto& [plugin, session] : sessions_) out.push_back(plugin);
+    return out;
+  }
   const std::string& fqdn() const { return fqdn_; }
 
  private:

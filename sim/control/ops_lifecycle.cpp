@@ -245,6 +245,14 @@ void AddLifecycleOperations(OperationTable& t) {
       });
   Add(t, "faults", {}, "The faults in force, and the servers whose agent is down",
       [](ControlContext& ctx, const ActionArgs&) -> Result<Json> { return FaultsJson(ctx.sim); });
+  Add(t, "agents", {}, "Every running agent: client start time, plugins with a session, counters",
+      [](ControlContext& ctx, const ActionArgs&) -> Result<Json> {
+        Json out = Json::object();
+        for (const std::string& fqdn : ctx.sim.RunningAgents()) {
+          if (auto report = ctx.sim.AgentReport(fqdn)) out[fqdn] = *report;
+        }
+        return out;
+      });
   Add(t, "status", {}, "The fleet (as `cluster-sim status --json`), running agents and faults",
       [](ControlContext& ctx, const ActionArgs&) -> Result<Json> {
         Json j;

@@ -3,6 +3,8 @@
 // API, as a storage manager's integration suite would drive them.
 #include "tests/integration/e2e_fixture.h"
 
+#include <algorithm>
+
 namespace cs::testing {
 namespace {
 
@@ -98,6 +100,37 @@ TEST_F(RemoteOpsTest, StopTargetBehindTheManagersBackAndStandby) {
   ASSERT_TRUE(remote->SetNodeOnline("test002.localdomain").ok());
   ASSERT_EQ(Manager({"failback", "testfs-OST0000", "--wait"}).exit_code, 0);
   ASSERT_TRUE(Eventually([&] { return Target("testfs-OST0000")["active_host"] == "test002.localdomain"; }));
+}
+
+TEST_F(RemoteOpsTest, EveryPluginHasASessionAndAnAgentRestartStartsThemOver) {
+  const std::vector<std::string> plugins = {"action_runner", "corosync", "linux", "linux_network",
+                                            "lustre", "simulator_controller", "systemd_journal"};
+  auto sessions_of = [&](const std::string& fqdn) {
+    Result<Json> agents = remote->Call("agents", Json::object());
+    std::vector<std::string> out;
+    if (agents.ok() && agents->contains(fqdn)) out = (*agents)[fqdn]["sessions"].get<std::vector<std::string>>();
+    std::sort(out.begin(), out.end());
+    return out;
+  };
+  ASSERT_TRUE(Eventually([&] { return sessions_of("test005.localdomain") == plugins; }))
+      << remote->Call("agents", Json::object())->dump();
+  ASSERT_TRUE(Eventually([&] { return sessions_of("worker000.localdomain") == plugins; }));
+
+  // Journal lines injected out of band reach the manager's agent channel.
+  ASSERT_TRUE(remote->InjectLogMessage("test005.localdomain", "hello from the test").ok());
+
+  const Json before = (*remote->Call("agents", Json::object()))["test005.localdomain"];
+  const int reboots = Host("test005.localdomain")["reboots"];
+  ASSERT_TRUE(remote->RestartAgent("test005.localdomain").ok());
+  ASSERT_TRUE(Eventually([&] {
+    Result<Json> agents = remote->Call("agents", Json::object());
+    if (!agents.ok() || !agents->contains("test005.localdomain")) return false;
+    const Json& a = (*agents)["test005.localdomain"];
+    return a["client_start_time"] != before["client_start_time"] && a["terminate_alls"].get<int>() >= 1 &&
+           a["sessions"].size() == plugins.size();
+  })) << "a new client start time: the manager ended the old sessions and new ones opened";
+  EXPECT_EQ(Host("test005.localdomain")["reboots"], reboots) << "an agent restart is not a reboot";
+  EXPECT_EQ(Host("test005.localdomain")["reachable"], true);
 }
 
 TEST_F(RemoteOpsTest, BadRequestsChangeNothing) {
