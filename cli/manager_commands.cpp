@@ -181,6 +181,24 @@ int RunManagerList(const ManagerClientOptions& o, const std::string& what) {
   return kExitOk;
 }
 
+int RunManagerConfParam(const ManagerClientOptions& o, const std::string& fs_name, const std::string& key,
+                        const std::optional<std::string>& value) {
+  auto client = Connect(o);
+  if (!client.ok()) return Fail(client.status().message());
+  Result<Json> filesystems = (*client)->Call("GET", "api/filesystem/");
+  if (!filesystems.ok()) return Fail(filesystems.status().message());
+  const Json list = filesystems->is_array() ? *filesystems : filesystems->value("objects", Json::array());
+  std::optional<int64_t> id;
+  for (const Json& f : list) {
+    if (f.value("name", "") == fs_name) id = f["id"].get<int64_t>();
+  }
+  if (!id) return Fail("no filesystem " + fs_name);
+  Result<Json> started = (*client)->Call("POST", "api/filesystem/" + std::to_string(*id) + "/conf_param/",
+                                         Json{{"key", key}, {"value", value ? Json(*value) : Json()}});
+  if (!started.ok()) return Fail(started.status().message());
+  return ReportCommand(**client, o, (*started)["command_id"].get<int64_t>());
+}
+
 int RunManagerFsCreate(const ManagerClientOptions& o, const FsCreateOptions& fs) {
   Json request = {{"name", fs.name}, {"mdts", Json::array()}, {"osts", Json::array()}};
   auto mgt = ParsePlacement(fs.mgt);
@@ -293,6 +311,11 @@ std::unique_ptr<ManagerCli> AddManagerCommands(CLI::App& app) {
   c->fs_create->add_option("--mdt", c->fs.mdts, "HOST:DEVICE of an MDT (repeatable)")->required();
   c->fs_create->add_option("--ost", c->fs.osts, "HOST:DEVICE of an OST (repeatable)")->required();
   AddWaitOptions(c->fs_create, c->client);
+  c->conf_param = m->add_subcommand("conf-param", "Set (or, without --value, clear) a filesystem conf param");
+  c->conf_param->add_option("--fs", c->fs_name, "Filesystem name")->required();
+  c->conf_param->add_option("--key", c->param_key, "e.g. testfs.llite.max_cached_mb")->required();
+  c->conf_param->add_option("--value", c->param_value, "The value; leave out to clear the param");
+  AddWaitOptions(c->conf_param, c->client);
   for (const char* verb : {"start", "stop", "failover", "failback"}) {
     CLI::App* sub = m->add_subcommand(verb, std::string("Run ") + verb + "_target for a target");
     sub->add_option("TARGET", c->target, "Target name (testfs-OST0000), ha_label or id")->required();
@@ -306,7 +329,7 @@ std::unique_ptr<ManagerCli> AddManagerCommands(CLI::App& app) {
   c->token_create->add_option("--profile", c->profile, "Server profile of the hosts it registers")
       ->capture_default_str();
   c->token_create->add_option("--expiry-minutes", c->expiry_minutes, "Minutes until it expires (default 60)");
-  for (CLI::App* sub : {c->hosts, c->targets, c->commands, c->fs_create, c->token_create}) {
+  for (CLI::App* sub : {c->hosts, c->targets, c->commands, c->fs_create, c->token_create, c->conf_param}) {
     AddClientOptions(sub, c->client);
   }
   for (auto& [verb, sub] : c->target_verbs) AddClientOptions(sub, c->client);
@@ -323,6 +346,7 @@ int RunManagerCli(const ManagerCli& c) {
   if (c.targets->parsed()) return RunManagerList(client, "target");
   if (c.commands->parsed()) return RunManagerList(client, "command");
   if (c.fs_create->parsed()) return RunManagerFsCreate(client, c.fs);
+  if (c.conf_param->parsed()) return RunManagerConfParam(client, c.fs_name, c.param_key, c.param_value);
   if (c.token_create->parsed()) {
     return RunManagerTokenCreate(client, c.credits, c.profile, c.expiry_minutes);
   }

@@ -62,6 +62,9 @@ struct ManagerCli {
   CLI::App* fs_create = nullptr;
   CLI::App* token_create = nullptr;
   std::vector<std::pair<std::string, CLI::App*>> target_verbs;
+  CLI::App* conf_param = nullptr;
+  std::string fs_name, param_key;
+  std::optional<std::string> param_value;
 };
 std::unique_ptr<ManagerCli> AddManagerCommands(CLI::App& app);
 bool ManagerCliParsed(const ManagerCli& cli);

@@ -304,4 +304,25 @@ Result<int64_t> LustreJobs::TargetAction(int64_t target_id, const std::string& v
   return jobs_.Submit(std::move(c));
 }
 
+Result<int64_t> LustreJobs::SetConfParam(int64_t filesystem_id, const std::string& key, const Json& value) {
+  std::optional<Json> fs = store_.GetRecord("filesystem", filesystem_id);
+  if (!fs) return Status::NotFound("no filesystem " + std::to_string(filesystem_id));
+  if (key.empty() || key.find('.') == std::string::npos) {
+    return Status::InvalidArgument("a conf param key looks like testfs.llite.max_cached_mb, not '" + key + "'");
+  }
+  if (!value.is_null() && !value.is_string()) return Status::InvalidArgument("the value must be a string or null");
+  std::optional<std::string> mgs_host;
+  for (const Json& t : store_.ListRecords("target")) {
+    if (t.value("filesystem_id", Json()) == filesystem_id && t.value("kind", "") == "MGT" &&
+        t.value("active_host", Json()).is_string()) {
+      mgs_host = t["active_host"].get<std::string>();
+    }
+  }
+  if (!mgs_host) return Status::FailedPrecondition("the MGS of " + (*fs)["name"].get<std::string>() + " is not running");
+  CommandSpec c;
+  c.message = "set conf param " + key;
+  c.steps.push_back(Step(*mgs_host, "set_conf_param", {{"key", key}, {"value", value}}));
+  return jobs_.Submit(std::move(c));
+}
+
 }  // namespace cs::manager

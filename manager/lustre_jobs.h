@@ -36,6 +36,12 @@ class LustreJobs {
   // verb: start, stop, failover, failback. Returns the command id.
   Result<int64_t> TargetAction(int64_t target_id, const std::string& verb);
 
+  // Sets (or, with a null value, clears) a conf param of a filesystem
+  // ("testfs.llite.max_cached_mb", "testfs-OST0000.ost.sync_journal")
+  // through the host the agents report running its MGS, as the real
+  // manager's set_conf_param jobs did. Returns the command id.
+  Result<int64_t> SetConfParam(int64_t filesystem_id, const std::string& key, const Json& value);
+
  private:
   struct Placement {
     std::string primary, primary_path;

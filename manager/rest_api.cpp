@@ -400,6 +400,18 @@ net::Response RestApi::Outlets(const net::Request& request, const std::vector<st
 net::Response RestApi::Filesystems(const net::Request& request,
                                    const std::vector<std::string>& parts) {
   if (request.method == "GET") return Records("filesystem", parts);
+  // POST filesystem/<id>/conf_param/ {"key", "value"}: value null clears it.
+  if (request.method == "POST" && parts.size() == 3 && parts[2] == "conf_param" && hooks_.set_conf_param) {
+    Result<Json> body = ParseBody(request);
+    if (!body.ok()) return JsonError(400, body.status().message());
+    if (!body->is_object() || !body->value("key", Json()).is_string()) {
+      return JsonError(400, "expected {\"key\": \"testfs.llite.max_cached_mb\", \"value\": \"16\"}");
+    }
+    Result<int64_t> command =
+        hooks_.set_conf_param(ParseId(parts[1]), (*body)["key"].get<std::string>(), body->value("value", Json()));
+    if (!command.ok()) return StatusResponse(command.status());
+    return JsonOk(202, Json{{"command_id", *command}});
+  }
   if (request.method != "POST" || parts.size() != 1 || !hooks_.create_filesystem) {
     return JsonError(405, "unsupported method");
   }

@@ -36,6 +36,8 @@ class RestApi {
     std::function<Result<Json>(const Json& request)> create_filesystem;
     // POST target/<id>/<verb>/: returns the command id.
     std::function<Result<int64_t>(int64_t target_id, const std::string& verb)> target_action;
+    std::function<Result<int64_t>(int64_t filesystem_id, const std::string& key, const Json& value)>
+        set_conf_param;
     std::function<Status(int64_t command_id)> cancel_command;
   };
 

@@ -133,6 +133,34 @@ TEST_F(RemoteOpsTest, EveryPluginHasASessionAndAnAgentRestartStartsThemOver) {
   EXPECT_EQ(Host("test005.localdomain")["reachable"], true);
 }
 
+TEST_F(RemoteOpsTest, ReadProcReturnsConfParamsTheManagerSet) {
+  CreateFilesystem();
+  CliResult set = Manager({"conf-param", "--fs", "testfs", "--key", "testfs.llite.max_cached_mb", "--value", "16",
+                           "--wait"});
+  ASSERT_EQ(set.exit_code, 0) << set.Describe();
+  ASSERT_EQ(Manager({"conf-param", "--fs", "testfs", "--key", "testfs-OST0000.ost.writethrough_cache_enable",
+                     "--value", "0", "--wait"}).exit_code, 0);
+
+  // A server reads its running targets' tunables.
+  auto server_value = remote->ReadProc("test002.localdomain", "/proc/fs/lustre/obdfilter/testfs-OST0000/writethrough_cache_enable");
+  ASSERT_TRUE(server_value.ok()) << server_value.status().message();
+  EXPECT_EQ(*server_value, "0");
+  auto unset = remote->ReadProc("test002.localdomain", "/proc/fs/lustre/obdfilter/testfs-OST0000/sync_journal");
+  ASSERT_TRUE(unset.ok());
+  EXPECT_EQ(*unset, "0") << "the default";
+
+  // A client mounting the filesystem reads the llite values.
+  ASSERT_EQ(RunWithConfig(dir.Sub("sim"), {"state", "export", dir.Sub("export")}).exit_code, 0);
+  const Json devices = Json::parse(ReadFile(dir.Sub("export/devices.json")));
+  ASSERT_EQ(devices["mgts"].size(), 1u);
+  const std::string mgsnode = devices["mgts"].items().begin().key();
+  ASSERT_TRUE(remote->MountFilesystem("imaginary_client", mgsnode + ":/testfs").ok());
+  auto client_value = remote->ReadProc("imaginary_client", "/proc/fs/lustre/llite/*/max_cached_mb");
+  ASSERT_TRUE(client_value.ok()) << client_value.status().message();
+  EXPECT_EQ(*client_value, "max_cached_mb: 16");
+  ASSERT_TRUE(remote->UnmountClients().ok());
+}
+
 TEST_F(RemoteOpsTest, BadRequestsChangeNothing) {
   const Json before = SimStatus();
   EXPECT_EQ(remote->KillServer("nosuch.localdomain").code(), Status::Code::kNotFound);
