@@ -210,6 +210,35 @@ TEST_F(AgentTest, RunsActionsAndAnswersThem) {
   EXPECT_EQ(host.afters[0], AfterAnswer::kShutdown);
 }
 
+TEST_F(AgentTest, AnActionCancelledBeforeItRunsIsNeverRunNorAnswered) {
+  for (int i = 0; i < 200 && agent->session_count() < 2; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  ASSERT_EQ(agent->session_count(), 2u);
+  // Start and cancel in one GET answer, on both possible session ids.
+  std::vector<Message> batch;
+  for (int s = 1; s <= 2; ++s) {
+    const std::string session = "action_runner-" + std::to_string(s);
+    batch.push_back(Message::Data("action_runner", session, std::nullopt,
+                                  Json{{"type", "ACTION_START"}, {"id", "c1"}, {"action", "shutdown_server"}, {"args", Json::object()}}, ""));
+    batch.push_back(Message::Data("action_runner", session, std::nullopt,
+                                  Json{{"type", "ACTION_CANCEL"}, {"id", "c1"}, {"action", nullptr}, {"args", nullptr}}, ""));
+  }
+  {
+    std::lock_guard<std::mutex> lock(manager.mu);
+    for (auto& m : batch) manager.outbox.push_back(m);
+    manager.DeliverLocked();
+  }
+  for (int i = 0; i < 100 && agent->stats().actions_cancelled == 0; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  EXPECT_EQ(agent->stats().actions_cancelled, 1u);
+  std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  EXPECT_EQ(agent->stats().actions_run, 0u);
+  std::lock_guard<std::mutex> lock(manager.mu);
+  for (const auto& m : manager.received) {
+    EXPECT_FALSE(m.type == MessageType::kData && m.body.value("id", "") == "c1") << "no ACTION_COMPLETE";
+  }
+  std::lock_guard<std::mutex> hl(host.mu);
+  EXPECT_TRUE(host.afters.empty()) << "the shutdown never happened";
+}
+
 TEST_F(AgentTest, TerminateAllMakesItAskForSessionsAgain) {
   ASSERT_TRUE(manager.WaitFor([](const auto& ms) { return HasData(ms, "linux", 0); }));
   manager.Send(Message::SessionTerminateAll(""));

@@ -70,6 +70,10 @@ TEST_F(EndToEndTest, TokensWrongAndExhausted) {
   ASSERT_TRUE(token["secret"].is_string());
   StartSimulator({"register", "--secret", token["secret"].get<std::string>()}, "token.log");
   ASSERT_TRUE(simulator->WaitForOutput("Registered 2 of 3 servers (1 failed)", seconds(60))) << simulator->Output();
+  EXPECT_EQ(simulator->Output().find(token["secret"].get<std::string>()), std::string::npos)
+      << "no token secret in the output";
+  EXPECT_EQ(ReadFile(dir.Sub("sim/cluster-sim.log")).find(token["secret"].get<std::string>()), std::string::npos)
+      << "no token secret in the log file";
   EXPECT_EQ(simulator->Stop(), 2);
   simulator.reset();
   int registered = 0;
@@ -150,10 +154,11 @@ TEST_F(EndToEndTest, RestartsOfManagerAndSimulatorKeepRegistrations) {
   ASSERT_TRUE(AllManaged(5));
   const std::string listen = "127.0.0.1:" + port;
 
-  // The manager goes away and comes back on the same port: agents recover.
+  // The manager goes away for 20 s and comes back on the same port: agents
+  // recover without a restart.
   ASSERT_EQ(manager->Stop(), 0) << manager->Output();
   manager.reset();
-  std::this_thread::sleep_for(seconds(2));
+  std::this_thread::sleep_for(seconds(20));
   StartManager(listen);
   Json before = ManagerJson({"hosts"});
   ASSERT_TRUE(Eventually([&] {
