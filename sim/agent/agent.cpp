@@ -173,18 +173,17 @@ void Agent::RunPendingActions() {
     host_->Log(fqdn(), "info", "action " + a.action + " (" + a.id + ")");
     ActionReport report = host_->RunAction(fqdn(), a.action, a.args);
     if (report.exception) host_->Log(fqdn(), "warning", "action " + a.action + " failed: " + *report.exception);
-    std::lock_guard<std::mutex> lock(mu_);
-    ++stats_.actions_run;
-    const bool queued = core_.QueueActionComplete(a.session_id, a.id, report.result, report.exception);
-    if (report.after != AfterAnswer::kNone) {
-      if (queued) {
-        after_answer_[a.id] = report.after;
-      } else {
-        // No session to answer on: act now.
-        mu_.unlock();
-        host_->AfterAnswerSent(fqdn(), report.after);
-        mu_.lock();
-      }
+    bool queued;
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      ++stats_.actions_run;
+      queued = core_.QueueActionComplete(a.session_id, a.id, report.result, report.exception);
+    }
+    if (report.after == AfterAnswer::kNone) continue;
+    if (queued) {
+      after_answer_[a.id] = report.after;  // acts once the answer has gone
+    } else {
+      host_->AfterAnswerSent(fqdn(), report.after);  // no session to answer on: act now
     }
   }
   Flush();
