@@ -181,6 +181,34 @@ int RunManagerList(const ManagerClientOptions& o, const std::string& what) {
   return kExitOk;
 }
 
+int RunManagerAction(const ManagerClientOptions& o, const std::string& host, const std::string& action,
+                     const std::string& args_text) {
+  Json args = Json::parse(args_text, nullptr, false);
+  if (args.is_discarded() || !args.is_object()) return Fail("--args must be a JSON object, not " + args_text);
+  auto client = Connect(o);
+  if (!client.ok()) return Fail(client.status().message());
+  Result<Json> hosts = (*client)->Call("GET", "api/host/");
+  if (!hosts.ok()) return Fail(hosts.status().message());
+  const Json list = hosts->is_array() ? *hosts : hosts->value("objects", Json::array());
+  std::optional<int64_t> id;
+  for (const Json& h : list) {
+    if (h.value("fqdn", "") == host || h.value("nodename", "") == host) id = h["id"].get<int64_t>();
+  }
+  if (!id) return Fail("no host " + host);
+  Result<Json> started = (*client)->Call("POST", "api/host/" + std::to_string(*id) + "/action/",
+                                         Json{{"action", action}, {"args", args}});
+  if (!started.ok()) return Fail(started.status().message());
+  const int64_t command = (*started)["command_id"].get<int64_t>();
+  if (!o.wait) return ReportCommand(**client, o, command);
+  Result<Json> done = WaitForCommand(**client, command, o.timeout_seconds);
+  if (!done.ok()) return Fail(done.status().message());
+  // The one step: what the agent answered.
+  const Json step = done->value("steps", Json::array()).empty() ? Json() : (*done)["steps"][0];
+  std::cout << Json{{"state", (*done)["state"]}, {"result", step.value("result", Json())},
+                    {"exception", step.value("exception", Json())}}.dump(2) << "\n";
+  return (*done)["state"] == "succeeded" ? kExitOk : kExitError;
+}
+
 int RunManagerConfParam(const ManagerClientOptions& o, const std::string& fs_name, const std::string& key,
                         const std::optional<std::string>& value) {
   auto client = Connect(o);
@@ -311,6 +339,11 @@ std::unique_ptr<ManagerCli> AddManagerCommands(CLI::App& app) {
   c->fs_create->add_option("--mdt", c->fs.mdts, "HOST:DEVICE of an MDT (repeatable)")->required();
   c->fs_create->add_option("--ost", c->fs.osts, "HOST:DEVICE of an OST (repeatable)")->required();
   AddWaitOptions(c->fs_create, c->client);
+  c->action = m->add_subcommand("action", "Run one agent action on a host: HOST ACTION [--args JSON]");
+  c->action->add_option("HOST", c->action_host, "fqdn or nodename")->required();
+  c->action->add_option("ACTION", c->action_name, "e.g. start_lnet")->required();
+  c->action->add_option("--args", c->action_args, "The action's arguments as a JSON object")->capture_default_str();
+  AddWaitOptions(c->action, c->client);
   c->conf_param = m->add_subcommand("conf-param", "Set (or, without --value, clear) a filesystem conf param");
   c->conf_param->add_option("--fs", c->fs_name, "Filesystem name")->required();
   c->conf_param->add_option("--key", c->param_key, "e.g. testfs.llite.max_cached_mb")->required();
@@ -329,7 +362,7 @@ std::unique_ptr<ManagerCli> AddManagerCommands(CLI::App& app) {
   c->token_create->add_option("--profile", c->profile, "Server profile of the hosts it registers")
       ->capture_default_str();
   c->token_create->add_option("--expiry-minutes", c->expiry_minutes, "Minutes until it expires (default 60)");
-  for (CLI::App* sub : {c->hosts, c->targets, c->commands, c->fs_create, c->token_create, c->conf_param}) {
+  for (CLI::App* sub : {c->hosts, c->targets, c->commands, c->fs_create, c->token_create, c->conf_param, c->action}) {
     AddClientOptions(sub, c->client);
   }
   for (auto& [verb, sub] : c->target_verbs) AddClientOptions(sub, c->client);
@@ -346,6 +379,7 @@ int RunManagerCli(const ManagerCli& c) {
   if (c.targets->parsed()) return RunManagerList(client, "target");
   if (c.commands->parsed()) return RunManagerList(client, "command");
   if (c.fs_create->parsed()) return RunManagerFsCreate(client, c.fs);
+  if (c.action->parsed()) return RunManagerAction(client, c.action_host, c.action_name, c.action_args);
   if (c.conf_param->parsed()) return RunManagerConfParam(client, c.fs_name, c.param_key, c.param_value);
   if (c.token_create->parsed()) {
     return RunManagerTokenCreate(client, c.credits, c.profile, c.expiry_minutes);

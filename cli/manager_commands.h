@@ -63,6 +63,8 @@ struct ManagerCli {
   CLI::App* token_create = nullptr;
   std::vector<std::pair<std::string, CLI::App*>> target_verbs;
   CLI::App* conf_param = nullptr;
+  CLI::App* action = nullptr;
+  std::string action_host, action_name, action_args = "{}";
   std::string fs_name, param_key;
   std::optional<std::string> param_value;
 };

@@ -304,6 +304,17 @@ Result<int64_t> LustreJobs::TargetAction(int64_t target_id, const std::string& v
   return jobs_.Submit(std::move(c));
 }
 
+Result<int64_t> LustreJobs::HostAction(int64_t host_id, const std::string& action, const Json& args) {
+  std::optional<HostRecord> host = store_.HostById(host_id);
+  if (!host) return Status::NotFound("no host " + std::to_string(host_id));
+  if (action.empty()) return Status::InvalidArgument("no action named");
+  if (!args.is_object()) return Status::InvalidArgument("args must be a JSON object");
+  CommandSpec c;
+  c.message = action + " on " + host->fqdn;
+  c.steps.push_back(Step(host->fqdn, action, args));
+  return jobs_.Submit(std::move(c));
+}
+
 Result<int64_t> LustreJobs::SetConfParam(int64_t filesystem_id, const std::string& key, const Json& value) {
   std::optional<Json> fs = store_.GetRecord("filesystem", filesystem_id);
   if (!fs) return Status::NotFound("no filesystem " + std::to_string(filesystem_id));

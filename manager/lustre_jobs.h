@@ -42,6 +42,10 @@ class LustreJobs {
   // manager's set_conf_param jobs did. Returns the command id.
   Result<int64_t> SetConfParam(int64_t filesystem_id, const std::string& key, const Json& value);
 
+  // Any agent action on one host, as a one-step command (for operators and
+  // tests: the step records the action's result or exception).
+  Result<int64_t> HostAction(int64_t host_id, const std::string& action, const Json& args);
+
  private:
   struct Placement {
     std::string primary, primary_path;

@@ -116,6 +116,9 @@ struct ManagerServer::Impl {
     RestApi::Hooks h;
     h.create_filesystem = [this](const Json& request) { return lustre.CreateFilesystem(request); };
     h.target_action = [this](int64_t id, const std::string& verb) { return lustre.TargetAction(id, verb); };
+    h.host_action = [this](int64_t id, const std::string& action, const Json& args) {
+      return lustre.HostAction(id, action, args);
+    };
     h.set_conf_param = [this](int64_t id, const std::string& key, const Json& value) {
       return lustre.SetConfParam(id, key, value);
     };

@@ -157,6 +157,18 @@ net::Response RestApi::Dispatch(const net::Request& request,
   }
   if (kind == "registration_token") return Tokens(request, parts);
   if (kind == "host") {
+    // POST host/<id>/action/ {"action", "args"}: one agent action as a command.
+    if (request.method == "POST" && parts.size() == 3 && parts[2] == "action" && hooks_.host_action) {
+      Result<Json> body = ParseBody(request);
+      if (!body.ok()) return JsonError(400, body.status().message());
+      if (!body->is_object() || !body->value("action", Json()).is_string()) {
+        return JsonError(400, "expected {\"action\": \"start_lnet\", \"args\": {...}}");
+      }
+      Result<int64_t> command = hooks_.host_action(ParseId(parts[1]), (*body)["action"].get<std::string>(),
+                                                   body->value("args", Json::object()));
+      if (!command.ok()) return StatusResponse(command.status());
+      return JsonOk(202, Json{{"command_id", *command}});
+    }
     if (request.method != "GET") return JsonError(405, "hosts register themselves");
     return Hosts(parts);
   }

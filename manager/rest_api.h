@@ -38,6 +38,7 @@ class RestApi {
     std::function<Result<int64_t>(int64_t target_id, const std::string& verb)> target_action;
     std::function<Result<int64_t>(int64_t filesystem_id, const std::string& key, const Json& value)>
         set_conf_param;
+    std::function<Result<int64_t>(int64_t host_id, const std::string& action, const Json& args)> host_action;
     std::function<Status(int64_t command_id)> cancel_command;
   };
 

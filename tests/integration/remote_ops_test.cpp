@@ -161,6 +161,54 @@ TEST_F(RemoteOpsTest, ReadProcReturnsConfParamsTheManagerSet) {
   ASSERT_TRUE(remote->UnmountClients().ok());
 }
 
+// Agent actions sent by the manager one at a time (manager action), their
+// answers, and their effect on the simulated state.
+TEST_F(RemoteOpsTest, ActionsOverTheWire) {
+  auto run = [&](const std::string& host, const std::string& action, const Json& args) {
+    CliResult r = Manager({"action", host, action, "--args", args.dump(), "--wait", "--timeout", "30"});
+    Json j = Json::parse(r.out, nullptr, false);
+    EXPECT_FALSE(j.is_discarded()) << r.Describe();
+    return j;
+  };
+  auto server = [&](const std::string& fqdn) {
+    const Json status = SimStatus();
+    for (const Json& s : status["servers"]) {
+      if (s["fqdn"] == fqdn) return s;
+    }
+    return Json();
+  };
+  EXPECT_EQ(run("test001", "stop_lnet", Json::object())["state"], "succeeded");
+  EXPECT_EQ(server("test001.localdomain")["lnet"], "down");
+  Json started = run("test001", "start_lnet", Json::object());
+  EXPECT_EQ(started["result"], Json::parse(R"({"wrapper_version": 1, "result": true})"));
+  EXPECT_EQ(server("test001.localdomain")["lnet"], "up");
+
+  EXPECT_EQ(run("test001", "stop_pacemaker", Json::object())["state"], "succeeded");
+  EXPECT_EQ(server("test001.localdomain")["pacemaker"], "stopped");
+  EXPECT_EQ(run("test001", "start_pacemaker", Json::object())["state"], "succeeded");
+
+  EXPECT_EQ(run("test001", "change_mcast_port", Json{{"old_mcast_port", 3000}, {"new_mcast_port", 4242}})["state"],
+            "succeeded");
+  auto mcast_port = remote->GetCorosyncPort("test001.localdomain");
+  ASSERT_TRUE(mcast_port.ok());
+  EXPECT_EQ(*mcast_port, 4242);
+
+  EXPECT_TRUE(run("test001", "kernel_status", Json::object())["result"].contains("running"));
+  Json plugin = run("test001", "device_plugin", Json{{"plugin", "linux"}});
+  EXPECT_TRUE(plugin["result"]["linux"]["devs"].is_object()) << plugin.dump();
+  EXPECT_TRUE(run("test001", "scan_packages", Json::object())["result"].contains("external"));
+
+  Json unknown = run("test001", "no_such_action", Json::object());
+  EXPECT_EQ(unknown["state"], "failed");
+  EXPECT_NE(unknown.dump().find("no_such_action"), std::string::npos) << unknown.dump();
+  Json extra = run("test001", "start_lnet", Json{{"bogus", 1}});
+  EXPECT_EQ(extra["state"], "failed");
+  EXPECT_NE(extra.dump().find("bogus"), std::string::npos) << extra.dump();
+  Json fencing = run("worker000", "configure_fencing", Json{{"agents", Json::array()}});
+  EXPECT_EQ(fencing["state"], "failed") << "a worker cannot be fenced";
+  EXPECT_EQ(server("test001.localdomain")["lnet"], "up") << "failed actions changed nothing";
+}
+
 TEST_F(RemoteOpsTest, BadRequestsChangeNothing) {
   const Json before = SimStatus();
   EXPECT_EQ(remote->KillServer("nosuch.localdomain").code(), Status::Code::kNotFound);
