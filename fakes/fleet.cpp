@@ -17,31 +17,39 @@ int CountServers(const World& world, bool workers) {
   return n;
 }
 
-int NextId(const World& world, bool worker) {
-  int next = 0;
-  for (const auto& [fqdn, s] : world.servers.all()) {
-    if (s.worker == worker) next = std::max(next, s.id + 1);
+// Numbers and outlets for new servers, computed once per operation: asking
+// the world again for every new server made building a large fleet
+// quadratic.
+class Allocator {
+ public:
+  explicit Allocator(const World& world) {
+    for (const auto& [fqdn, s] : world.servers.all()) {
+      int& next = s.worker ? next_worker_ : next_server_;
+      next = std::max(next, s.id + 1);
+      if (s.outlet) used_outlets_.insert(std::stoi(*s.outlet));
+    }
   }
-  return next;
-}
+  int TakeId(bool worker) { return worker ? next_worker_++ : next_server_++; }
+  // Lowest outlet number (from 1) that no server uses, like a person
+  // filling the first free socket.
+  std::string TakeOutlet() {
+    while (used_outlets_.count(next_outlet_)) ++next_outlet_;
+    used_outlets_.insert(next_outlet_);
+    return std::to_string(next_outlet_);
+  }
+
+ private:
+  int next_server_ = 0;
+  int next_worker_ = 0;
+  int next_outlet_ = 1;
+  std::set<int> used_outlets_;
+};
 
 int NidCountOf(const World& world) {
   for (const auto& [fqdn, s] : world.servers.all()) {
     if (!s.worker) return static_cast<int>(s.network_interfaces.size());
   }
   return 0;
-}
-
-// Lowest outlet number (from 1) that no server uses, like a person filling
-// the first free socket.
-std::string NextOutlet(const World& world) {
-  std::set<int> used;
-  for (const auto& [fqdn, s] : world.servers.all()) {
-    if (s.outlet) used.insert(std::stoi(*s.outlet));
-  }
-  int n = 1;
-  while (used.count(n)) ++n;
-  return std::to_string(n);
 }
 
 void AddVolume(World& world, int k) {
@@ -71,8 +79,8 @@ std::vector<std::string> SanSerials(const World& world) {
   return out;
 }
 
-Server& CreateServer(World& world, int i, int nid_count, bool worker, const Clock& clock) {
-  Server s = MakeServer(i, nid_count, worker);
+Server& CreateServer(World& world, Allocator& alloc, int nid_count, bool worker, const Clock& clock) {
+  Server s = MakeServer(alloc.TakeId(worker), nid_count, worker);
   s.boot_time = FormatAgentTime(clock.Now());
   const PackageSet& available = world.settings().packages.For(worker);
   // The agent is installed at this point (the simulated server was set up
@@ -81,7 +89,7 @@ Server& CreateServer(World& world, int i, int nid_count, bool worker, const Cloc
     s.packages["chroma-agent"] = it->second;
   }
   if (!worker) {
-    s.outlet = NextOutlet(world);
+    s.outlet = alloc.TakeOutlet();
     for (const auto& [name, pdu] : world.pdus.all()) world.pdus.Mutable(name)->outlets[*s.outlet] = true;
     const std::string cluster_key = std::to_string(world.ClusterIdOf(s));
     Cluster cluster;
@@ -188,6 +196,11 @@ void EnsurePdus(World& world, int psu_count) {
   }
 }
 
+std::string AddServerWith(World& world, Allocator& alloc, int nid_count, const Clock& clock,
+                          const std::vector<std::string>& san_serials);
+Result<SuInfo> AddSuWith(World& world, Allocator& alloc, int server_count, int volume_count, int nid_count,
+                         const Clock& clock);
+
 }  // namespace
 
 FleetCounts CountFleet(const World& world) {
@@ -223,19 +236,20 @@ Status SetupFleet(World& world, const FleetSpec& spec, const Clock& clock) {
   if (spec.seed) settings.seed = *spec.seed;
 
   EnsurePdus(world, want.psu_count);
+  Allocator alloc(world);
 
   if (want.su_size > 0) {
     const int su_count = want.server_count / want.su_size;
     const int have_sus = have.su_size > 0 ? have.server_count / have.su_size : 0;
     const int per_su = su_count > 0 ? want.volume_count / su_count : 0;
     for (int k = have_sus; k < su_count; ++k) {
-      Result<SuInfo> su = AddSu(world, want.su_size, per_su, want.nid_count, clock);
+      Result<SuInfo> su = AddSuWith(world, alloc, want.su_size, per_su, want.nid_count, clock);
       if (!su.ok()) return su.status();
     }
   } else {
+    const std::vector<std::string> san = SanSerials(world);
     for (int i = have.server_count; i < want.server_count; ++i) {
-      Result<std::string> added = AddServer(world, want.nid_count, clock);
-      if (!added.ok()) return added.status();
+      AddServerWith(world, alloc, want.nid_count, clock, san);
     }
     std::vector<std::string> fqdns;
     for (const auto& [fqdn, s] : world.servers.all()) {
@@ -247,7 +261,7 @@ Status SetupFleet(World& world, const FleetSpec& spec, const Clock& clock) {
     }
   }
   for (int i = have.worker_count; i < want.worker_count; ++i) {
-    CreateServer(world, NextId(world, true), want.nid_count, true, clock);
+    CreateServer(world, alloc, want.nid_count, true, clock);
   }
   return Status::Ok();
 }
@@ -256,12 +270,8 @@ Result<std::string> AddServer(World& world, int nid_count, const Clock& clock) {
   if (nid_count < 1 || nid_count > kMaxNids) {
     return Status::InvalidArgument("nid_count must be between 1 and " + std::to_string(kMaxNids));
   }
-  Server& s = CreateServer(world, NextId(world, false), nid_count, false, clock);
-  // SAN-style: a new server sees every volume no controller owns.
-  if (world.controllers.size() == 0) {
-    for (const auto& serial : SanSerials(world)) Present(world, s.fqdn, serial);
-  }
-  return s.fqdn;
+  Allocator alloc(world);
+  return AddServerWith(world, alloc, nid_count, clock, SanSerials(world));
 }
 
 Result<SuInfo> AddSu(World& world, int server_count, int volume_count, int nid_count,
@@ -271,12 +281,30 @@ Result<SuInfo> AddSu(World& world, int server_count, int volume_count, int nid_c
   if (nid_count < 1 || nid_count > kMaxNids) {
     return Status::InvalidArgument("nid_count must be between 1 and " + std::to_string(kMaxNids));
   }
+  Allocator alloc(world);
+  return AddSuWith(world, alloc, server_count, volume_count, nid_count, clock);
+}
+
+namespace {
+
+std::string AddServerWith(World& world, Allocator& alloc, int nid_count, const Clock& clock,
+                          const std::vector<std::string>& san_serials) {
+  Server& s = CreateServer(world, alloc, nid_count, false, clock);
+  // SAN-style: a new server sees every volume no controller owns.
+  if (world.controllers.size() == 0) {
+    for (const auto& serial : san_serials) Present(world, s.fqdn, serial);
+  }
+  return s.fqdn;
+}
+
+Result<SuInfo> AddSuWith(World& world, Allocator& alloc, int server_count, int volume_count, int nid_count,
+                         const Clock& clock) {
   SuInfo info;
   int controller_id = 1;
   for (const auto& [key, c] : world.controllers.all()) controller_id = std::max(controller_id, c.controller_id + 1);
   info.controller_id = controller_id;
   for (int n = 0; n < server_count; ++n) {
-    info.fqdns.push_back(CreateServer(world, NextId(world, false), nid_count, false, clock).fqdn);
+    info.fqdns.push_back(CreateServer(world, alloc, nid_count, false, clock).fqdn);
   }
   Controller controller;
   controller.controller_id = controller_id;
@@ -292,6 +320,8 @@ Result<SuInfo> AddSu(World& world, int server_count, int volume_count, int nid_c
   world.controllers.Put(std::to_string(controller_id), std::move(controller));
   return info;
 }
+
+}  // namespace
 
 Status RemoveServer(World& world, const std::string& fqdn) {
   const Server* s = world.servers.Find(fqdn);
