@@ -65,9 +65,13 @@ void AgentEndpoints::Register(const net::Request& request, const std::string& se
   }
   sessions_.KnowHost(fqdn, "");
   const int64_t command_id = hooks_.on_registered ? hooks_.on_registered(*added) : 0;
+  // "authority" is ours (the real manager did not send it): the CA that
+  // signs the manager's certificate, for agents that registered without
+  // --ca to verify the manager from then on.
   respond(net::Response::Json(201, Json{{"certificate", cert->pem},
                                         {"host_id", added->id},
-                                        {"command_id", command_id}}
+                                        {"command_id", command_id},
+                                        {"authority", ca_.certificate().ToPem()}}
                                        .dump()));
 }
 

@@ -89,7 +89,13 @@ void Simulator::RegisterOne(const std::string& fqdn, const std::string& secret,
         outcome = Status::InvalidArgument("the manager's registration answer has no certificate");
       } else {
         outcome = dir.InstallCertificate(body["certificate"].get<std::string>());
-        if (outcome.ok() && !ca_pem_.empty()) outcome = dir.InstallAuthority(ca_pem_);
+        // The manager's CA: --ca when given, else the one the manager hands
+        // out, which later connections are verified against.
+        if (outcome.ok() && !ca_pem_.empty()) {
+          outcome = dir.InstallAuthority(ca_pem_);
+        } else if (outcome.ok() && body.value("authority", Json()).is_string()) {
+          outcome = dir.InstallAuthority(body["authority"].get<std::string>());
+        }
         std::optional<int64_t> host_id;
         if (body.contains("host_id") && body["host_id"].is_number_integer()) host_id = body["host_id"].get<int64_t>();
         if (outcome.ok()) {

@@ -212,6 +212,23 @@ TEST_F(EndToEndTest, AManagerSignedByAnotherCaIsRefusedUnlessInsecure) {
       dir.Sub("insecure.log"));
   ASSERT_TRUE(simulator->WaitForOutput("Registered 1 of 1 servers", seconds(60))) << simulator->Output();
   EXPECT_NE(simulator->Output().find("will NOT be verified"), std::string::npos);
+  ASSERT_EQ(simulator->Stop(), 0);
+  simulator.reset();
+
+  // The manager handed out its CA at registration: `run` without --ca or
+  // --insecure verifies the manager with it.
+  EXPECT_EQ(ReadFile(dir.Sub("sim/test000.localdomain_crypto/authority.crt")), ReadFile(dir.Sub("mgr/ca.crt")));
+  const Json before = ManagerJson({"hosts"});
+  simulator = std::make_unique<DaemonProcess>(
+      std::vector<std::string>{"--config", dir.Sub("sim"), "run", "--poll-seconds", "0.5", "--start-spread-seconds",
+                               "0.1", "--pdu-port-offset", std::to_string(UniquePortOffset()), "--control-listen",
+                               "127.0.0.1:0"},
+      dir.Sub("verified.log"));
+  ASSERT_TRUE(Eventually([&] {
+    const Json hosts = ManagerJson({"hosts"});
+    return hosts.size() == 1 && hosts[0]["last_contact"] != before[0]["last_contact"];
+  })) << simulator->Output();
+  EXPECT_EQ(simulator->Output().find("will NOT be verified"), std::string::npos);
 }
 
 }  // namespace
