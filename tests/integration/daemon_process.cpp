@@ -79,10 +79,13 @@ int DaemonProcess::Stop(std::chrono::milliseconds timeout) {
 
 int UniquePortOffset() {
   static std::atomic<int> calls{0};
-  // Ports 2300 + offset + k stay within 20000..59999.
-  return 17700 + static_cast<int>((getpid() * 37 + calls++ * 8) % 40000);
+  // PDU ports 2300 + offset + k land in 10000..29999: below Linux's
+  // ephemeral range (32768 and up), where an outgoing connection of this
+  // very test may already own the port, and spread by pid and call so
+  // tests running in parallel do not meet.
+  const int slot = static_cast<int>((static_cast<unsigned>(getpid()) * 37u + static_cast<unsigned>(calls++)) % 2500u);
+  return 7700 + slot * 8;
 }
-
 bool Eventually(const std::function<bool()>& condition, std::chrono::milliseconds timeout) {
   const auto deadline = std::chrono::steady_clock::now() + timeout;
   while (std::chrono::steady_clock::now() < deadline) {
