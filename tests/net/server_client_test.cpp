@@ -1,4 +1,9 @@
 // Round trips between HttpsServer and HttpsClient over TLS on 127.0.0.1.
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
 #include <atomic>
 #include <future>
 #include <mutex>
@@ -188,12 +193,22 @@ TEST_F(NetTest, CookieJarCarriesSessionAndCsrfToken) {
 }
 
 TEST_F(NetTest, ConnectionRefusedIsAClearStatus) {
-  uint16_t port = 0;
-  {
-    auto server = StartServer(TlsServer(), Echo());
-    ASSERT_NE(server, nullptr);
-    port = server->port();
-  }  // closed: nothing listens on `port` now
+  // A port bound but not listening refuses connections, and nobody else
+  // can take it meanwhile (a port merely closed could be reused at once by
+  // a test running in parallel).
+  int fd = socket(AF_INET, SOCK_STREAM, 0);
+  ASSERT_GE(fd, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  ASSERT_EQ(bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr), 0);
+  socklen_t len = sizeof addr;
+  ASSERT_EQ(getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len), 0);
+  const uint16_t port = ntohs(addr.sin_port);
+  struct CloseOnExit {
+    int fd;
+    ~CloseOnExit() { close(fd); }
+  } closer{fd};
   auto client = MakeClient("https://127.0.0.1:" + std::to_string(port) + "/");
   ASSERT_NE(client, nullptr);
   auto response = SendAndWait(*client, Get("x"));
