@@ -171,7 +171,7 @@ TEST_F(AgentTest, RunsActionsAndAnswersThem) {
     return false;
   }));
   // Wait for the session to be granted (the response goes out on the next GET).
-  for (int i = 0; i < 200 && agent->session_count() < 2; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  for (int i = 0; i < 1000 && agent->session_count() < 2; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(10));
   ASSERT_EQ(agent->session_count(), 2u);
   // Session ids are "<plugin>-<n>"; action_runner got number 1 or 2, so
   // send to both: the agent ignores the one that is not its session.
@@ -198,7 +198,7 @@ TEST_F(AgentTest, RunsActionsAndAnswersThem) {
     }
   }
   EXPECT_TRUE(saw_exception);
-  for (int i = 0; i < 200; ++i) {
+  for (int i = 0; i < 1000; ++i) {
     {
       std::lock_guard<std::mutex> hl(host.mu);
       if (!host.afters.empty()) break;
@@ -211,7 +211,7 @@ TEST_F(AgentTest, RunsActionsAndAnswersThem) {
 }
 
 TEST_F(AgentTest, AnActionCancelledBeforeItRunsIsNeverRunNorAnswered) {
-  for (int i = 0; i < 200 && agent->session_count() < 2; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  for (int i = 0; i < 1000 && agent->session_count() < 2; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(10));
   ASSERT_EQ(agent->session_count(), 2u);
   // Start and cancel in one GET answer, on both possible session ids.
   std::vector<Message> batch;
@@ -227,7 +227,7 @@ TEST_F(AgentTest, AnActionCancelledBeforeItRunsIsNeverRunNorAnswered) {
     for (auto& m : batch) manager.outbox.push_back(m);
     manager.DeliverLocked();
   }
-  for (int i = 0; i < 100 && agent->stats().actions_cancelled == 0; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  for (int i = 0; i < 1000 && agent->stats().actions_cancelled == 0; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(10));
   EXPECT_EQ(agent->stats().actions_cancelled, 1u);
   std::this_thread::sleep_for(std::chrono::milliseconds(200));
   EXPECT_EQ(agent->stats().actions_run, 0u);
@@ -258,14 +258,14 @@ TEST_F(AgentTest, FailedGetsAreRetriedAndEndSessions) {
     manager.fail_gets = true;
   }
   manager.Send(Message::SessionTerminate("nothing", ""));  // wakes the held GET
-  for (int i = 0; i < 300 && agent->stats().gets_failed < 2; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  for (int i = 0; i < 1000 && agent->stats().gets_failed < 2; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(10));
   EXPECT_GE(agent->stats().gets_failed, 2u);
   EXPECT_EQ(agent->session_count(), 0u);
   {
     std::lock_guard<std::mutex> lock(manager.mu);
     manager.fail_gets = false;
   }
-  for (int i = 0; i < 300 && agent->session_count() < 2; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  for (int i = 0; i < 1000 && agent->session_count() < 2; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(10));
   EXPECT_EQ(agent->session_count(), 2u) << "recovers without a restart";
 }
 
