@@ -13,6 +13,7 @@
 #include "sim/control/control_server.h"
 #include "sim/manager_api.h"
 #include "sim/power_service.h"
+#include "util/fd_limit.h"
 #include "sim/simulator.h"
 
 namespace cs::cli {
@@ -62,6 +63,7 @@ Result<std::unique_ptr<Simulator>> OpenSimulator(const GlobalOptions& global, co
   log.SetLevel(level);
   CS_RETURN_IF_ERROR(LockStateDirectory(global.config));
   log.OpenFile(global.config + "/cluster-sim.log");
+  log.Debug("", "open file limit " + std::to_string(RaiseOpenFileLimit()));
   SimulatorOptions options;
   options.config_dir = global.config;
   options.url = global.url;

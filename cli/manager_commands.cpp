@@ -11,6 +11,7 @@
 #include "cli/commands.h"
 #include "crypto/files.h"
 #include "fakes/json_helpers.h"
+#include "util/fd_limit.h"
 #include "manager/manager_client.h"
 #include "manager/manager_server.h"
 #include "net/io_pool.h"
@@ -134,6 +135,7 @@ int RunManagerServe(const ManagerServeOptions& options) {
   sigaddset(&stop_signals, SIGTERM);
   pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
 
+  RaiseOpenFileLimit();  // two connections per agent
   net::IoPool pool(2);
   pool.Start();
   auto server = manager::ManagerServer::Start(pool.context(), m);
