@@ -12,6 +12,7 @@
 #include <future>
 #include <memory>
 
+#include "tests/fakes/world_dump.h"
 #include "fakes/fleet.h"
 #include "fakes/lustre_targets.h"
 #include "sim/control/control_api.h"
@@ -95,21 +96,9 @@ class ControlTest : public ::testing::Test {
   // Every persisted object, for "nothing changed" checks.
   Json Dump() {
     std::lock_guard<std::mutex> lock(sim_->store().mutex());
-    const World& w = sim_->store().world();
-    Json out = Json::object();
-    out["settings"] = w.settings();
-    auto add = [&](const char* name, const auto& table) {
-      for (const auto& [key, value] : table.all()) out[name][key] = value;
-    };
-    add("servers", w.servers);
-    add("clusters", w.clusters);
-    add("volumes", w.volumes);
-    add("targets", w.targets);
-    add("mgts", w.mgts);
-    add("clients", w.clients);
-    add("controllers", w.controllers);
-    return out;
+    return cs::testing::DumpWorld(sim_->store().world());
   }
+
 
   std::optional<std::string> RunningOn(const std::string& label) {
     std::lock_guard<std::mutex> lock(sim_->store().mutex());

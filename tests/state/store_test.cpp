@@ -11,6 +11,7 @@
 #include "fakes/fleet.h"
 #include "fakes/invariants.h"
 #include "state/schema.h"
+#include "tests/fakes/world_dump.h"
 #include "tests/state/temp_dir.h"
 
 namespace cs {
@@ -41,25 +42,7 @@ Status SetupServers(Store& store, int count) {
   return store.Apply([&](World& w) { return SetupFleet(w, spec, clock); });
 }
 
-// Every object of a world as JSON, for comparing two worlds.
-Json Dump(const World& w) {
-  Json out = Json::object();
-  out["settings"] = w.settings();
-  auto add = [&](const char* name, const auto& table) {
-    for (const auto& [key, value] : table.all()) out[name][key] = value;
-  };
-  add("servers", w.servers);
-  add("clusters", w.clusters);
-  add("volumes", w.volumes);
-  add("presentations", w.presentations);
-  add("targets", w.targets);
-  add("mgts", w.mgts);
-  add("pdus", w.pdus);
-  add("controllers", w.controllers);
-  add("clients", w.clients);
-  add("copytools", w.copytools);
-  return out;
-}
+Json Dump(const World& w) { return cs::testing::DumpWorld(w); }
 
 TEST(StoreTest, MissingStateIsNotFoundUnlessCreating) {
   TempDir tmp;
