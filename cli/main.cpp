@@ -37,6 +37,7 @@ void AddCount(CLI::App* app, const std::string& name, std::optional<int>* target
 int main(int argc, char** argv) {
   CLI::App app{"cluster-sim: simulated storage servers for a storage manager"};
   app.set_help_all_flag("--help-all", "Show help for every command");
+  app.set_version_flag("--version", std::string("cluster-sim ") + CS_VERSION);
   app.require_subcommand(1);
 
   GlobalOptions global;
@@ -121,6 +122,8 @@ int main(int argc, char** argv) {
   } catch (const CLI::CallForHelp& e) {
     return app.exit(e);
   } catch (const CLI::CallForAllHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForVersion& e) {
     return app.exit(e);
   } catch (const CLI::ParseError& e) {
     // CLI11 reports an unknown command as a missing one: name what it got.

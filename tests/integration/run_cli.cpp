@@ -82,7 +82,12 @@ std::string CliResult::Describe() const {
 std::string BinaryPath() { return CS_BINARY; }
 
 CliResult RunCli(const std::vector<std::string>& args, std::chrono::milliseconds timeout) {
-  std::vector<std::string> storage = {BinaryPath()};
+  return RunProgram(BinaryPath(), args, timeout);
+}
+
+CliResult RunProgram(const std::string& program, const std::vector<std::string>& args,
+                     std::chrono::milliseconds timeout) {
+  std::vector<std::string> storage = {program};
   storage.insert(storage.end(), args.begin(), args.end());
   std::vector<char*> argv = Argv(storage);
 

@@ -33,6 +33,10 @@ std::string BinaryPath();
 CliResult RunCli(const std::vector<std::string>& args,
                  std::chrono::milliseconds timeout = std::chrono::seconds(60));
 
+// The same for another program (cluster-power), by path.
+CliResult RunProgram(const std::string& program, const std::vector<std::string>& args,
+                     std::chrono::milliseconds timeout = std::chrono::seconds(60));
+
 // Runs cluster-sim with `--config dir` prepended.
 CliResult RunWithConfig(const std::string& dir, const std::vector<std::string>& args,
                         std::chrono::milliseconds timeout = std::chrono::seconds(60));
