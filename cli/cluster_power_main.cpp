@@ -7,7 +7,9 @@
 
 int main(int argc, char** argv) {
   namespace pc = cs::power_cli;
-  CLI::App app{"cluster-power: switch the simulated fleet's PDU outlets through the PDUs' telnet consoles"};
+  CLI::App app{"cluster-power: switch the simulated fleet's PDU outlets through the PDUs' telnet consoles",
+               "cluster-power"};
+  app.set_help_all_flag("--help-all", "Show help for every command");
   app.set_version_flag("--version", std::string("cluster-power ") + CS_VERSION);
   app.require_subcommand(1);
   app.fallthrough();  // global options may also follow the command
@@ -39,6 +41,8 @@ int main(int argc, char** argv) {
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForAllHelp& e) {
     return app.exit(e);
   } catch (const CLI::CallForVersion& e) {
     return app.exit(e);

@@ -35,7 +35,7 @@ void AddCount(CLI::App* app, const std::string& name, std::optional<int>* target
 }  // namespace
 
 int main(int argc, char** argv) {
-  CLI::App app{"cluster-sim: simulated storage servers for a storage manager"};
+  CLI::App app{"cluster-sim: simulated storage servers for a storage manager", "cluster-sim"};
   app.set_help_all_flag("--help-all", "Show help for every command");
   app.set_version_flag("--version", std::string("cluster-sim ") + CS_VERSION);
   app.require_subcommand(1);
