@@ -13,11 +13,16 @@ Every call is one POST /api/v1/<operation> to the running daemon
 daemon's message and HTTP status. See docs/control-api.md.
 """
 
+import collections
 import json
+import re
 import urllib.error
 import urllib.request
 
-__all__ = ["ControlApiError", "ControlApi", "SimulatorRemoteOperations"]
+__all__ = ["ControlApiError", "ControlApi", "RunResult", "SimulatorRemoteOperations"]
+
+# What the original's Shell.run returned (tests/integration/utils).
+RunResult = collections.namedtuple("RunResult", ["rc", "stdout", "stderr", "timeout"])
 
 
 class ControlApiError(Exception):
@@ -189,10 +194,56 @@ class SimulatorRemoteOperations(object):
     def get_package_version(self, fqdn, package):
         return tuple(self._call("get_package_version", fqdn=fqdn, package=package))
 
-    # The original's no-ops, kept so suites can call them.
-    def run_iml_diagnostics(self, server, verbose):
-        return None
+    def distro_version(self, host):
+        """The x.y version of a host's distro, as a float, from a config entry
+        ('distro': 'el7.4') or a manager host ('properties' JSON with
+        'distro_version'), as the original's RemoteOperations did."""
+        if "distro" in host:
+            match = re.match(r".*([0-9].[0-9])", host["distro"])
+            if not match:
+                raise ValueError("no x.y version in distro %r" % host["distro"])
+            return float(match.group(1))
+        return float(json.loads(host["properties"])["distro_version"])
 
+    def get_fence_nodes_list(self, address, ignore_failure=False):
+        """The nodes a fence agent on `address` could fence: every server the
+        fleet's PDUs feed, by fqdn (`fence_chroma -o list` on a real host;
+        the original simulator answered ["fake", "fake"]). With
+        ignore_failure, a daemon that cannot answer gives [] as a failed
+        fence_chroma did."""
+        try:
+            pdus = self._call("pdu_status")
+        except (ControlApiError, OSError):
+            if ignore_failure:
+                return []
+            raise
+        return sorted({o["server"] for p in pdus for o in p["outlets"].values() if o["server"]})
+
+    # The original raised for every file operation: the simulated servers
+    # have no file system to read or write.
+    def read_file(self, address, file_path):
+        raise RuntimeError("read_file not implemented in SimulatorRemoteOperations")
+
+    def rename_file(self, address, current_path, new_path):
+        raise RuntimeError("rename_file not implemented in SimulatorRemoteOperations")
+
+    def create_file(self, address, file_content, file_path):
+        raise RuntimeError("create_file not implemented in SimulatorRemoteOperations")
+
+    def delete_file(self, address, file_content, file_path):
+        raise RuntimeError("delete_file not implemented in SimulatorRemoteOperations")
+
+    def copy_file(self, address, current_file_path, new_file_path):
+        raise RuntimeError("copy_file not implemented in SimulatorRemoteOperations")
+
+    def file_exists(self, address, file_path):
+        raise RuntimeError("file_exists not implemented in SimulatorRemoteOperations")
+
+    def run_iml_diagnostics(self, server, verbose):
+        """The original's answer: a successful run with no output."""
+        return RunResult(rc=0, stdout="", stderr="", timeout=False)
+
+    # The original's no-ops, kept so suites can call them.
     def exercise_filesystem_mdt(self, client_address, filesystem, mdt_index, files_to_create):
         pass
 

@@ -134,6 +134,10 @@ class DaemonTest(unittest.TestCase):
         self.ops.api.call("start_server", fqdn="test002.localdomain")
         self.assertEqual(self.ops.api.call("get_server", fqdn="test002.localdomain")["power_state"], "running")
 
+    def test_fence_nodes_are_the_servers_on_pdus(self):
+        self.assertEqual(self.ops.get_fence_nodes_list("10.0.0.1"),
+                         ["test%03d.localdomain" % i for i in range(4)])
+
     def test_bad_requests(self):
         for call, status in [
             (lambda: self.ops.stop_target("nosuch.localdomain", "x"), 404),
@@ -160,6 +164,43 @@ class DaemonTest(unittest.TestCase):
                            timeout=30)
         self.assertEqual(r.returncode, 1)
         self.assertIn("no HA resource", r.stderr)
+
+
+class WithoutDaemonTest(unittest.TestCase):
+    """The methods that answer without asking the daemon, as the original's."""
+
+    def setUp(self):
+        # Nothing listens on this port: a call that reached for the daemon would fail.
+        self.ops = SimulatorRemoteOperations(url="http://127.0.0.1:9/", timeout=5)
+
+    def test_file_operations_raise_as_the_original(self):
+        calls = {
+            "read_file": ("10.0.0.1", "/etc/hosts"),
+            "rename_file": ("10.0.0.1", "/a", "/b"),
+            "create_file": ("10.0.0.1", "content", "/a"),
+            "delete_file": ("10.0.0.1", "content", "/a"),
+            "copy_file": ("10.0.0.1", "/a", "/b"),
+            "file_exists": ("10.0.0.1", "/a"),
+        }
+        for name, args in calls.items():
+            with self.assertRaises(RuntimeError) as raised:
+                getattr(self.ops, name)(*args)
+            self.assertEqual(str(raised.exception), "%s not implemented in SimulatorRemoteOperations" % name)
+
+    def test_run_iml_diagnostics_is_a_successful_run(self):
+        r = self.ops.run_iml_diagnostics("test000.localdomain", verbose=True)
+        self.assertEqual((r.rc, r.stdout, r.stderr, r.timeout), (0, "", "", False))
+
+    def test_distro_version(self):
+        self.assertEqual(self.ops.distro_version({"distro": "el7.4"}), 7.4)
+        self.assertEqual(self.ops.distro_version({"properties": json.dumps({"distro_version": 7.3})}), 7.3)
+        with self.assertRaises(ValueError):
+            self.ops.distro_version({"distro": "mock"})
+
+    def test_fence_nodes_without_a_daemon(self):
+        self.assertEqual(self.ops.get_fence_nodes_list("10.0.0.1", ignore_failure=True), [])
+        with self.assertRaises(OSError):
+            self.ops.get_fence_nodes_list("10.0.0.1")
 
 
 if __name__ == "__main__":
