@@ -2,6 +2,7 @@
 
 #include <cmath>
 #include <numbers>
+#include <vector>
 
 namespace cs::crush {
 
@@ -80,6 +81,15 @@ uint64_t CrushLn(uint32_t u) {
   const uint64_t scaled = (static_cast<uint64_t>(x) * t.reciprocal[k]) >> 48;
   const uint64_t fraction = (t.coarse_log[k] + t.fine_log[scaled & 0xff]) >> 4;
   return (static_cast<uint64_t>(exponent) << 44) + fraction;
+}
+
+const int64_t* Straw2LnTable() {
+  static const std::vector<int64_t> table = [] {
+    std::vector<int64_t> t(0x10000);
+    for (uint32_t u = 0; u < 0x10000; ++u) t[u] = static_cast<int64_t>(CrushLn(u)) - 0x1000000000000LL;
+    return t;
+  }();
+  return table.data();
 }
 
 }  // namespace cs::crush

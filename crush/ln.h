@@ -10,6 +10,10 @@ namespace cs::crush {
 
 uint64_t CrushLn(uint32_t u);
 
+// CrushLn(u) - 2^48 for every 16-bit u, computed once: the straw2 draw's
+// numerator, looked up instead of recomputed (the mapper's hot loop).
+const int64_t* Straw2LnTable();
+
 // The three tables behind CrushLn, computed once from their definitions
 // (ln.cpp says how, and where Ceph's shipped values depart from them).
 struct LnTables {

@@ -18,7 +18,7 @@ struct Mapper::Choice {
   unsigned stable;
 };
 
-Mapper::Mapper(const Map& map) : map_(map), perms_(map.buckets.size()) {}
+Mapper::Mapper(const Map& map) : map_(map), perms_(map.buckets.size()), straw2_ln_(Straw2LnTable()) {}
 
 // A permutation of the bucket's items seeded by (x, bucket id); position r
 // modulo the size. Used by uniform buckets and as the local fallback search.
@@ -103,15 +103,14 @@ int StrawChoose(const Bucket& b, int x, int r) {
 
 // Each item draws an exponential variable ln(u)/weight; the largest wins.
 // Independent per item, so changing one weight moves data only to or from it.
-int Straw2Choose(const Bucket& b, int x, int r) {
+int Straw2Choose(const Bucket& b, int x, int r, const int64_t* ln_table) {
   size_t high = 0;
   int64_t high_draw = 0;
   for (size_t i = 0; i < b.items.size(); ++i) {
     int64_t draw = std::numeric_limits<int64_t>::min();
     if (const uint32_t w = b.item_weights[i]) {
       const uint32_t u = Hash32(b.hash, x, b.items[i], r) & 0xffff;
-      const int64_t ln = static_cast<int64_t>(CrushLn(u)) - 0x1000000000000LL;
-      draw = ln / static_cast<int64_t>(w);
+      draw = ln_table[u] / static_cast<int64_t>(w);
     }
     if (i == 0 || draw > high_draw) {
       high = i;
@@ -129,7 +128,7 @@ int Mapper::BucketChoose(const Bucket& b, int x, int r) {
     case BucketAlg::kList: return ListChoose(b, x, r);
     case BucketAlg::kTree: return TreeChoose(b, x, r);
     case BucketAlg::kStraw: return StrawChoose(b, x, r);
-    case BucketAlg::kStraw2: return Straw2Choose(b, x, r);
+    case BucketAlg::kStraw2: return Straw2Choose(b, x, r, straw2_ln_);
   }
   return b.items[0];
 }

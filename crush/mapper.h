@@ -42,6 +42,7 @@ class Mapper {
   const Map& map_;
   std::vector<Perm> perms_;  // by bucket position
   uint32_t generation_ = 0;
+  const int64_t* straw2_ln_;
 };
 
 }  // namespace cs::crush

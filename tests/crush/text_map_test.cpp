@@ -70,3 +70,32 @@ TEST(TextMap, UnsupportedFeaturesAreSaidPlainly) {
 
 }  // namespace
 }  // namespace cs::crush
+
+// The front end: a bad map or an unknown rule is one line on stderr and exit 2.
+#include "tests/crush/crushtool.h"
+
+namespace cs::crush {
+namespace {
+
+TEST(CrushCli, BadInputExitsTwoWithTheReason) {
+  const auto dir = testing::ScratchDir("cli");
+  testing::WriteFile(dir / "bad.txt", "device 0 osd.0\ntype 0 osd\nhost h {\n alg straw9\n}\n");
+  testing::WriteFile(dir / "good.txt", std::string(kTypes) +
+                                           "host h {\n alg straw2\n item osd.0\n item osd.1\n}\nrule r {\n id 0\n"
+                                           " type replicated\n min_size 1\n max_size 3\n step take h\n"
+                                           " step choose firstn 0 type osd\n step emit\n}\n");
+  const std::string cli = std::string(CS_BINARY_DIR) + "/cluster-sim crush test --show-mappings --map ";
+  auto bad = testing::RunCommand(cli + (dir / "bad.txt").string() + " 2>&1");
+  EXPECT_EQ(WEXITSTATUS(bad.status), 2);
+  EXPECT_NE(bad.out.find("bad.txt:3:1: bucket type 'host' is not defined"), std::string::npos) << bad.out;
+  auto unknown = testing::RunCommand(cli + (dir / "good.txt").string() + " --rule nosuch 2>&1");
+  EXPECT_EQ(WEXITSTATUS(unknown.status), 2);
+  EXPECT_NE(unknown.out.find("the map has no rule 'nosuch'"), std::string::npos) << unknown.out;
+  auto good = testing::RunCommand(cli + (dir / "good.txt").string() + " --rule r --num-rep 2 --x 7 2>&1");
+  EXPECT_EQ(WEXITSTATUS(good.status), 0);
+  EXPECT_EQ(good.out.rfind("CRUSH rule 0 x 7 [", 0), 0u) << good.out;
+  std::filesystem::remove_all(dir);
+}
+
+}  // namespace
+}  // namespace cs::crush
