@@ -1,0 +1,69 @@
+#include "cli/crush_commands.h"
+
+#include <CLI/CLI.hpp>
+
+#include <iostream>
+
+#include "crush/text_map.h"
+
+namespace cs::cli {
+
+std::unique_ptr<CrushCli> AddCrushCommands(CLI::App& app) {
+  auto c = std::make_unique<CrushCli>();
+  c->crush = app.add_subcommand("crush", "CRUSH maps and placement, computed as Ceph computes them");
+  c->crush->require_subcommand(1);
+  c->test = c->crush->add_subcommand("test", "Map inputs through a CRUSH map's rules; prints what crushtool --test prints");
+  CLI::App* t = c->test;
+  t->add_option("--map", c->map_file, "A CRUSH map in Ceph's text format")->required();
+  t->add_option("--rule", c->rule, "Rule id or name (default: every rule)");
+  t->add_option("--num-rep", c->num_rep, "Replicas to choose (default: each of the rule's min_size..max_size)")
+      ->check(CLI::Range(1, 1000));
+  t->add_option("--min-x", c->min_x, "First input (with --max-x; default 0)")->check(CLI::Range(0, 0x7fffffff));
+  t->add_option("--max-x", c->max_x, "Last input (with --min-x; default 1023)")->check(CLI::Range(0, 0x7fffffff));
+  t->add_option("--x", c->x, "One input")->check(CLI::Range(0, 0x7fffffff));
+  t->add_flag("--show-mappings", c->options.show_mappings, "Print each input's devices");
+  t->add_flag("--show-bad-mappings", c->options.show_bad_mappings, "Print inputs that got fewer devices than asked");
+  t->add_flag("--show-statistics", c->options.show_statistics, "Print how often each result size occurred");
+  t->add_flag("--show-utilization", c->options.show_utilization, "Print how many inputs each device got");
+  t->add_flag("--show-utilization-all", c->options.show_utilization_all, "The same, including idle devices");
+  return c;
+}
+
+namespace {
+
+int RunTest(const CrushCli& c) {
+  crush::TestOptions options = c.options;
+  if (!options.show_mappings && !options.show_bad_mappings && !options.show_statistics &&
+      !options.show_utilization && !options.show_utilization_all) {
+    return Fail("crush test: no output selected; use --show-mappings, --show-bad-mappings, --show-statistics "
+                "or --show-utilization");
+  }
+  if (c.min_x.has_value() != c.max_x.has_value()) return Fail("crush test: give --min-x and --max-x together");
+  if (c.min_x && *c.min_x > *c.max_x) return Fail("crush test: --min-x is above --max-x");
+  Result<crush::Map> map = crush::CompileFile(c.map_file);
+  if (!map.ok()) return Fail(map.status().message());
+  if (c.rule) {
+    std::optional<int> id = map->FindRule(*c.rule);
+    if (!id) return Fail("crush test: the map has no rule '" + *c.rule + "'");
+    options.rule = *id;
+  }
+  options.num_rep = c.num_rep;
+  if (c.x) {
+    options.min_x = options.max_x = *c.x;
+  } else if (c.min_x) {
+    options.min_x = *c.min_x;
+    options.max_x = *c.max_x;
+  }
+  crush::RunTest(*map, options, std::cout, std::cerr);
+  std::cout.flush();
+  return std::cout ? kExitOk : kExitError;
+}
+
+}  // namespace
+
+int RunCrushCli(const GlobalOptions& /*global*/, const CrushCli& c) {
+  if (c.test->parsed()) return RunTest(c);
+  return -1;
+}
+
+}  // namespace cs::cli

@@ -1,0 +1,34 @@
+// `cluster-sim crush ...`: CRUSH maps and placement (crush/).
+//   crush test --map FILE [--rule R] [--num-rep N] [--min-x A --max-x B]
+//              [--show-mappings|--show-bad-mappings|--show-statistics|
+//               --show-utilization|--show-utilization-all]
+// prints what `crushtool -i <compiled FILE> --test` prints for the same options.
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "cli/commands.h"
+#include "crush/tester.h"
+
+namespace CLI {
+class App;
+}
+
+namespace cs::cli {
+
+struct CrushCli {
+  CLI::App* crush = nullptr;
+  CLI::App* test = nullptr;
+  std::string map_file;
+  std::optional<std::string> rule;
+  std::optional<int> num_rep, min_x, max_x, x;
+  crush::TestOptions options;
+};
+
+std::unique_ptr<CrushCli> AddCrushCommands(CLI::App& app);
+// -1 when no crush command was given.
+int RunCrushCli(const GlobalOptions& global, const CrushCli& cli);
+
+}  // namespace cs::cli

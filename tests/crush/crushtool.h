@@ -1,0 +1,44 @@
+// Test helpers around Debian's crushtool (package ceph-base, installed by
+// scripts/setup-deps): compile a text map and run --test on it, capturing
+// standard output. A missing crushtool fails the test that needs it.
+#pragma once
+
+#include <array>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <string>
+
+namespace cs::crush::testing {
+
+struct CommandResult {
+  int status = -1;
+  std::string out;
+};
+
+inline CommandResult RunCommand(const std::string& command) {
+  CommandResult r;
+  FILE* p = popen(command.c_str(), "r");
+  if (!p) return r;
+  std::array<char, 65536> buf;
+  size_t n;
+  while ((n = fread(buf.data(), 1, buf.size(), p)) > 0) r.out.append(buf.data(), n);
+  r.status = pclose(p);
+  return r;
+}
+
+inline std::filesystem::path ScratchDir(const std::string& name) {
+  std::filesystem::path dir = std::filesystem::temp_directory_path() /
+                              ("cs-crush-" + name + "-" + std::to_string(::getpid()));
+  std::filesystem::create_directories(dir);
+  return dir;
+}
+
+inline void WriteFile(const std::filesystem::path& path, const std::string& text) {
+  std::ofstream(path, std::ios::binary) << text;
+}
+
+inline bool HaveCrushtool() { return RunCommand("command -v crushtool >/dev/null 2>&1").status == 0; }
+
+}  // namespace cs::crush::testing
