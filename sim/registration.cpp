@@ -132,11 +132,9 @@ std::vector<RegistrationResult> Simulator::RegisterAll(
   }
   // Servers registered before just start, as the original's register did.
   for (const auto& fqdn : already) {
-    std::lock_guard<std::mutex> lock(mu_);
-    if (!slots_.count(fqdn)) {
-      Status s = StartAgentLocked(fqdn);
-      if (!s.ok()) options_.log->Warning(fqdn, "not started: " + s.message());
-    }
+    if (AgentRunning(fqdn)) continue;
+    Status s = StartAgent(fqdn);
+    if (!s.ok()) options_.log->Warning(fqdn, "not started: " + s.message());
   }
   std::promise<std::vector<RegistrationResult>> finished;
   auto results = finished.get_future();
@@ -189,8 +187,7 @@ void Simulator::RegisterEach(std::vector<std::pair<std::string, std::string>> wo
         RegisterOne(fqdn, secret, [this, b, fqdn](Status status) {
           if (status.ok()) {
             options_.log->Info(fqdn, "registered");
-            std::lock_guard<std::mutex> lock(mu_);
-            Status started = StartAgentLocked(fqdn);
+            Status started = StartAgent(fqdn);
             if (!started.ok()) options_.log->Warning(fqdn, "agent not started: " + started.message());
           } else {
             options_.log->Error(fqdn, "registration failed: " + status.message());

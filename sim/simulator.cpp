@@ -152,8 +152,12 @@ std::optional<net::TlsClientConfig> Simulator::TlsFor(const std::string& fqdn, S
   return tls;
 }
 
-Status Simulator::StartAgentLocked(const std::string& fqdn) {
-  if (slots_.count(fqdn)) return Status::FailedPrecondition("the agent of " + fqdn + " is already running");
+Status Simulator::StartAgent(const std::string& fqdn) {
+  // Lock order (docs/architecture.md): the store's mutex before mu_, and
+  // mu_ is a leaf. So the server is read, its files read and its transport
+  // built with no lock of the Simulator held; mu_ is taken only to insert
+  // the slot.
+  if (AgentRunning(fqdn)) return Status::FailedPrecondition("the agent of " + fqdn + " is already running");
   std::string boot_time;
   {
     std::lock_guard<std::mutex> lock(store_->mutex());
@@ -186,12 +190,18 @@ Status Simulator::StartAgentLocked(const std::string& fqdn) {
   config.timing = options_.timing;
   config.get_retry = options_.get_retry;
   slot->agent = agent::Agent::Create(pool_->context(), config, std::move(*transport), this, &clock_);
-  if (auto queued = queued_log_lines_.find(fqdn); queued != queued_log_lines_.end()) {
-    slot->pending_log_lines = std::move(queued->second);
-    queued_log_lines_.erase(queued);
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    // Another start of the same server won the race while this one built.
+    if (slots_.count(fqdn)) return Status::FailedPrecondition("the agent of " + fqdn + " is already running");
+    if (auto queued = queued_log_lines_.find(fqdn); queued != queued_log_lines_.end()) {
+      std::lock_guard<std::mutex> log_lock(slot->log_mu);
+      slot->pending_log_lines = std::move(queued->second);
+      queued_log_lines_.erase(queued);
+    }
+    slots_[fqdn] = slot;
   }
-  slot->agent->Start();
-  slots_[fqdn] = std::move(slot);
+  slot->agent->Start();  // after the insert: its first poll looks the slot up
   return Status::Ok();
 }
 
@@ -221,8 +231,7 @@ size_t Simulator::StartAll() {
                                   : options_.start_spread / static_cast<int64_t>(fqdns.size());
   for (size_t i = 0; i < fqdns.size(); ++i) {
     After(step * static_cast<int64_t>(i), [this, fqdn = fqdns[i]] {
-      std::lock_guard<std::mutex> lock(mu_);
-      Status s = StartAgentLocked(fqdn);
+      Status s = StartAgent(fqdn);
       if (!s.ok()) options_.log->Warning(fqdn, "not started: " + s.message());
     });
   }
@@ -341,8 +350,7 @@ void Simulator::FinishBoot(const std::string& fqdn) {
   }
   options_.log->Info(fqdn, "up");
   if (registered) {
-    std::lock_guard<std::mutex> lock(mu_);
-    Status started = StartAgentLocked(fqdn);
+    Status started = StartAgent(fqdn);
     if (!started.ok()) options_.log->Warning(fqdn, "agent not started: " + started.message());
   }
 }
@@ -400,8 +408,7 @@ Status Simulator::KillAgent(const std::string& fqdn) {
 
 Status Simulator::RestartAgent(const std::string& fqdn) {
   StopAgent(fqdn);
-  std::lock_guard<std::mutex> lock(mu_);
-  return StartAgentLocked(fqdn);
+  return StartAgent(fqdn);
 }
 
 

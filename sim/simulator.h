@@ -143,7 +143,7 @@ class Simulator : public agent::AgentHost {
  private:
   explicit Simulator(SimulatorOptions options);
   Status Init();
-  Status StartAgentLocked(const std::string& fqdn);
+  Status StartAgent(const std::string& fqdn);
   void StopAgent(const std::string& fqdn);
   std::optional<net::TlsClientConfig> TlsFor(const std::string& fqdn, Status* error) const;
   void RegisterOne(const std::string& fqdn, const std::string& secret,
@@ -161,7 +161,9 @@ class Simulator : public agent::AgentHost {
   std::unique_ptr<net::IoPool> pool_;
   std::string agent_url_;
   std::string ca_pem_;
-  mutable std::mutex mu_;  // guards slots_
+  // Guards slots_ and queued_log_lines_. A leaf: nothing else is locked
+  // while it is held except a slot's log_mu (docs/architecture.md).
+  mutable std::mutex mu_;
   // Shared: a call on an agent's strand keeps its slot alive while the
   // agent is being stopped from another thread.
   std::map<std::string, std::shared_ptr<Slot>> slots_;
