@@ -87,7 +87,8 @@ struct ManagerServer::Impl {
         lustre(*store, reports, jobs),
         agent(*store, sessions, queues, ca, clock, AgentHooks()),
         api(*store, users, clock, ApiHooks()),
-        sweep(io) {}
+        sweep(io),
+        contact_flush(io) {}
 
   AgentEndpoints::Hooks AgentHooks() {
     AgentEndpoints::Hooks h;
@@ -151,6 +152,15 @@ struct ManagerServer::Impl {
     });
   }
 
+  void ArmContactFlush() {
+    contact_flush.expires_after(options.contact_flush_interval);
+    contact_flush.async_wait([this](const boost::system::error_code& ec) {
+      if (ec || stopped) return;
+      (void)store->FlushContacts();  // a failure keeps them for the next try
+      ArmContactFlush();
+    });
+  }
+
   boost::asio::io_context& io;
   ManagerOptions options;
   SystemClock clock;
@@ -165,6 +175,7 @@ struct ManagerServer::Impl {
   AgentEndpoints agent;
   RestApi api;
   boost::asio::steady_timer sweep;
+  boost::asio::steady_timer contact_flush;
   std::unique_ptr<net::HttpsServer> server;
   std::atomic<bool> stopped{false};
 };
@@ -199,12 +210,16 @@ Result<std::unique_ptr<ManagerServer>> ManagerServer::Start(boost::asio::io_cont
   if (!server.ok()) return server.status().Context("listening on " + options.address + ":" + std::to_string(options.port));
   impl->server = std::move(*server);
   impl->ArmSweep();
+  impl->ArmContactFlush();
   return std::unique_ptr<ManagerServer>(new ManagerServer(std::move(impl)));
 }
 
 ManagerServer::ManagerServer(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 
-ManagerServer::~ManagerServer() { Stop(); }
+ManagerServer::~ManagerServer() {
+  Stop();
+  (void)impl_->store->FlushContacts();  // contacts of requests that ended after Stop()
+}
 
 void ManagerServer::Stop() {
   if (impl_->stopped.exchange(true)) return;
@@ -212,6 +227,8 @@ void ManagerServer::Stop() {
   impl_->queues.Stop();
   impl_->jobs.Stop();
   impl_->sweep.cancel();
+  impl_->contact_flush.cancel();
+  (void)impl_->store->FlushContacts();
 }
 
 uint16_t ManagerServer::port() const { return impl_->server->port(); }
