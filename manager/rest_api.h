@@ -12,6 +12,8 @@
 //   GET/POST         filesystem/               (POST starts a creation command)
 //   GET              target/[id/]              POST target/id/{start,stop,failover,failback}/
 //   GET              command/[id/]             DELETE command/id/ cancels
+// Every list pages as tastypie did (manager/list_page.h): `limit` (default
+// 20, 0 for all), `offset`, and meta.total_count/previous/next.
 // Every call but GET session/ needs a logged-in session, and unsafe methods
 // need the X-CSRFToken header to match the csrftoken cookie.
 #pragma once
@@ -58,11 +60,12 @@ class RestApi {
   net::Response Dispatch(const net::Request& request, const std::vector<std::string>& parts);
   net::Response Session(const net::Request& request);
   net::Response Tokens(const net::Request& request, const std::vector<std::string>& parts);
-  net::Response Hosts(const std::vector<std::string>& parts);
+  net::Response Hosts(const net::Request& request, const std::vector<std::string>& parts);
   net::Response PowerTypes(const net::Request& request, const std::vector<std::string>& parts);
   net::Response PowerDevices(const net::Request& request, const std::vector<std::string>& parts);
   net::Response Outlets(const net::Request& request, const std::vector<std::string>& parts);
-  net::Response Records(const std::string& kind, const std::vector<std::string>& parts);
+  net::Response Records(const net::Request& request, const std::string& kind,
+                        const std::vector<std::string>& parts);
   net::Response Filesystems(const net::Request& request, const std::vector<std::string>& parts);
   net::Response Targets(const net::Request& request, const std::vector<std::string>& parts);
   net::Response Commands(const net::Request& request, const std::vector<std::string>& parts);
