@@ -61,6 +61,22 @@ std::string CollapseSlashes(const std::string& path) {
   return out;
 }
 
+// Times as microseconds since the epoch: the benchmarks subtract them.
+Json MicrosOrNull(const std::optional<WallTime>& t) {
+  return t ? Json(t->time_since_epoch().count()) : Json();
+}
+
+Json SessionStatsJson(const HostSessionStats& s) {
+  Json sessions = Json::object();
+  for (const HostSessionStats::Plugin& p : s.sessions) {
+    sessions[p.plugin] = {{"data_messages", p.data_messages}, {"last_data_us", MicrosOrNull(p.last_data)}};
+  }
+  return Json{{"fqdn", s.fqdn},
+              {"reachable", s.reachable},
+              {"times_unreachable", s.times_unreachable},
+              {"sessions", std::move(sessions)}};
+}
+
 }  // namespace
 
 struct ManagerServer::Impl {
@@ -124,6 +140,11 @@ struct ManagerServer::Impl {
       return lustre.SetConfParam(id, key, value);
     };
     h.cancel_command = [this](int64_t id) { return jobs.Cancel(id); };
+    h.session_stats = [this] {
+      std::vector<Json> out;
+      for (const HostSessionStats& s : sessions.Stats()) out.push_back(SessionStatsJson(s));
+      return out;
+    };
     return h;
   }
 

@@ -183,6 +183,9 @@ net::Response RestApi::Dispatch(const net::Request& request,
   if (kind == "filesystem") return Filesystems(request, parts);
   if (kind == "target") return Targets(request, parts);
   if (kind == "command") return Commands(request, parts);
+  if (kind == "session_stats" && parts.size() == 1 && request.method == "GET" && hooks_.session_stats) {
+    return PagedList(request, kind, hooks_.session_stats());
+  }
   return JsonError(404, "no such API resource: " + kind);
 }
 

@@ -12,6 +12,9 @@
 //   GET/POST         filesystem/               (POST starts a creation command)
 //   GET              target/[id/]              POST target/id/{start,stop,failover,failback}/
 //   GET              command/[id/]             DELETE command/id/ cancels
+//   GET              session_stats/            (cluster-sim's own, not IML's)
+//                    per host: its agent's current sessions, DATA counts
+//                    and last DATA times, and how often it went unreachable
 // Every list pages as tastypie did (manager/list_page.h): `limit` (default
 // 20, 0 for all), `offset`, and meta.total_count/previous/next.
 // Every call but GET session/ needs a logged-in session, and unsafe methods
@@ -42,6 +45,8 @@ class RestApi {
         set_conf_param;
     std::function<Result<int64_t>(int64_t host_id, const std::string& action, const Json& args)> host_action;
     std::function<Status(int64_t command_id)> cancel_command;
+    // GET session_stats/: one object per host the agent protocol knows.
+    std::function<std::vector<Json>()> session_stats;
   };
 
   RestApi(ManagerStore& store, const Users& users, const Clock& clock, Hooks hooks);

@@ -217,5 +217,30 @@ TEST_F(RestTest, EveryListPages) {
   }
 }
 
+// session_stats/ (ours, for the benchmarks): DATA counted per current
+// session, stale sessions not counted, a new session starts from zero.
+TEST_F(RestTest, SessionStatsCountDataPerCurrentSession) {
+  auto admin = Admin();
+  auto agent = RegisteredAgent("test000.localdomain");
+  const std::string session = OpenSession(*agent, "lustre");
+  for (int i = 0; i < 3; ++i) {
+    agent->Post({protocol::Message::Data("lustre", session, i, Json::object(), agent->fqdn)});
+  }
+  agent->Post({protocol::Message::Data("lustre", "stale", 0, Json::object(), agent->fqdn)});
+  auto stats = admin->Call("GET", "api/session_stats/?limit=0");
+  ASSERT_TRUE(stats.ok()) << stats.status().ToString();
+  ASSERT_EQ((*stats)["objects"].size(), 1u);
+  const Json host = (*stats)["objects"][0];
+  EXPECT_EQ(host["fqdn"], "test000.localdomain");
+  EXPECT_EQ(host["times_unreachable"], 0);
+  EXPECT_EQ(host["sessions"]["lustre"]["data_messages"], 3);
+  EXPECT_TRUE(host["sessions"]["lustre"]["last_data_us"].is_number());
+  OpenSession(*agent, "lustre");  // replaces the session
+  stats = admin->Call("GET", "api/session_stats/");
+  ASSERT_TRUE(stats.ok());
+  EXPECT_EQ((*stats)["objects"][0]["sessions"]["lustre"]["data_messages"], 0);
+  EXPECT_TRUE((*stats)["objects"][0]["sessions"]["lustre"]["last_data_us"].is_null());
+}
+
 }  // namespace
 }  // namespace cs::manager::testing
