@@ -435,11 +435,16 @@ Status ManagerStore::UpdateRecord(const std::string& kind, int64_t id,
                                   const std::function<void(Json&)>& change, bool create) {
   // Most agent reports repeat the last one: find that out from memory,
   // without waiting for writers.
-  if (std::optional<Json> current = GetRecord(kind, id)) {
-    Json changed = *current;
-    change(changed);
-    changed["id"] = id;
-    if (changed == *current) return Status::Ok();
+  {
+    std::lock_guard<std::mutex> lock(cache_mu_);
+    auto k = records_.find(kind);
+    auto it = k == records_.end() ? decltype(k->second.end())() : k->second.find(id);
+    if (k != records_.end() && it != k->second.end()) {
+      Json changed = it->second;  // `change` never calls the store
+      change(changed);
+      changed["id"] = id;
+      if (changed == it->second) return Status::Ok();
+    }
   }
   // db_mu_ serialises writers, so nobody changes the record between the
   // read and the write.
