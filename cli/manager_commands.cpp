@@ -161,19 +161,19 @@ int RunManagerServe(const ManagerServeOptions& options) {
 int RunManagerList(const ManagerClientOptions& o, const std::string& what) {
   auto client = Connect(o);
   if (!client.ok()) return Fail(client.status().message());
-  Result<Json> list = (*client)->Call("GET", "api/" + what + "/");
+  Result<Json> list = (*client)->List("api/" + what + "/");
   if (!list.ok()) return Fail(list.status().message());
   if (o.json) {
-    std::cout << (*list)["objects"].dump(2) << "\n";
+    std::cout << list->dump(2) << "\n";
     return kExitOk;
   }
   if (what == "host") {
-    PrintTable({"id", "fqdn", "nodename", "state", "reachable", "last_contact", "boot_time", "reboots"}, (*list)["objects"]);
+    PrintTable({"id", "fqdn", "nodename", "state", "reachable", "last_contact", "boot_time", "reboots"}, *list);
   } else if (what == "target") {
-    PrintTable({"id", "name", "filesystem", "primary_host", "secondary_host", "active_host", "ha_label"}, (*list)["objects"]);
+    PrintTable({"id", "name", "filesystem", "primary_host", "secondary_host", "active_host", "ha_label"}, *list);
   } else {
     Json rows = Json::array();
-    for (Json c : (*list)["objects"]) {
+    for (Json c : *list) {
       c["steps"] = c["steps"].size();
       c["errors"] = c["errors"].empty() ? Json() : c["errors"][0];
       rows.push_back(c);
@@ -189,9 +189,9 @@ int RunManagerAction(const ManagerClientOptions& o, const std::string& host, con
   if (args.is_discarded() || !args.is_object()) return Fail("--args must be a JSON object, not " + args_text);
   auto client = Connect(o);
   if (!client.ok()) return Fail(client.status().message());
-  Result<Json> hosts = (*client)->Call("GET", "api/host/");
+  Result<Json> hosts = (*client)->List("api/host/");
   if (!hosts.ok()) return Fail(hosts.status().message());
-  const Json list = hosts->is_array() ? *hosts : hosts->value("objects", Json::array());
+  const Json& list = *hosts;
   std::optional<int64_t> id;
   for (const Json& h : list) {
     if (h.value("fqdn", "") == host || h.value("nodename", "") == host) id = h["id"].get<int64_t>();
@@ -215,9 +215,9 @@ int RunManagerConfParam(const ManagerClientOptions& o, const std::string& fs_nam
                         const std::optional<std::string>& value) {
   auto client = Connect(o);
   if (!client.ok()) return Fail(client.status().message());
-  Result<Json> filesystems = (*client)->Call("GET", "api/filesystem/");
+  Result<Json> filesystems = (*client)->List("api/filesystem/");
   if (!filesystems.ok()) return Fail(filesystems.status().message());
-  const Json list = filesystems->is_array() ? *filesystems : filesystems->value("objects", Json::array());
+  const Json& list = *filesystems;
   std::optional<int64_t> id;
   for (const Json& f : list) {
     if (f.value("name", "") == fs_name) id = f["id"].get<int64_t>();
@@ -252,10 +252,10 @@ int RunManagerTargetAction(const ManagerClientOptions& o, const std::string& ver
                            const std::string& target) {
   auto client = Connect(o);
   if (!client.ok()) return Fail(client.status().message());
-  Result<Json> targets = (*client)->Call("GET", "api/target/");
+  Result<Json> targets = (*client)->List("api/target/");
   if (!targets.ok()) return Fail(targets.status().message());
   int64_t id = -1;
-  for (const Json& t : (*targets)["objects"]) {
+  for (const Json& t : *targets) {
     if (t.value("name", "") == target || t.value("ha_label", Json()) == target ||
         std::to_string(t.value("id", int64_t{0})) == target) {
       id = t["id"];

@@ -98,12 +98,14 @@ void AgentEndpoints::Post(const HostRecord& host, const net::Request& request,
   for (const protocol::Message& m : envelope->messages) {
     if (m.fqdn != host.fqdn) return respond(net::Response::Text(400, "Incorrect client name"));
   }
-  const ContactResult contact = sessions_.Contact(host.fqdn, std::nullopt, std::nullopt, clock_.Now());
+  const WallTime now = clock_.Now();
+  const ContactResult contact = sessions_.Contact(host.fqdn, std::nullopt, std::nullopt, now);
   if (contact.became_reachable) (void)store_.SetHostReachable(host.fqdn, true);
 
   for (const protocol::Message& m : envelope->messages) {
     if (m.type == MessageType::kData) {
       if (sessions_.IsCurrent(host.fqdn, m.plugin, m.session_id)) {
+        sessions_.CountData(host.fqdn, m.plugin, now);
         if (hooks_.on_data) hooks_.on_data(host.fqdn, m);
       } else {
         queues_.Send(host.fqdn, protocol::Message::SessionTerminate(m.plugin, host.fqdn));

@@ -41,6 +41,7 @@ std::string AgentSessions::Create(const std::string& fqdn, const std::string& pl
                                   const std::string& client_start_time) {
   std::lock_guard<std::mutex> lock(mu_);
   hosts_[fqdn].opened_by[plugin] = client_start_time;
+  hosts_[fqdn].counts[plugin] = HostState::Counts{};
   std::string& slot = hosts_[fqdn].sessions[plugin];
   if (replaced) *replaced = slot.empty() ? std::nullopt : std::optional<std::string>(slot);
   slot = RandomUuid();
@@ -70,6 +71,7 @@ std::vector<std::string> AgentSessions::DropAll(const std::string& fqdn) {
   for (const auto& [plugin, id] : h->second.sessions) plugins.push_back(plugin);
   h->second.sessions.clear();
   h->second.opened_by.clear();
+  h->second.counts.clear();
   return plugins;
 }
 
@@ -87,6 +89,7 @@ std::vector<std::string> AgentSessions::DropAllBut(const std::string& fqdn,
     }
     plugins.push_back(it->first);
     h->second.opened_by.erase(it->first);
+    h->second.counts.erase(it->first);
     it = h->second.sessions.erase(it);
   }
   return plugins;
@@ -102,8 +105,43 @@ std::vector<std::string> AgentSessions::ExpireSilent(WallTime now,
     if (!h.reachable || !h.last_contact) continue;
     if (now - *h.last_contact > timeout) {
       h.reachable = false;
+      ++h.times_unreachable;
       out.push_back(fqdn);
     }
+  }
+  return out;
+}
+
+void AgentSessions::CountData(const std::string& fqdn, const std::string& plugin, WallTime now) {
+  std::lock_guard<std::mutex> lock(mu_);
+  auto h = hosts_.find(fqdn);
+  if (h == hosts_.end()) return;
+  auto c = h->second.counts.find(plugin);
+  if (c == h->second.counts.end()) return;
+  ++c->second.data;
+  c->second.last_data = now;
+}
+
+std::vector<HostSessionStats> AgentSessions::Stats() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  std::vector<HostSessionStats> out;
+  out.reserve(hosts_.size());
+  for (const auto& [fqdn, h] : hosts_) {
+    HostSessionStats s;
+    s.fqdn = fqdn;
+    s.times_unreachable = h.times_unreachable;
+    s.reachable = h.reachable;
+    for (const auto& [plugin, id] : h.sessions) {
+      auto c = h.counts.find(plugin);
+      HostSessionStats::Plugin p;
+      p.plugin = plugin;
+      if (c != h.counts.end()) {
+        p.data_messages = c->second.data;
+        p.last_data = c->second.last_data;
+      }
+      s.sessions.push_back(p);
+    }
+    out.push_back(std::move(s));
   }
   return out;
 }

@@ -25,6 +25,21 @@ struct ContactResult {
   bool became_reachable = false;
 };
 
+// What the manager has heard from one host's agent since it started (for
+// `GET api/session_stats/` and the benchmarks: missed poll updates, hosts
+// that went unreachable).
+struct HostSessionStats {
+  std::string fqdn;
+  struct Plugin {
+    std::string plugin;
+    int64_t data_messages = 0;           // DATA on the current session
+    std::optional<WallTime> last_data;   // when the last one arrived
+  };
+  std::vector<Plugin> sessions;  // current sessions only, by plugin name
+  int64_t times_unreachable = 0;
+  bool reachable = true;
+};
+
 class AgentSessions {
  public:
   // Seeds a host's last known boot time (from the store) so that a manager
@@ -58,6 +73,11 @@ class AgentSessions {
   // reachable: they are marked unreachable and returned.
   std::vector<std::string> ExpireSilent(WallTime now, std::chrono::microseconds timeout);
 
+  // A DATA message on the current session of (fqdn, plugin) arrived.
+  void CountData(const std::string& fqdn, const std::string& plugin, WallTime now);
+  // Every known host, by fqdn.
+  std::vector<HostSessionStats> Stats() const;
+
   std::optional<WallTime> LastContact(const std::string& fqdn) const;
   std::optional<std::string> ClientStartTime(const std::string& fqdn) const;
 
@@ -69,6 +89,12 @@ class AgentSessions {
     bool reachable = true;
     std::map<std::string, std::string> sessions;  // plugin -> id
     std::map<std::string, std::string> opened_by;  // plugin -> client_start_time
+    struct Counts {
+      int64_t data = 0;
+      std::optional<WallTime> last_data;
+    };
+    std::map<std::string, Counts> counts;  // plugin -> of its current session
+    int64_t times_unreachable = 0;
   };
 
   mutable std::mutex mu_;

@@ -1,7 +1,6 @@
 #include "manager/host_reports.h"
 
 #include <algorithm>
-#include <map>
 
 namespace cs::manager {
 
@@ -45,20 +44,17 @@ void HostReports::OnData(const std::string& fqdn, const std::string& plugin, con
 
 void HostReports::ApplyResourceLocations(const Json& locations) {
   if (!locations.is_object()) return;
-  std::map<std::string, std::string> fqdn_of;  // nodename -> fqdn
-  for (const HostRecord& h : store_.Hosts()) fqdn_of[h.nodename] = h.fqdn;
-  for (Json& target : store_.ListRecords("target")) {
-    const std::string label = target.value("ha_label", std::string());
-    if (label.empty() || !locations.contains(label)) continue;
-    const Json& where = locations[label];
+  // One lookup per reported resource: the cost of a report does not grow
+  // with the number of hosts or targets the manager knows.
+  for (const auto& [label, where] : locations.items()) {
+    const std::optional<int64_t> id = store_.TargetIdByLabel(label);
+    if (!id) continue;
     Json active;  // null: stopped
     if (where.is_string()) {
-      auto it = fqdn_of.find(where.get<std::string>());
-      active = it == fqdn_of.end() ? where : Json(it->second);
+      const std::optional<std::string> fqdn = store_.FqdnByNodename(where.get<std::string>());
+      active = fqdn ? Json(*fqdn) : where;
     }
-    if (target["active_host"] == active) continue;
-    (void)store_.UpdateRecord("target", target["id"].get<int64_t>(),
-                              [&active](Json& t) { t["active_host"] = active; });
+    (void)store_.UpdateRecord("target", *id, [&active](Json& t) { t["active_host"] = active; });
   }
 }
 

@@ -21,6 +21,7 @@ struct JobRunner::Running {
   std::string action_id;  // "" while waiting for a session
   boost::asio::steady_timer timer;
   uint64_t timer_generation = 0;
+  std::string indexed_action, indexed_fqdn;  // where ReindexLocked filed it
 };
 
 Result<Json> UnwrapAgentResult(const Json& result) {
@@ -58,6 +59,34 @@ void JobRunner::Stop() {
   std::lock_guard<std::mutex> lock(mu_);
   stopped_ = true;
   for (auto& [id, run] : running_) run->timer.cancel();
+}
+
+void JobRunner::ReindexLocked(Running& run) {
+  if (!run.indexed_action.empty()) by_action_.erase(run.indexed_action);
+  if (!run.indexed_fqdn.empty()) {
+    auto it = by_host_.find(run.indexed_fqdn);
+    if (it != by_host_.end()) {
+      it->second.erase(run.id);
+      if (it->second.empty()) by_host_.erase(it);
+    }
+  }
+  run.indexed_action.clear();
+  run.indexed_fqdn.clear();
+  if (!running_.count(run.id) || run.step >= run.spec.steps.size()) return;
+  run.indexed_fqdn = run.spec.steps[run.step].fqdn;
+  by_host_[run.indexed_fqdn].insert(run.id);
+  if (!run.action_id.empty()) {
+    run.indexed_action = run.action_id;
+    by_action_[run.action_id] = run.id;
+  }
+}
+
+std::vector<std::shared_ptr<JobRunner::Running>> JobRunner::OnHostLocked(const std::string& fqdn) {
+  std::vector<std::shared_ptr<Running>> out;
+  auto it = by_host_.find(fqdn);
+  if (it == by_host_.end()) return out;
+  for (int64_t id : it->second) out.push_back(running_.at(id));
+  return out;
 }
 
 void JobRunner::SaveLocked(const Running& run) {
@@ -108,6 +137,7 @@ void JobRunner::StartStepLocked(std::shared_ptr<Running> run) {
   step["state"] = "waiting";
   step["started_at"] = NowText();
   run->action_id.clear();
+  ReindexLocked(*run);
   ArmTimerLocked(run, session_wait_);
   TrySendLocked(run);
 }
@@ -124,6 +154,7 @@ void JobRunner::TrySendLocked(std::shared_ptr<Running> run) {
     return;
   }
   run->action_id = action_id;
+  ReindexLocked(*run);
   ArmTimerLocked(run, step_timeout_);  // the action's own time starts now
   step["args"] = args;
   step["state"] = "running";
@@ -192,6 +223,7 @@ void JobRunner::EndCommandLocked(std::shared_ptr<Running> run, const std::string
   run->record["finished_at"] = NowText();
   SaveLocked(*run);
   running_.erase(run->id);
+  ReindexLocked(*run);
   if (run->spec.on_finish) {
     deferred_.push_back([f = run->spec.on_finish, state] { f(state); });
   }
@@ -205,16 +237,18 @@ void JobRunner::OnActionRunnerData(const std::string& fqdn, const Json& body) {
   const std::string id = body["id"].get<std::string>();
   {
     std::lock_guard<std::mutex> lock(mu_);
-    for (auto& [cid, run] : running_) {
-      if (run->action_id != id || run->spec.steps[run->step].fqdn != fqdn) continue;
-      const Json exception = body.value("exception", Json());
-      if (!exception.is_null()) {
-        FinishStepLocked(run, false, body.value("result", Json()),
-                         exception.is_string() ? exception.get<std::string>() : exception.dump());
-      } else {
-        FinishStepLocked(run, true, body.value("result", Json()), "");
+    auto found = by_action_.find(id);
+    if (found != by_action_.end()) {
+      std::shared_ptr<Running> run = running_.at(found->second);
+      if (run->spec.steps[run->step].fqdn == fqdn) {
+        const Json exception = body.value("exception", Json());
+        if (!exception.is_null()) {
+          FinishStepLocked(run, false, body.value("result", Json()),
+                           exception.is_string() ? exception.get<std::string>() : exception.dump());
+        } else {
+          FinishStepLocked(run, true, body.value("result", Json()), "");
+        }
       }
-      break;
     }
   }
   RunDeferred();
@@ -223,8 +257,8 @@ void JobRunner::OnActionRunnerData(const std::string& fqdn, const Json& body) {
 void JobRunner::OnSessionCreated(const std::string& fqdn, const std::string& plugin) {
   if (plugin != "action_runner") return;
   std::lock_guard<std::mutex> lock(mu_);
-  for (auto& [id, run] : running_) {
-    if (run->spec.steps[run->step].fqdn == fqdn && run->action_id.empty()) TrySendLocked(run);
+  for (auto& run : OnHostLocked(fqdn)) {
+    if (run->action_id.empty()) TrySendLocked(run);
   }
 }
 
@@ -232,15 +266,11 @@ void JobRunner::OnSessionGone(const std::string& fqdn, const std::string& plugin
   if (plugin != "action_runner") return;
   {
     std::lock_guard<std::mutex> lock(mu_);
-    // Copy: FinishStepLocked erases from running_.
-    std::vector<std::shared_ptr<Running>> victims;
-    for (auto& [id, run] : running_) {
-      if (run->spec.steps[run->step].fqdn == fqdn && !run->action_id.empty()) {
-        victims.push_back(run);
+    // A copy: FinishStepLocked changes the index.
+    for (auto& run : OnHostLocked(fqdn)) {
+      if (!run->action_id.empty()) {
+        FinishStepLocked(run, false, nullptr, "the host's action_runner session ended");
       }
-    }
-    for (auto& run : victims) {
-      FinishStepLocked(run, false, nullptr, "the host's action_runner session ended");
     }
   }
   RunDeferred();

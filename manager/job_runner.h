@@ -17,7 +17,9 @@
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <set>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "fakes/json_helpers.h"
@@ -93,6 +95,10 @@ class JobRunner {
   // Runs the callbacks queued while mu_ was held; call without mu_.
   void RunDeferred();
   void ArmTimerLocked(std::shared_ptr<Running> run, std::chrono::milliseconds after);
+  // Keeps by_action_ and by_host_ in step with the command's current step
+  // (or drops it from them once it has ended).
+  void ReindexLocked(Running& run);
+  std::vector<std::shared_ptr<Running>> OnHostLocked(const std::string& fqdn);
 
   boost::asio::io_context& io_;
   ManagerStore& store_;
@@ -102,6 +108,11 @@ class JobRunner {
   std::mutex mu_;
   bool stopped_ = false;
   std::map<int64_t, std::shared_ptr<Running>> running_;
+  // Indexes of running_, so that an agent's message costs a lookup, not a
+  // scan of every running command: the command waiting for an action id,
+  // and the commands whose current step is on a host.
+  std::unordered_map<std::string, int64_t> by_action_;
+  std::unordered_map<std::string, std::set<int64_t>> by_host_;
   // Callbacks to run after mu_ is released (on_finish).
   std::vector<std::function<void()>> deferred_;
 };

@@ -59,6 +59,25 @@ Result<Json> ManagerClient::Call(const std::string& method, const std::string& p
   return json;
 }
 
+Result<Json> ManagerClient::List(const std::string& path, size_t page_size) {
+  Json all = Json::array();
+  const char* joint = path.find('?') == std::string::npos ? "?" : "&";
+  size_t max_pages = 1;
+  for (size_t pages = 0; pages < max_pages; ++pages) {
+    Result<Json> page = Call("GET", path + joint + "limit=" + std::to_string(page_size) +
+                                        "&offset=" + std::to_string(all.size()));
+    if (!page.ok()) return page.status();
+    const Json objects = page->value("objects", Json::array());
+    const Json meta = page->value("meta", Json::object());
+    const size_t total = meta.value("total_count", size_t{0});
+    if (!objects.is_array()) return Status::Corruption("GET " + path + ": no objects list");
+    for (const Json& o : objects) all.push_back(o);
+    if (objects.empty() || all.size() >= total) break;
+    if (pages == 0) max_pages = total / page_size + 3;
+  }
+  return all;
+}
+
 Status ManagerClient::Login(const std::string& username, const std::string& password) {
   Result<Json> session = Call("GET", "api/session/");
   if (!session.ok()) return session.status();

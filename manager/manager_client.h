@@ -29,6 +29,10 @@ class ManagerClient {
   // path relative to the URL: "api/host/". A non-2xx answer is an error
   // that carries the answer's "error" text.
   Result<Json> Call(const std::string& method, const std::string& path, const Json& body = nullptr);
+  // Every object of a paged list ("api/host/"), as one array: pages of
+  // `page_size` until meta.total_count is reached (bounded: a list that
+  // keeps changing ends after as many pages as it had at the start, + 2).
+  Result<Json> List(const std::string& path, size_t page_size = 1000);
 
  private:
   ManagerClient() = default;

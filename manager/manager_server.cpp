@@ -61,6 +61,22 @@ std::string CollapseSlashes(const std::string& path) {
   return out;
 }
 
+// Times as microseconds since the epoch: the benchmarks subtract them.
+Json MicrosOrNull(const std::optional<WallTime>& t) {
+  return t ? Json(t->time_since_epoch().count()) : Json();
+}
+
+Json SessionStatsJson(const HostSessionStats& s) {
+  Json sessions = Json::object();
+  for (const HostSessionStats::Plugin& p : s.sessions) {
+    sessions[p.plugin] = {{"data_messages", p.data_messages}, {"last_data_us", MicrosOrNull(p.last_data)}};
+  }
+  return Json{{"fqdn", s.fqdn},
+              {"reachable", s.reachable},
+              {"times_unreachable", s.times_unreachable},
+              {"sessions", std::move(sessions)}};
+}
+
 }  // namespace
 
 struct ManagerServer::Impl {
@@ -87,7 +103,8 @@ struct ManagerServer::Impl {
         lustre(*store, reports, jobs),
         agent(*store, sessions, queues, ca, clock, AgentHooks()),
         api(*store, users, clock, ApiHooks()),
-        sweep(io) {}
+        sweep(io),
+        contact_flush(io) {}
 
   AgentEndpoints::Hooks AgentHooks() {
     AgentEndpoints::Hooks h;
@@ -123,6 +140,11 @@ struct ManagerServer::Impl {
       return lustre.SetConfParam(id, key, value);
     };
     h.cancel_command = [this](int64_t id) { return jobs.Cancel(id); };
+    h.session_stats = [this] {
+      std::vector<Json> out;
+      for (const HostSessionStats& s : sessions.Stats()) out.push_back(SessionStatsJson(s));
+      return out;
+    };
     return h;
   }
 
@@ -151,6 +173,15 @@ struct ManagerServer::Impl {
     });
   }
 
+  void ArmContactFlush() {
+    contact_flush.expires_after(options.contact_flush_interval);
+    contact_flush.async_wait([this](const boost::system::error_code& ec) {
+      if (ec || stopped) return;
+      (void)store->FlushContacts();  // a failure keeps them for the next try
+      ArmContactFlush();
+    });
+  }
+
   boost::asio::io_context& io;
   ManagerOptions options;
   SystemClock clock;
@@ -165,6 +196,7 @@ struct ManagerServer::Impl {
   AgentEndpoints agent;
   RestApi api;
   boost::asio::steady_timer sweep;
+  boost::asio::steady_timer contact_flush;
   std::unique_ptr<net::HttpsServer> server;
   std::atomic<bool> stopped{false};
 };
@@ -199,12 +231,16 @@ Result<std::unique_ptr<ManagerServer>> ManagerServer::Start(boost::asio::io_cont
   if (!server.ok()) return server.status().Context("listening on " + options.address + ":" + std::to_string(options.port));
   impl->server = std::move(*server);
   impl->ArmSweep();
+  impl->ArmContactFlush();
   return std::unique_ptr<ManagerServer>(new ManagerServer(std::move(impl)));
 }
 
 ManagerServer::ManagerServer(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 
-ManagerServer::~ManagerServer() { Stop(); }
+ManagerServer::~ManagerServer() {
+  Stop();
+  (void)impl_->store->FlushContacts();  // contacts of requests that ended after Stop()
+}
 
 void ManagerServer::Stop() {
   if (impl_->stopped.exchange(true)) return;
@@ -212,6 +248,8 @@ void ManagerServer::Stop() {
   impl_->queues.Stop();
   impl_->jobs.Stop();
   impl_->sweep.cancel();
+  impl_->contact_flush.cancel();
+  (void)impl_->store->FlushContacts();
 }
 
 uint16_t ManagerServer::port() const { return impl_->server->port(); }

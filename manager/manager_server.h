@@ -3,7 +3,8 @@
 // net::HttpsServer on the caller's io_context, and routes
 //   /agent/register/<secret>/, /agent/message/  -> AgentEndpoints
 //   /api/...                                     -> RestApi
-// plus a sweep timer that marks silent hosts unreachable.
+// plus a sweep timer that marks silent hosts unreachable and a timer that
+// writes the agents' contact times in batches (and once more at Stop()).
 #pragma once
 
 #include <chrono>
@@ -28,6 +29,9 @@ struct ManagerOptions {
   std::chrono::milliseconds long_poll{30000};
   std::chrono::milliseconds contact_timeout{60000};
   std::chrono::milliseconds sweep_interval{10000};
+  // How often agents' contact times are written to the database (they are
+  // kept in memory in between; a crash loses at most this much of them).
+  std::chrono::milliseconds contact_flush_interval{5000};
   std::chrono::milliseconds step_timeout{300000};
   // How long a step waits for the host to open its action_runner session.
   std::chrono::milliseconds session_wait{3600000};
@@ -47,7 +51,8 @@ class ManagerServer {
   uint16_t port() const;
   std::string url() const;      // "https://localhost:8000/"
   std::string ca_path() const;  // <dir>/ca.crt
-  // Stops serving, answers waiting long polls, stops timers. Idempotent.
+  // Stops serving, answers waiting long polls, stops timers, writes the
+  // contact times. Idempotent.
   void Stop();
 
   ManagerStore& store();

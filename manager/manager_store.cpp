@@ -36,10 +36,6 @@ CREATE TABLE IF NOT EXISTS records (
   PRIMARY KEY (kind, id));
 )sql";
 
-const char* kHostColumns =
-    "id, fqdn, nodename, address, cert_serial, profile, state, reachable, boot_time, "
-    "last_contact, reboots, last_reboot";
-
 HostRecord ReadHost(const SqliteStatement& s) {
   HostRecord h;
   h.id = s.ColumnInt(0);
@@ -109,31 +105,69 @@ Result<std::unique_ptr<ManagerStore>> ManagerStore::Open(const std::string& path
   }
   CS_RETURN_IF_ERROR((*db)->Exec(std::string("BEGIN;") + kSchema + "PRAGMA user_version=" +
                                  std::to_string(kSchemaVersion) + "; COMMIT;"));
-  return std::unique_ptr<ManagerStore>(new ManagerStore(std::move(*db)));
+  std::unique_ptr<ManagerStore> store(new ManagerStore(std::move(*db)));
+  CS_RETURN_IF_ERROR(store->Load());
+  return store;
 }
 
-Status ManagerStore::RunLocked(const std::string& sql, const std::vector<std::string>& args) {
-  auto stmt = db_->Prepare(sql);
+Status ManagerStore::Load() {
+  std::lock_guard<std::mutex> db_lock(db_mu_);
+  std::lock_guard<std::mutex> lock(cache_mu_);
+  Result<SqliteStatement*> hosts =
+      Statement("SELECT id, fqdn, nodename, address, cert_serial, profile, state, reachable, "
+                "boot_time, last_contact, reboots, last_reboot FROM hosts");
+  if (!hosts.ok()) return hosts.status();
+  Status s;
+  while ((*hosts)->Step(&s)) {
+    HostRecord h = ReadHost(**hosts);
+    host_by_fqdn_[h.fqdn] = h.id;
+    host_by_serial_[h.cert_serial] = h.id;
+    host_by_nodename_[h.nodename] = h.id;
+    hosts_[h.id] = std::move(h);
+  }
+  CS_RETURN_IF_ERROR(s);
+  Result<SqliteStatement*> records = Statement("SELECT kind, id, body FROM records");
+  if (!records.ok()) return records.status();
+  while ((*records)->Step(&s)) {
+    Json doc = Json::parse((*records)->ColumnText(2), nullptr, false);
+    if (doc.is_discarded()) continue;  // unreadable: as if absent, as before
+    CacheRecordLocked((*records)->ColumnText(0), (*records)->ColumnInt(1), std::move(doc));
+  }
+  return s;
+}
+
+Result<SqliteStatement*> ManagerStore::Statement(const char* sql) {
+  auto it = statements_.find(sql);
+  if (it == statements_.end()) {
+    auto stmt = db_->Prepare(sql);
+    if (!stmt.ok()) return stmt.status();
+    it = statements_.emplace(sql, std::move(*stmt)).first;
+  }
+  it->second->Reset();
+  return it->second.get();
+}
+
+Status ManagerStore::RunLocked(const char* sql, const std::vector<std::string>& args) {
+  Result<SqliteStatement*> stmt = Statement(sql);
   if (!stmt.ok()) return stmt.status();
   for (size_t i = 0; i < args.size(); ++i) (*stmt)->BindText(static_cast<int>(i + 1), args[i]);
   return (*stmt)->Run();
 }
 
-std::vector<HostRecord> ManagerStore::QueryHosts(const std::string& where, const std::string& arg) {
-  std::vector<HostRecord> out;
-  auto stmt = db_->Prepare(std::string("SELECT ") + kHostColumns + " FROM hosts " + where +
-                           " ORDER BY id");
-  if (!stmt.ok()) return out;
-  if (!arg.empty() || where.find('?') != std::string::npos) (*stmt)->BindText(1, arg);
-  Status s;
-  while ((*stmt)->Step(&s)) out.push_back(ReadHost(**stmt));
-  return out;
+HostRecord* ManagerStore::HostLocked(const std::string& fqdn) {
+  auto it = host_by_fqdn_.find(fqdn);
+  if (it == host_by_fqdn_.end()) return nullptr;
+  auto h = hosts_.find(it->second);
+  return h == hosts_.end() ? nullptr : &h->second;
 }
 
 Result<HostRecord> ManagerStore::AddHost(HostRecord host) {
-  std::lock_guard<std::mutex> lock(mu_);
-  if (!QueryHosts("WHERE fqdn = ?", host.fqdn).empty()) {
-    return Status::AlreadyExists("host " + host.fqdn + " is registered already");
+  std::lock_guard<std::mutex> db_lock(db_mu_);
+  {
+    std::lock_guard<std::mutex> lock(cache_mu_);
+    if (host_by_fqdn_.count(host.fqdn)) {
+      return Status::AlreadyExists("host " + host.fqdn + " is registered already");
+    }
   }
   Status s = RunLocked(
       "INSERT INTO hosts (fqdn, nodename, address, cert_serial, profile, state) "
@@ -141,71 +175,148 @@ Result<HostRecord> ManagerStore::AddHost(HostRecord host) {
       {host.fqdn, host.nodename, host.address, host.cert_serial, host.profile, host.state});
   if (!s.ok()) return s;
   host.id = sqlite3_last_insert_rowid(db_->raw());
+  std::lock_guard<std::mutex> lock(cache_mu_);
+  host_by_fqdn_[host.fqdn] = host.id;
+  host_by_serial_[host.cert_serial] = host.id;
+  host_by_nodename_[host.nodename] = host.id;
+  hosts_[host.id] = host;
   return host;
 }
 
 std::optional<HostRecord> ManagerStore::HostByFqdn(const std::string& fqdn) {
-  std::lock_guard<std::mutex> lock(mu_);
-  auto hosts = QueryHosts("WHERE fqdn = ?", fqdn);
-  if (hosts.empty()) return std::nullopt;
-  return hosts.front();
+  std::lock_guard<std::mutex> lock(cache_mu_);
+  const HostRecord* h = HostLocked(fqdn);
+  if (!h) return std::nullopt;
+  return *h;
 }
 
 std::optional<HostRecord> ManagerStore::HostBySerial(const std::string& serial_hex) {
   if (serial_hex.empty()) return std::nullopt;
-  std::lock_guard<std::mutex> lock(mu_);
-  auto hosts = QueryHosts("WHERE cert_serial = ?", serial_hex);
-  if (hosts.empty()) return std::nullopt;
-  return hosts.front();
+  std::lock_guard<std::mutex> lock(cache_mu_);
+  auto it = host_by_serial_.find(serial_hex);
+  if (it == host_by_serial_.end()) return std::nullopt;
+  return hosts_.at(it->second);
 }
 
 std::optional<HostRecord> ManagerStore::HostById(int64_t id) {
-  std::lock_guard<std::mutex> lock(mu_);
-  auto hosts = QueryHosts("WHERE id = ?", std::to_string(id));
-  if (hosts.empty()) return std::nullopt;
-  return hosts.front();
+  std::lock_guard<std::mutex> lock(cache_mu_);
+  auto it = hosts_.find(id);
+  if (it == hosts_.end()) return std::nullopt;
+  return it->second;
+}
+
+std::optional<std::string> ManagerStore::FqdnByNodename(const std::string& nodename) {
+  std::lock_guard<std::mutex> lock(cache_mu_);
+  auto it = host_by_nodename_.find(nodename);
+  if (it == host_by_nodename_.end()) return std::nullopt;
+  return hosts_.at(it->second).fqdn;
 }
 
 std::vector<HostRecord> ManagerStore::Hosts() {
-  std::lock_guard<std::mutex> lock(mu_);
-  return QueryHosts("", "");
+  size_t total = 0;
+  return Hosts(0, 0, &total);
+}
+
+std::vector<HostRecord> ManagerStore::Hosts(size_t offset, size_t limit, size_t* total) {
+  std::lock_guard<std::mutex> lock(cache_mu_);
+  *total = hosts_.size();
+  std::vector<HostRecord> out;
+  if (offset >= hosts_.size()) return out;
+  const size_t n = limit == 0 ? hosts_.size() - offset : std::min(limit, hosts_.size() - offset);
+  out.reserve(n);
+  auto it = hosts_.begin();
+  std::advance(it, static_cast<std::ptrdiff_t>(offset));
+  for (; it != hosts_.end() && out.size() < n; ++it) out.push_back(it->second);
+  return out;
+}
+
+size_t ManagerStore::host_count() {
+  std::lock_guard<std::mutex> lock(cache_mu_);
+  return hosts_.size();
 }
 
 Status ManagerStore::SetHostState(const std::string& fqdn, const std::string& state) {
-  std::lock_guard<std::mutex> lock(mu_);
-  return RunLocked("UPDATE hosts SET state = ? WHERE fqdn = ?", {state, fqdn});
+  std::lock_guard<std::mutex> db_lock(db_mu_);
+  CS_RETURN_IF_ERROR(RunLocked("UPDATE hosts SET state = ? WHERE fqdn = ?", {state, fqdn}));
+  std::lock_guard<std::mutex> lock(cache_mu_);
+  if (HostRecord* h = HostLocked(fqdn)) h->state = state;
+  return Status::Ok();
 }
 
 Status ManagerStore::SetHostReachable(const std::string& fqdn, bool reachable) {
-  std::lock_guard<std::mutex> lock(mu_);
-  return RunLocked("UPDATE hosts SET reachable = ? WHERE fqdn = ?", {reachable ? "1" : "0", fqdn});
+  std::lock_guard<std::mutex> db_lock(db_mu_);
+  CS_RETURN_IF_ERROR(
+      RunLocked("UPDATE hosts SET reachable = ? WHERE fqdn = ?", {reachable ? "1" : "0", fqdn}));
+  std::lock_guard<std::mutex> lock(cache_mu_);
+  if (HostRecord* h = HostLocked(fqdn)) h->reachable = reachable;
+  return Status::Ok();
 }
 
 Status ManagerStore::SetBootTime(const std::string& fqdn, const std::string& boot_time,
                                  bool reboot, const std::string& seen_at) {
-  std::lock_guard<std::mutex> lock(mu_);
-  if (!reboot) return RunLocked("UPDATE hosts SET boot_time = ? WHERE fqdn = ?", {boot_time, fqdn});
-  return RunLocked(
-      "UPDATE hosts SET boot_time = ?, reboots = reboots + 1, last_reboot = ? WHERE fqdn = ?",
-      {boot_time, seen_at, fqdn});
+  std::lock_guard<std::mutex> db_lock(db_mu_);
+  if (!reboot) {
+    CS_RETURN_IF_ERROR(RunLocked("UPDATE hosts SET boot_time = ? WHERE fqdn = ?", {boot_time, fqdn}));
+  } else {
+    CS_RETURN_IF_ERROR(RunLocked(
+        "UPDATE hosts SET boot_time = ?, reboots = reboots + 1, last_reboot = ? WHERE fqdn = ?",
+        {boot_time, seen_at, fqdn}));
+  }
+  std::lock_guard<std::mutex> lock(cache_mu_);
+  if (HostRecord* h = HostLocked(fqdn)) {
+    h->boot_time = boot_time;
+    if (reboot) {
+      ++h->reboots;
+      h->last_reboot = seen_at;
+    }
+  }
+  return Status::Ok();
 }
 
 Status ManagerStore::SetLastContact(const std::string& fqdn, const std::string& when) {
-  std::lock_guard<std::mutex> lock(mu_);
-  return RunLocked("UPDATE hosts SET last_contact = ? WHERE fqdn = ?", {when, fqdn});
+  std::lock_guard<std::mutex> lock(cache_mu_);
+  HostRecord* h = HostLocked(fqdn);
+  if (!h) return Status::NotFound("no host " + fqdn);
+  h->last_contact = when;
+  dirty_contacts_.insert(h->id);
+  return Status::Ok();
+}
+
+Result<size_t> ManagerStore::FlushContacts() {
+  std::lock_guard<std::mutex> db_lock(db_mu_);
+  std::vector<std::pair<int64_t, std::string>> batch;
+  {
+    std::lock_guard<std::mutex> lock(cache_mu_);
+    for (int64_t id : dirty_contacts_) batch.emplace_back(id, hosts_.at(id).last_contact);
+    dirty_contacts_.clear();
+  }
+  if (batch.empty()) return size_t{0};
+  Status s = RunLocked("BEGIN", {});
+  for (size_t i = 0; s.ok() && i < batch.size(); ++i) {
+    s = RunLocked("UPDATE hosts SET last_contact = ? WHERE id = ?",
+                  {batch[i].second, std::to_string(batch[i].first)});
+  }
+  if (s.ok()) s = RunLocked("COMMIT", {});
+  if (!s.ok()) {
+    (void)RunLocked("ROLLBACK", {});
+    std::lock_guard<std::mutex> lock(cache_mu_);  // try again next time
+    for (const auto& [id, when] : batch) dirty_contacts_.insert(id);
+    return s;
+  }
+  return batch.size();
 }
 
 Result<TokenRecord> ManagerStore::CreateToken(int64_t credits, const std::string& profile,
                                               WallTime expiry) {
-  std::lock_guard<std::mutex> lock(mu_);
+  std::lock_guard<std::mutex> lock(db_mu_);
   TokenRecord t;
   // 32 hex digits: a word as the agent URL needs ([A-Za-z0-9_]+).
   t.secret = RandomHex(16);
   t.credits = credits;
   t.profile = profile;
   t.expiry = expiry;
-  auto stmt = db_->Prepare(
-      "INSERT INTO tokens (secret, credits, profile, expiry_us) VALUES (?, ?, ?, ?)");
+  Result<SqliteStatement*> stmt =
+      Statement("INSERT INTO tokens (secret, credits, profile, expiry_us) VALUES (?, ?, ?, ?)");
   if (!stmt.ok()) return stmt.status();
   (*stmt)->BindText(1, t.secret);
   (*stmt)->BindInt(2, credits);
@@ -218,15 +329,16 @@ Result<TokenRecord> ManagerStore::CreateToken(int64_t credits, const std::string
 
 Result<TokenRecord> ManagerStore::SpendToken(const std::string& secret, WallTime now,
                                              TokenProblem* problem) {
-  std::lock_guard<std::mutex> lock(mu_);
+  std::lock_guard<std::mutex> lock(db_mu_);
   *problem = TokenProblem::kUnknown;
-  auto stmt = db_->Prepare(
+  Result<SqliteStatement*> stmt = Statement(
       "SELECT id, secret, credits, profile, expiry_us, cancelled FROM tokens WHERE secret = ?");
   if (!stmt.ok()) return stmt.status();
   (*stmt)->BindText(1, secret);
   Status s;
   if (!(*stmt)->Step(&s)) return s.ok() ? Status::NotFound("no such token") : s;
   TokenRecord t = ReadToken(**stmt);
+  (*stmt)->Reset();
   if (t.credits <= 0) {
     *problem = TokenProblem::kExhausted;
     return t;
@@ -245,18 +357,19 @@ Result<TokenRecord> ManagerStore::SpendToken(const std::string& secret, WallTime
 }
 
 Status ManagerStore::CancelToken(int64_t id) {
-  std::lock_guard<std::mutex> lock(mu_);
+  std::lock_guard<std::mutex> lock(db_mu_);
   return RunLocked("UPDATE tokens SET cancelled = 1 WHERE id = ?", {std::to_string(id)});
 }
 
 std::vector<TokenRecord> ManagerStore::Tokens() {
-  std::lock_guard<std::mutex> lock(mu_);
+  std::lock_guard<std::mutex> lock(db_mu_);
   std::vector<TokenRecord> out;
-  auto stmt = db_->Prepare(
-      "SELECT id, secret, credits, profile, expiry_us, cancelled FROM tokens ORDER BY id");
+  Result<SqliteStatement*> stmt =
+      Statement("SELECT id, secret, credits, profile, expiry_us, cancelled FROM tokens ORDER BY id");
   if (!stmt.ok()) return out;
   Status s;
   while ((*stmt)->Step(&s)) out.push_back(ReadToken(**stmt));
+  (*stmt)->Reset();
   return out;
 }
 
@@ -267,71 +380,113 @@ std::optional<TokenRecord> ManagerStore::TokenById(int64_t id) {
   return std::nullopt;
 }
 
-Result<int64_t> ManagerStore::InsertRecord(const std::string& kind, Json doc) {
-  std::lock_guard<std::mutex> lock(mu_);
-  auto max = db_->Prepare("SELECT COALESCE(MAX(id), 0) + 1 FROM records WHERE kind = ?");
-  if (!max.ok()) return max.status();
-  (*max)->BindText(1, kind);
-  Status s;
-  if (!(*max)->Step(&s)) return s.ok() ? Status::Internal("no next id") : s;
-  const int64_t id = (*max)->ColumnInt(0);
-  doc["id"] = id;
-  CS_RETURN_IF_ERROR(RunLocked("INSERT INTO records (kind, id, body) VALUES (?, ?, ?)",
+void ManagerStore::CacheRecordLocked(const std::string& kind, int64_t id, Json doc) {
+  Json& slot = records_[kind][id];
+  if (kind == "target") {
+    const Json old_label = slot.is_object() ? slot.value("ha_label", Json()) : Json();
+    if (old_label.is_string()) {
+      auto it = target_by_label_.find(old_label.get<std::string>());
+      if (it != target_by_label_.end() && it->second == id) target_by_label_.erase(it);
+    }
+    const Json label = doc.value("ha_label", Json());
+    if (label.is_string()) target_by_label_[label.get<std::string>()] = id;
+  }
+  slot = std::move(doc);
+}
+
+Status ManagerStore::WriteRecordLocked(const std::string& kind, int64_t id, const Json& doc) {
+  CS_RETURN_IF_ERROR(RunLocked("INSERT OR REPLACE INTO records (kind, id, body) VALUES (?, ?, ?)",
                                {kind, std::to_string(id), doc.dump()}));
+  std::lock_guard<std::mutex> lock(cache_mu_);
+  CacheRecordLocked(kind, id, doc);
+  return Status::Ok();
+}
+
+Result<int64_t> ManagerStore::InsertRecord(const std::string& kind, Json doc) {
+  std::lock_guard<std::mutex> db_lock(db_mu_);
+  int64_t id = 1;
+  {
+    std::lock_guard<std::mutex> lock(cache_mu_);
+    auto it = records_.find(kind);
+    if (it != records_.end() && !it->second.empty()) id = it->second.rbegin()->first + 1;
+  }
+  doc["id"] = id;
+  CS_RETURN_IF_ERROR(WriteRecordLocked(kind, id, doc));
   return id;
 }
 
 Status ManagerStore::PutRecord(const std::string& kind, int64_t id, const Json& doc) {
-  std::lock_guard<std::mutex> lock(mu_);
+  std::lock_guard<std::mutex> db_lock(db_mu_);
   Json copy = doc;
   copy["id"] = id;
-  return RunLocked("INSERT OR REPLACE INTO records (kind, id, body) VALUES (?, ?, ?)",
-                   {kind, std::to_string(id), copy.dump()});
+  return WriteRecordLocked(kind, id, copy);
 }
 
 std::optional<Json> ManagerStore::GetRecord(const std::string& kind, int64_t id) {
-  std::lock_guard<std::mutex> lock(mu_);
-  return GetRecordLocked(kind, id);
+  std::lock_guard<std::mutex> lock(cache_mu_);
+  auto k = records_.find(kind);
+  if (k == records_.end()) return std::nullopt;
+  auto it = k->second.find(id);
+  if (it == k->second.end()) return std::nullopt;
+  return it->second;
 }
 
 Status ManagerStore::UpdateRecord(const std::string& kind, int64_t id,
                                   const std::function<void(Json&)>& change, bool create) {
-  std::lock_guard<std::mutex> lock(mu_);
-  std::optional<Json> doc = GetRecordLocked(kind, id);
+  // Most agent reports repeat the last one: find that out from memory,
+  // without waiting for writers.
+  {
+    std::lock_guard<std::mutex> lock(cache_mu_);
+    auto k = records_.find(kind);
+    auto it = k == records_.end() ? decltype(k->second.end())() : k->second.find(id);
+    if (k != records_.end() && it != k->second.end()) {
+      Json changed = it->second;  // `change` never calls the store
+      change(changed);
+      changed["id"] = id;
+      if (changed == it->second) return Status::Ok();
+    }
+  }
+  // db_mu_ serialises writers, so nobody changes the record between the
+  // read and the write.
+  std::lock_guard<std::mutex> db_lock(db_mu_);
+  std::optional<Json> doc = GetRecord(kind, id);
   if (!doc && !create) return Status::NotFound("no " + kind + " " + std::to_string(id));
   if (!doc) doc = Json::object();
   const Json before = *doc;
   change(*doc);
   (*doc)["id"] = id;
   if (*doc == before) return Status::Ok();  // unchanged: no write
-  return RunLocked("INSERT OR REPLACE INTO records (kind, id, body) VALUES (?, ?, ?)",
-                   {kind, std::to_string(id), doc->dump()});
-}
-
-std::optional<Json> ManagerStore::GetRecordLocked(const std::string& kind, int64_t id) {
-  auto stmt = db_->Prepare("SELECT body FROM records WHERE kind = ? AND id = ?");
-  if (!stmt.ok()) return std::nullopt;
-  (*stmt)->BindText(1, kind);
-  (*stmt)->BindInt(2, id);
-  Status s;
-  if (!(*stmt)->Step(&s)) return std::nullopt;
-  Json doc = Json::parse((*stmt)->ColumnText(0), nullptr, false);
-  if (doc.is_discarded()) return std::nullopt;
-  return doc;
+  return WriteRecordLocked(kind, id, *doc);
 }
 
 std::vector<Json> ManagerStore::ListRecords(const std::string& kind) {
-  std::lock_guard<std::mutex> lock(mu_);
+  size_t total = 0;
+  return ListRecords(kind, 0, 0, &total);
+}
+
+std::vector<Json> ManagerStore::ListRecords(const std::string& kind, size_t offset, size_t limit,
+                                            size_t* total) {
+  std::lock_guard<std::mutex> lock(cache_mu_);
   std::vector<Json> out;
-  auto stmt = db_->Prepare("SELECT body FROM records WHERE kind = ? ORDER BY id");
-  if (!stmt.ok()) return out;
-  (*stmt)->BindText(1, kind);
-  Status s;
-  while ((*stmt)->Step(&s)) {
-    Json doc = Json::parse((*stmt)->ColumnText(0), nullptr, false);
-    if (!doc.is_discarded()) out.push_back(std::move(doc));
-  }
+  *total = 0;
+  auto k = records_.find(kind);
+  if (k == records_.end()) return out;
+  const auto& all = k->second;
+  *total = all.size();
+  if (offset >= all.size()) return out;
+  const size_t n = limit == 0 ? all.size() - offset : std::min(limit, all.size() - offset);
+  out.reserve(n);
+  auto it = all.begin();
+  std::advance(it, static_cast<std::ptrdiff_t>(offset));
+  for (; it != all.end() && out.size() < n; ++it) out.push_back(it->second);
   return out;
+}
+
+std::optional<int64_t> ManagerStore::TargetIdByLabel(const std::string& label) {
+  std::lock_guard<std::mutex> lock(cache_mu_);
+  auto it = target_by_label_.find(label);
+  if (it == target_by_label_.end()) return std::nullopt;
+  return it->second;
 }
 
 }  // namespace cs::manager

@@ -7,16 +7,31 @@
 //
 // Agent sessions are NOT stored: like the real manager, a restart forgets
 // them and every agent gets SESSION_TERMINATE_ALL on its next GET.
-// Thread-safe: one connection behind a mutex (the manager's load is a few
-// small statements per agent request).
+//
+// Every host and every record is also held in memory, so that reads (the
+// agent protocol authenticates each request; DATA reports read facts and
+// targets; the REST API lists) never touch SQLite. Writes go to SQLite
+// first, then to memory, through statements prepared once. One exception:
+// an agent's last contact time (every GET) is kept in memory and written
+// in one transaction by FlushContacts(), which the manager calls every few
+// seconds and when it stops. A crash loses at most the contact times since
+// the last flush; never a host, a token, a command or a record.
+//
+// Thread-safe. Lock order: db_mu_ (the connection, held by writers across
+// their statements) before cache_mu_ (memory, held only for lookups and
+// copies); readers take cache_mu_ alone, so they never wait for a write to
+// reach the disk.
 #pragma once
 
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <set>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "fakes/json_helpers.h"
@@ -70,7 +85,12 @@ class ManagerStore {
   // Records the boot time; when `reboot`, counts a reboot seen at `seen_at`.
   Status SetBootTime(const std::string& fqdn, const std::string& boot_time, bool reboot,
                      const std::string& seen_at);
+  // In memory only; FlushContacts() makes it durable.
   Status SetLastContact(const std::string& fqdn, const std::string& when);
+  // Writes the contact times changed since the last flush, in one
+  // transaction. Returns how many hosts it wrote.
+  Result<size_t> FlushContacts();
+  size_t host_count();
 
   // Registration tokens.
   Result<TokenRecord> CreateToken(int64_t credits, const std::string& profile, WallTime expiry);
@@ -93,15 +113,37 @@ class ManagerStore {
   Status UpdateRecord(const std::string& kind, int64_t id, const std::function<void(Json&)>& change,
                       bool create = false);
   std::vector<Json> ListRecords(const std::string& kind);
+  // One page of a kind's records in id order, and how many there are.
+  std::vector<Json> ListRecords(const std::string& kind, size_t offset, size_t limit, size_t* total);
+  // The id of the "target" record whose ha_label is `label` (an index kept
+  // with the records, so a lustre report costs one lookup per resource).
+  std::optional<int64_t> TargetIdByLabel(const std::string& label);
+  // The fqdn of the host whose nodename is `nodename`.
+  std::optional<std::string> FqdnByNodename(const std::string& nodename);
+  // One page of the hosts in id order; `*total` gets how many there are.
+  std::vector<HostRecord> Hosts(size_t offset, size_t limit, size_t* total);
 
  private:
   explicit ManagerStore(std::unique_ptr<SqliteDb> db) : db_(std::move(db)) {}
-  std::vector<HostRecord> QueryHosts(const std::string& where, const std::string& arg);
-  Status RunLocked(const std::string& sql, const std::vector<std::string>& args);
-  std::optional<Json> GetRecordLocked(const std::string& kind, int64_t id);
+  Status Load();
+  // A statement prepared once and reset for reuse; caller holds db_mu_.
+  Result<SqliteStatement*> Statement(const char* sql);
+  Status RunLocked(const char* sql, const std::vector<std::string>& args);
+  Status WriteRecordLocked(const std::string& kind, int64_t id, const Json& doc);
+  // Caller holds cache_mu_.
+  HostRecord* HostLocked(const std::string& fqdn);
+  void CacheRecordLocked(const std::string& kind, int64_t id, Json doc);
 
-  std::mutex mu_;
+  std::mutex db_mu_;
   std::unique_ptr<SqliteDb> db_;
+  std::unordered_map<std::string, std::unique_ptr<SqliteStatement>> statements_;
+
+  std::mutex cache_mu_;
+  std::map<int64_t, HostRecord> hosts_;  // by id
+  std::unordered_map<std::string, int64_t> host_by_fqdn_, host_by_serial_, host_by_nodename_;
+  std::set<int64_t> dirty_contacts_;
+  std::map<std::string, std::map<int64_t, Json>> records_;  // kind -> id -> document
+  std::unordered_map<std::string, int64_t> target_by_label_;
 };
 
 }  // namespace cs::manager

@@ -1,6 +1,7 @@
 #include "manager/rest_api.h"
 
 #include "manager/agent_endpoints.h"
+#include "manager/list_page.h"
 #include "manager/secure_ids.h"
 
 namespace cs::manager {
@@ -11,10 +12,14 @@ net::Response JsonOk(int status, const Json& body) {
   return net::Response::Json(status, body.dump());
 }
 
-Json ObjectList(std::vector<Json> objects) {
-  const size_t n = objects.size();
-  return Json{{"meta", {{"limit", 0}, {"offset", 0}, {"total_count", n}}},
-              {"objects", std::move(objects)}};
+std::string ListUri(const std::string& kind) { return "/api/" + kind + "/"; }
+
+// A list whose objects are all at hand, paged as the request asks.
+net::Response PagedList(const net::Request& request, const std::string& kind, std::vector<Json> all) {
+  Result<ListPage> page = ParseListPage(request);
+  if (!page.ok()) return JsonError(400, page.status().message());
+  const size_t total = all.size();
+  return net::Response::Json(200, PageBody(ListUri(kind), *page, total, Slice(std::move(all), *page)).dump());
 }
 
 std::vector<std::string> SplitPath(const std::string& path) {
@@ -149,7 +154,7 @@ net::Response RestApi::Dispatch(const net::Request& request,
                                  const std::vector<std::string>& parts) {
   const std::string& kind = parts[0];
   if (kind == "server_profile") {
-    if (parts.size() == 1) return JsonOk(200, ObjectList(ServerProfiles()));
+    if (parts.size() == 1) return PagedList(request, kind, ServerProfiles());
     for (const Json& p : ServerProfiles()) {
       if (p["name"] == parts[1]) return JsonOk(200, p);
     }
@@ -170,7 +175,7 @@ net::Response RestApi::Dispatch(const net::Request& request,
       return JsonOk(202, Json{{"command_id", *command}});
     }
     if (request.method != "GET") return JsonError(405, "hosts register themselves");
-    return Hosts(parts);
+    return Hosts(request, parts);
   }
   if (kind == "power_control_type") return PowerTypes(request, parts);
   if (kind == "power_control_device") return PowerDevices(request, parts);
@@ -178,6 +183,9 @@ net::Response RestApi::Dispatch(const net::Request& request,
   if (kind == "filesystem") return Filesystems(request, parts);
   if (kind == "target") return Targets(request, parts);
   if (kind == "command") return Commands(request, parts);
+  if (kind == "session_stats" && parts.size() == 1 && request.method == "GET" && hooks_.session_stats) {
+    return PagedList(request, kind, hooks_.session_stats());
+  }
   return JsonError(404, "no such API resource: " + kind);
 }
 
@@ -242,7 +250,7 @@ net::Response RestApi::Tokens(const net::Request& request, const std::vector<std
       j["profile"] = "/api/server_profile/" + t.profile + "/";
       out.push_back(j);
     }
-    return JsonOk(200, ObjectList(out));
+    return PagedList(request, "registration_token", std::move(out));
   }
   if (parts.size() == 1 && request.method == "POST") {
     Result<Json> body = ParseBody(request);
@@ -300,22 +308,31 @@ net::Response RestApi::Tokens(const net::Request& request, const std::vector<std
   return JsonError(405, "unsupported method for registration_token");
 }
 
-net::Response RestApi::Hosts(const std::vector<std::string>& parts) {
+net::Response RestApi::Hosts(const net::Request& request, const std::vector<std::string>& parts) {
   if (parts.size() == 1) {
+    Result<ListPage> page = ParseListPage(request);
+    if (!page.ok()) return JsonError(400, page.status().message());
+    size_t total = 0;
     std::vector<Json> out;
-    for (const HostRecord& h : store_.Hosts()) out.push_back(HostJson(h));
-    return JsonOk(200, ObjectList(out));
+    for (const HostRecord& h : store_.Hosts(page->offset, page->limit, &total)) out.push_back(HostJson(h));
+    return JsonOk(200, PageBody(ListUri("host"), *page, total, std::move(out)));
   }
   std::optional<HostRecord> h = store_.HostById(ParseId(parts[1]));
   if (!h) return JsonError(404, "no host " + parts[1]);
   return JsonOk(200, HostJson(*h));
 }
 
-net::Response RestApi::Records(const std::string& kind, const std::vector<std::string>& parts) {
+net::Response RestApi::Records(const net::Request& request, const std::string& kind,
+                               const std::vector<std::string>& parts) {
   if (parts.size() == 1) {
+    Result<ListPage> page = ParseListPage(request);
+    if (!page.ok()) return JsonError(400, page.status().message());
+    size_t total = 0;
     std::vector<Json> out;
-    for (Json& doc : store_.ListRecords(kind)) out.push_back(WithUri(std::move(doc), parts[0]));
-    return JsonOk(200, ObjectList(out));
+    for (Json& doc : store_.ListRecords(kind, page->offset, page->limit, &total)) {
+      out.push_back(WithUri(std::move(doc), parts[0]));
+    }
+    return JsonOk(200, PageBody(ListUri(parts[0]), *page, total, std::move(out)));
   }
   std::optional<Json> doc = store_.GetRecord(kind, ParseId(parts[1]));
   if (!doc) return JsonError(404, "no " + parts[0] + " " + parts[1]);
@@ -324,7 +341,7 @@ net::Response RestApi::Records(const std::string& kind, const std::vector<std::s
 
 net::Response RestApi::PowerTypes(const net::Request& request,
                                   const std::vector<std::string>& parts) {
-  if (request.method == "GET") return Records("power_control_type", parts);
+  if (request.method == "GET") return Records(request, "power_control_type", parts);
   if (request.method != "POST" || parts.size() != 1) return JsonError(405, "unsupported method");
   Result<Json> body = ParseBody(request);
   if (!body.ok()) return JsonError(400, body.status().message());
@@ -356,7 +373,7 @@ net::Response RestApi::PowerDevices(const net::Request& request,
     if (parts.size() == 1) {
       std::vector<Json> out;
       for (Json& d : store_.ListRecords("power_control_device")) out.push_back(with_outlets(d));
-      return JsonOk(200, ObjectList(out));
+      return PagedList(request, "power_control_device", std::move(out));
     }
     std::optional<Json> d = store_.GetRecord("power_control_device", ParseId(parts[1]));
     if (!d) return JsonError(404, "no power_control_device " + parts[1]);
@@ -385,7 +402,7 @@ net::Response RestApi::PowerDevices(const net::Request& request,
 }
 
 net::Response RestApi::Outlets(const net::Request& request, const std::vector<std::string>& parts) {
-  if (request.method == "GET") return Records("power_control_device_outlet", parts);
+  if (request.method == "GET") return Records(request, "power_control_device_outlet", parts);
   if ((request.method != "PATCH" && request.method != "PUT") || parts.size() != 2) {
     return JsonError(405, "outlets take GET and PATCH on an id");
   }
@@ -411,7 +428,7 @@ net::Response RestApi::Outlets(const net::Request& request, const std::vector<st
 
 net::Response RestApi::Filesystems(const net::Request& request,
                                    const std::vector<std::string>& parts) {
-  if (request.method == "GET") return Records("filesystem", parts);
+  if (request.method == "GET") return Records(request, "filesystem", parts);
   // POST filesystem/<id>/conf_param/ {"key", "value"}: value null clears it.
   if (request.method == "POST" && parts.size() == 3 && parts[2] == "conf_param" && hooks_.set_conf_param) {
     Result<Json> body = ParseBody(request);
@@ -435,7 +452,7 @@ net::Response RestApi::Filesystems(const net::Request& request,
 }
 
 net::Response RestApi::Targets(const net::Request& request, const std::vector<std::string>& parts) {
-  if (request.method == "GET") return Records("target", parts);
+  if (request.method == "GET") return Records(request, "target", parts);
   if (request.method != "POST" || parts.size() != 3 || !hooks_.target_action) {
     return JsonError(405, "targets take GET, and POST target/<id>/<start|stop|failover|failback>/");
   }
@@ -447,7 +464,7 @@ net::Response RestApi::Targets(const net::Request& request, const std::vector<st
 }
 
 net::Response RestApi::Commands(const net::Request& request, const std::vector<std::string>& parts) {
-  if (request.method == "GET") return Records("command", parts);
+  if (request.method == "GET") return Records(request, "command", parts);
   if (request.method == "DELETE" && parts.size() == 2 && hooks_.cancel_command) {
     Status s = hooks_.cancel_command(ParseId(parts[1]));
     if (!s.ok()) return StatusResponse(s);

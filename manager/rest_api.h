@@ -12,6 +12,11 @@
 //   GET/POST         filesystem/               (POST starts a creation command)
 //   GET              target/[id/]              POST target/id/{start,stop,failover,failback}/
 //   GET              command/[id/]             DELETE command/id/ cancels
+//   GET              session_stats/            (cluster-sim's own, not IML's)
+//                    per host: its agent's current sessions, DATA counts
+//                    and last DATA times, and how often it went unreachable
+// Every list pages as tastypie did (manager/list_page.h): `limit` (default
+// 20, 0 for all), `offset`, and meta.total_count/previous/next.
 // Every call but GET session/ needs a logged-in session, and unsafe methods
 // need the X-CSRFToken header to match the csrftoken cookie.
 #pragma once
@@ -40,6 +45,8 @@ class RestApi {
         set_conf_param;
     std::function<Result<int64_t>(int64_t host_id, const std::string& action, const Json& args)> host_action;
     std::function<Status(int64_t command_id)> cancel_command;
+    // GET session_stats/: one object per host the agent protocol knows.
+    std::function<std::vector<Json>()> session_stats;
   };
 
   RestApi(ManagerStore& store, const Users& users, const Clock& clock, Hooks hooks);
@@ -58,11 +65,12 @@ class RestApi {
   net::Response Dispatch(const net::Request& request, const std::vector<std::string>& parts);
   net::Response Session(const net::Request& request);
   net::Response Tokens(const net::Request& request, const std::vector<std::string>& parts);
-  net::Response Hosts(const std::vector<std::string>& parts);
+  net::Response Hosts(const net::Request& request, const std::vector<std::string>& parts);
   net::Response PowerTypes(const net::Request& request, const std::vector<std::string>& parts);
   net::Response PowerDevices(const net::Request& request, const std::vector<std::string>& parts);
   net::Response Outlets(const net::Request& request, const std::vector<std::string>& parts);
-  net::Response Records(const std::string& kind, const std::vector<std::string>& parts);
+  net::Response Records(const net::Request& request, const std::string& kind,
+                        const std::vector<std::string>& parts);
   net::Response Filesystems(const net::Request& request, const std::vector<std::string>& parts);
   net::Response Targets(const net::Request& request, const std::vector<std::string>& parts);
   net::Response Commands(const net::Request& request, const std::vector<std::string>& parts);

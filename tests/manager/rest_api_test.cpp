@@ -125,5 +125,122 @@ TEST_F(RestTest, ProfilesHostsAndPduEntriesAsTheSimulatorUsesThem) {
   }
 }
 
+// Lists page as tastypie did: 20 by default, limit=0 for all, offset, and
+// meta with total_count, previous and next.
+TEST_F(RestTest, ListsPageLikeTastypie) {
+  auto admin = Admin();
+  for (int i = 0; i < 45; ++i) CreateToken(1);
+  auto first = admin->Call("GET", "api/registration_token/");
+  ASSERT_TRUE(first.ok()) << first.status().ToString();
+  EXPECT_EQ((*first)["objects"].size(), 20u);
+  EXPECT_EQ((*first)["meta"]["total_count"], 45);
+  EXPECT_EQ((*first)["meta"]["limit"], 20);
+  EXPECT_EQ((*first)["meta"]["offset"], 0);
+  EXPECT_TRUE((*first)["meta"]["previous"].is_null());
+  EXPECT_EQ((*first)["meta"]["next"], "/api/registration_token/?limit=20&offset=20");
+  EXPECT_EQ((*first)["objects"][0]["id"], 1);
+
+  // Following next walks every token once, in id order.
+  std::vector<int64_t> ids;
+  Json page = *first;
+  for (int pages = 0; pages < 5; ++pages) {
+    for (const Json& t : page["objects"]) ids.push_back(t["id"].get<int64_t>());
+    if (page["meta"]["next"].is_null()) break;
+    auto next = admin->Call("GET", page["meta"]["next"].get<std::string>().substr(1));
+    ASSERT_TRUE(next.ok());
+    page = *next;
+  }
+  ASSERT_EQ(ids.size(), 45u);
+  for (size_t i = 0; i < ids.size(); ++i) EXPECT_EQ(ids[i], static_cast<int64_t>(i + 1));
+  EXPECT_EQ(page["meta"]["offset"], 40);
+  EXPECT_EQ(page["meta"]["previous"], "/api/registration_token/?limit=20&offset=20");
+  EXPECT_TRUE(page["meta"]["next"].is_null());
+
+  auto all = admin->Call("GET", "api/registration_token/?limit=0");
+  ASSERT_TRUE(all.ok());
+  EXPECT_EQ((*all)["objects"].size(), 45u);
+  EXPECT_EQ((*all)["meta"]["limit"], 0);
+  EXPECT_FALSE((*all)["meta"].contains("next"));
+  auto tail = admin->Call("GET", "api/registration_token/?limit=10&offset=40");
+  ASSERT_TRUE(tail.ok());
+  EXPECT_EQ((*tail)["objects"].size(), 5u);
+  EXPECT_EQ((*tail)["objects"][0]["id"], 41);
+  auto beyond = admin->Call("GET", "api/registration_token/?offset=100");
+  ASSERT_TRUE(beyond.ok());
+  EXPECT_TRUE((*beyond)["objects"].empty());
+  EXPECT_EQ((*beyond)["meta"]["total_count"], 45);
+
+  for (const char* bad : {"limit=-1", "limit=ten", "offset=-5", "offset=", "limit=1e3"}) {
+    auto refused = admin->Call("GET", std::string("api/registration_token/?") + bad);
+    ASSERT_FALSE(refused.ok()) << bad;
+    EXPECT_NE(refused.status().message().find("400"), std::string::npos) << refused.status().message();
+  }
+
+  // The client's List() reads every page, whatever their size.
+  auto listed = admin->List("api/registration_token/", 7);
+  ASSERT_TRUE(listed.ok());
+  ASSERT_EQ(listed->size(), 45u);
+  EXPECT_EQ((*listed)[44]["id"], 45);
+}
+
+// Every list endpoint pages, hosts included (served from memory).
+TEST_F(RestTest, EveryListPages) {
+  auto admin = Admin();
+  auto a = RegisteredAgent("test000.localdomain");
+  auto b = RegisteredAgent("test001.localdomain");
+  auto c = RegisteredAgent("test002.localdomain");
+  auto hosts = admin->Call("GET", "api/host/?limit=2&offset=1");
+  ASSERT_TRUE(hosts.ok());
+  ASSERT_EQ((*hosts)["objects"].size(), 2u);
+  EXPECT_EQ((*hosts)["objects"][0]["fqdn"], "test001.localdomain");
+  EXPECT_EQ((*hosts)["meta"]["total_count"], 3);
+  EXPECT_TRUE((*hosts)["meta"]["next"].is_null());
+  EXPECT_TRUE((*hosts)["meta"]["previous"].is_null());  // tastypie: none before offset `limit`
+  auto last = admin->Call("GET", "api/host/?limit=1&offset=2");
+  ASSERT_TRUE(last.ok());
+  EXPECT_EQ((*last)["objects"][0]["fqdn"], "test002.localdomain");
+  EXPECT_EQ((*last)["meta"]["previous"], "/api/host/?limit=1&offset=1");
+  EXPECT_TRUE((*last)["meta"]["next"].is_null());
+  auto listed = admin->List("api/host/", 1);
+  ASSERT_TRUE(listed.ok());
+  EXPECT_EQ(listed->size(), 3u);
+  for (const char* view : {"api/server_profile/", "api/registration_token/", "api/host/",
+                           "api/power_control_type/", "api/power_control_device/",
+                           "api/power_control_device_outlet/", "api/filesystem/", "api/target/",
+                           "api/command/"}) {
+    auto one = admin->Call("GET", std::string(view) + "?limit=1");
+    ASSERT_TRUE(one.ok()) << view;
+    EXPECT_LE((*one)["objects"].size(), 1u) << view;
+    EXPECT_EQ((*one)["meta"]["limit"], 1) << view;
+    EXPECT_TRUE((*one)["meta"]["total_count"].is_number()) << view;
+    EXPECT_FALSE(admin->Call("GET", std::string(view) + "?limit=x").ok()) << view;
+  }
+}
+
+// session_stats/ (ours, for the benchmarks): DATA counted per current
+// session, stale sessions not counted, a new session starts from zero.
+TEST_F(RestTest, SessionStatsCountDataPerCurrentSession) {
+  auto admin = Admin();
+  auto agent = RegisteredAgent("test000.localdomain");
+  const std::string session = OpenSession(*agent, "lustre");
+  for (int i = 0; i < 3; ++i) {
+    agent->Post({protocol::Message::Data("lustre", session, i, Json::object(), agent->fqdn)});
+  }
+  agent->Post({protocol::Message::Data("lustre", "stale", 0, Json::object(), agent->fqdn)});
+  auto stats = admin->Call("GET", "api/session_stats/?limit=0");
+  ASSERT_TRUE(stats.ok()) << stats.status().ToString();
+  ASSERT_EQ((*stats)["objects"].size(), 1u);
+  const Json host = (*stats)["objects"][0];
+  EXPECT_EQ(host["fqdn"], "test000.localdomain");
+  EXPECT_EQ(host["times_unreachable"], 0);
+  EXPECT_EQ(host["sessions"]["lustre"]["data_messages"], 3);
+  EXPECT_TRUE(host["sessions"]["lustre"]["last_data_us"].is_number());
+  OpenSession(*agent, "lustre");  // replaces the session
+  stats = admin->Call("GET", "api/session_stats/");
+  ASSERT_TRUE(stats.ok());
+  EXPECT_EQ((*stats)["objects"][0]["sessions"]["lustre"]["data_messages"], 0);
+  EXPECT_TRUE((*stats)["objects"][0]["sessions"]["lustre"]["last_data_us"].is_null());
+}
+
 }  // namespace
 }  // namespace cs::manager::testing
