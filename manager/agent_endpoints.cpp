@@ -1,6 +1,9 @@
 #include "manager/agent_endpoints.h"
 
+#include <exception>
+
 #include "crypto/csr.h"
+#include "util/json_parse.h"
 
 namespace cs::manager {
 
@@ -31,7 +34,7 @@ void AgentEndpoints::Register(const net::Request& request, const std::string& se
   Result<TokenRecord> token = store_.SpendToken(secret, clock_.Now(), &problem);
   if (!token.ok() || problem != TokenProblem::kNone) return respond(Empty(403));
 
-  const Json body = Json::parse(request.body, nullptr, false);
+  const Json body = ParseUntrustedJsonOrDiscarded(request.body);
   if (body.is_discarded() || !body.is_object()) {
     return respond(JsonError(400, "the registration body must be a JSON object"));
   }
@@ -91,8 +94,9 @@ void AgentEndpoints::Message(const net::Request& request, net::Respond respond) 
 
 void AgentEndpoints::Post(const HostRecord& host, const net::Request& request,
                           net::Respond respond) {
-  const Json body = Json::parse(request.body, nullptr, false);
-  if (body.is_discarded()) return respond(JsonError(400, "the body is not JSON"));
+  Result<Json> parsed = ParseUntrustedJson(request.body);
+  if (!parsed.ok()) return respond(JsonError(400, parsed.status().message()));
+  const Json& body = *parsed;
   Result<protocol::Envelope> envelope = protocol::Envelope::FromJson(body);
   if (!envelope.ok()) return respond(JsonError(400, envelope.status().message()));
   for (const protocol::Message& m : envelope->messages) {
@@ -106,7 +110,7 @@ void AgentEndpoints::Post(const HostRecord& host, const net::Request& request,
     if (m.type == MessageType::kData) {
       if (sessions_.IsCurrent(host.fqdn, m.plugin, m.session_id)) {
         sessions_.CountData(host.fqdn, m.plugin, now);
-        if (hooks_.on_data) hooks_.on_data(host.fqdn, m);
+        DeliverData(host.fqdn, m);
       } else {
         queues_.Send(host.fqdn, protocol::Message::SessionTerminate(m.plugin, host.fqdn));
       }
@@ -121,6 +125,19 @@ void AgentEndpoints::Post(const HostRecord& host, const net::Request& request,
     // Other types from an agent mean nothing to the manager (as before).
   }
   respond(Empty(200));
+}
+
+// A report the manager cannot make sense of (a record of a shape it does
+// not expect) is that one message's problem: it is logged and dropped, and
+// the rest of the envelope, the agent and every other host go on. Answering
+// 500 would only make the agent send it again, forever.
+void AgentEndpoints::DeliverData(const std::string& fqdn, const protocol::Message& m) {
+  if (!hooks_.on_data) return;
+  try {
+    hooks_.on_data(fqdn, m);
+  } catch (const std::exception& e) {
+    if (hooks_.on_bad_message) hooks_.on_bad_message(fqdn, m.plugin, e.what());
+  }
 }
 
 void AgentEndpoints::Get(const HostRecord& host, const net::Request& request,

@@ -6,7 +6,8 @@
 // Message requests must carry a client certificate issued by our CA whose
 // serial belongs to a registered host (else 403, empty body), and every
 // message's fqdn must be that host's (else 400 "Incorrect client name" and
-// nothing in the POST is processed).
+// nothing in the POST is processed). A DATA message the manager cannot use
+// is dropped alone (Hooks::on_bad_message); the POST still answers 200.
 #pragma once
 
 #include <functional>
@@ -29,6 +30,8 @@ class AgentEndpoints {
     std::function<int64_t(const HostRecord&)> on_registered;
     // A DATA message on a current session.
     std::function<void(const std::string& fqdn, const protocol::Message&)> on_data;
+    // on_data threw on a message: it was dropped, everything else goes on.
+    std::function<void(const std::string& fqdn, const std::string& plugin, const std::string& why)> on_bad_message;
     std::function<void(const std::string& fqdn, const std::string& plugin)> on_session_created;
     std::function<void(const std::string& fqdn, const std::string& plugin)> on_session_gone;
   };
@@ -49,6 +52,7 @@ class AgentEndpoints {
   void Post(const HostRecord& host, const net::Request& request, net::Respond respond);
   void Get(const HostRecord& host, const net::Request& request, net::Respond respond);
   void EndSessions(const std::string& fqdn, bool tell_agent);
+  void DeliverData(const std::string& fqdn, const protocol::Message& m);
 
   ManagerStore& store_;
   AgentSessions& sessions_;

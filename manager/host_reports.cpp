@@ -4,6 +4,15 @@
 
 namespace cs::manager {
 
+namespace {
+// A text field of an agent's report, or `fallback` when absent or not text:
+// reports are read as they come, whatever their shape.
+std::string TextOr(const Json& object, const char* key, const char* fallback) {
+  const Json value = object.value(key, Json());
+  return value.is_string() ? value.get<std::string>() : fallback;
+}
+}  // namespace
+
 Json HostReports::Facts(int64_t host_id) {
   std::optional<Json> facts = store_.GetRecord("host_facts", host_id);
   return facts ? *facts : Json::object();
@@ -100,8 +109,8 @@ std::vector<std::string> HostReports::Nids(const std::string& fqdn) {
   for (const auto& [name, nid] : nids.items()) {
     if (!nid.is_object()) continue;
     const Json net = nid.value("lnd_network", Json());
-    out.push_back(nid.value("nid_address", std::string()) + "@" + nid.value("type", std::string("tcp")) +
-                  (net.is_number() ? std::to_string(net.get<int64_t>()) : net.is_string() ? net.get<std::string>() : "0"));
+    out.push_back(TextOr(nid, "nid_address", "") + "@" + TextOr(nid, "type", "tcp") +
+                  (net.is_number_integer() ? std::to_string(net.get<int64_t>()) : net.is_string() ? net.get<std::string>() : "0"));
   }
   return out;
 }

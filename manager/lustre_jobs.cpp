@@ -1,6 +1,9 @@
 #include "manager/lustre_jobs.h"
 
 #include <algorithm>
+#include <map>
+#include <set>
+#include <utility>
 
 #include <cstdio>
 
@@ -216,6 +219,41 @@ void LustreJobs::AddTargetSteps(CommandSpec& command, int64_t target_id, const J
   command.steps.push_back(start);
 }
 
+// A device holds one target: refuses a placement on a device (either side
+// of its failover pair) that another target of this request, or of a
+// filesystem that is not "failed", already uses. A failed filesystem's
+// devices are free again, so the create that follows an interrupted one can
+// reuse them.
+Status LustreJobs::CheckDevicesFree(const std::vector<Placement>& places) {
+  std::set<std::string> failed;  // filesystem ids
+  for (const Json& fs : store_.ListRecords("filesystem")) {
+    if (fs.value("state", Json()) == "failed") failed.insert(fs.value("id", Json()).dump());
+  }
+  std::map<std::pair<std::string, std::string>, std::string> used;  // (host, path) -> target name
+  for (const Json& t : store_.ListRecords("target")) {
+    if (failed.count(t.value("filesystem_id", Json()).dump())) continue;
+    const std::string name = t.value("name", Json()).is_string() ? t["name"].get<std::string>() : "a target";
+    for (const auto& [host_key, path_key] : {std::pair{"primary_host", "device_path"},
+                                            std::pair{"secondary_host", "secondary_device_path"}}) {
+      const Json host = t.value(host_key, Json());
+      const Json path = t.value(path_key, Json());
+      if (host.is_string() && path.is_string()) used[{host.get<std::string>(), path.get<std::string>()}] = name;
+    }
+  }
+  for (const Placement& p : places) {
+    for (const auto& [host, path] : {std::pair{p.primary, p.primary_path}, std::pair{p.secondary, p.secondary_path}}) {
+      if (host.empty()) continue;
+      auto it = used.find({host, path});
+      if (it != used.end()) {
+        return Status::FailedPrecondition(path + " on " + host + " is in use by " + it->second);
+      }
+    }
+    used[{p.primary, p.primary_path}] = "another target of this filesystem";
+    if (!p.secondary.empty()) used[{p.secondary, p.secondary_path}] = "another target of this filesystem";
+  }
+  return Status::Ok();
+}
+
 Result<Json> LustreJobs::CreateFilesystem(const Json& request) {
   if (!request.value("name", Json()).is_string()) return Status::InvalidArgument("name is required");
   const std::string name = request["name"];
@@ -240,6 +278,10 @@ Result<Json> LustreJobs::CreateFilesystem(const Json& request) {
   CS_RETURN_IF_ERROR(plan("MGT", 0, request["mgt"]));
   for (size_t i = 0; i < mdts.size(); ++i) CS_RETURN_IF_ERROR(plan("MDT", static_cast<int>(i), mdts[i]));
   for (size_t i = 0; i < osts.size(); ++i) CS_RETURN_IF_ERROR(plan("OST", static_cast<int>(i), osts[i]));
+
+  std::vector<Placement> places;
+  for (const Planned& p : planned) places.push_back(p.place);
+  CS_RETURN_IF_ERROR(CheckDevicesFree(places));
 
   // MDTs and OSTs name the MGS by its NIDs, primary then failover, the way
   // the MGS was formatted (the fake keys its MGS table on them).

@@ -53,6 +53,7 @@ class LustreJobs {
   };
   Result<std::string> ResolveHost(const std::string& name);
   Result<Placement> Place(const Json& spec);
+  Status CheckDevicesFree(const std::vector<Placement>& places);
   void AddTargetSteps(CommandSpec& command, int64_t target_id, const Json& target);
 
   ManagerStore& store_;

@@ -4,6 +4,7 @@
 
 #include "net/https_client.h"
 #include "net/io_pool.h"
+#include "util/json_parse.h"
 
 namespace cs::manager {
 
@@ -50,7 +51,7 @@ Result<Json> ManagerClient::Call(const std::string& method, const std::string& p
   }
   Result<net::Response> response = future.get();
   if (!response.ok()) return response.status();
-  Json json = response->body.empty() ? Json() : Json::parse(response->body, nullptr, false);
+  Json json = response->body.empty() ? Json() : ParseUntrustedJsonOrDiscarded(response->body);
   if (response->status < 200 || response->status >= 300) {
     std::string why = json.is_object() && json.contains("error") ? json["error"].dump() : response->body;
     return Status::FailedPrecondition(method + " " + path + ": " + std::to_string(response->status) + " " + why);

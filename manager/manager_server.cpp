@@ -2,6 +2,8 @@
 
 #include <unistd.h>
 
+#include <iostream>
+
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/steady_timer.hpp>
 
@@ -18,6 +20,7 @@
 #include "manager/users.h"
 #include "net/https_server.h"
 #include "net/tls_context.h"
+#include "util/log_escape.h"
 
 namespace cs::manager {
 
@@ -119,6 +122,11 @@ struct ManagerServer::Impl {
       } else {
         reports.OnData(fqdn, m.plugin, m.body);
       }
+    };
+    h.on_bad_message = [](const std::string& fqdn, const std::string& plugin, const std::string& why) {
+      std::cerr << EscapeForLog("manager: dropped a " + plugin + " message from " + fqdn + " it cannot use: " + why,
+                                kMaxLogText)
+                << std::endl;
     };
     h.on_session_created = [this](const std::string& fqdn, const std::string& plugin) {
       jobs.OnSessionCreated(fqdn, plugin);

@@ -3,6 +3,7 @@
 #include "manager/agent_endpoints.h"
 #include "manager/list_page.h"
 #include "manager/secure_ids.h"
+#include "util/json_parse.h"
 
 namespace cs::manager {
 
@@ -57,8 +58,10 @@ Json WithUri(Json doc, const std::string& kind) {
 }
 
 Result<Json> ParseBody(const net::Request& request) {
-  Json body = Json::parse(request.body, nullptr, false);
-  if (body.is_discarded() || !body.is_object()) {
+  Result<Json> parsed = ParseUntrustedJson(request.body);
+  if (!parsed.ok()) return parsed.status();
+  Json body = std::move(*parsed);
+  if (!body.is_object()) {
     return Status::InvalidArgument("the body must be a JSON object");
   }
   return body;

@@ -4,6 +4,7 @@
 #include <iostream>
 
 #include "util/clock.h"
+#include "util/log_escape.h"
 
 namespace cs {
 
@@ -38,7 +39,8 @@ bool Log::OpenFile(const std::string& path) {
 void Log::Write(LogLevel level, const std::string& subject, const std::string& text) {
   if (level < level_) return;
   const std::string line = FormatAgentTime(SystemClock().Now()) + " " + LevelName(level) + " " +
-                           (subject.empty() ? "-" : subject) + ": " + text + "\n";
+                           (subject.empty() ? "-" : EscapeForLog(subject, kMaxLogSubject)) + ": " +
+                           EscapeForLog(text, kMaxLogText) + "\n";
   std::lock_guard<std::mutex> lock(mu_);
   if (stderr_) std::cerr << line << std::flush;
   if (file_.is_open()) file_ << line << std::flush;

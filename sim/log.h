@@ -1,6 +1,8 @@
 // Log: the daemon's event log. One line per notable event, naming the
 // server it concerns, to stderr and to <config>/cluster-sim.log. Thread-safe.
-// Never pass a private key, token secret or password: callers redact
+// Every subject and text is escaped and cut short (util/log_escape.h): values
+// from users and peers cannot forge a line. Never pass a private key, token
+// secret or password: callers redact
 // (see Redact) before logging anything that came from a user.
 #pragma once
 

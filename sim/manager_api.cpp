@@ -3,6 +3,7 @@
 #include <future>
 
 #include "net/https_client.h"
+#include "util/json_parse.h"
 
 namespace cs {
 
@@ -39,7 +40,7 @@ Result<Json> ManagerApi::Call(const std::string& method, const std::string& path
                                       (response->body.empty() ? "" : ": " + response->body.substr(0, 200)));
   }
   if (response->body.empty()) return Json(nullptr);
-  Json parsed = Json::parse(response->body, nullptr, false);
+  Json parsed = ParseUntrustedJsonOrDiscarded(response->body);
   if (parsed.is_discarded()) return Status::InvalidArgument(method + " " + path + " answered with invalid JSON");
   return parsed;
 }

@@ -18,7 +18,8 @@ PduServer::PduServer(asio::io_context& io, OutletBank* outlets, const Clock* clo
       options_(std::move(options)),
       bank_(io.get_executor(), outlets, options_.delays),
       acceptor_(asio::make_strand(io)),
-      accept_retry_(acceptor_.get_executor()) {}
+      accept_retry_(acceptor_.get_executor()),
+      slots_(options_.max_sessions) {}
 
 PduServer::~PduServer() { Stop(); }
 
@@ -72,9 +73,10 @@ void PduServer::AddSession(tcp::socket socket) {
   std::lock_guard<std::mutex> lock(mu_);
   std::erase_if(sessions_, [](const std::weak_ptr<PduSession>& s) { return s.expired(); });
   // When stopped or full, `socket` just closes as it goes out of scope.
-  if (stopped_ || sessions_.size() >= options_.max_sessions) return;
+  const size_t pending = sessions_.size() - std::min(sessions_.size(), slots_.taken());
+  if (stopped_ || pending >= options_.max_pending_logins) return;
   auto session = std::make_shared<PduSession>(std::move(socket), &bank_, clock_,
-                                              options_.console, options_.limits, &stats_);
+                                              options_.console, options_.limits, &stats_, &slots_);
   sessions_.push_back(session);
   session->Start();
 }

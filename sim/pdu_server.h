@@ -32,8 +32,13 @@ struct PduServerOptions {
   ApcConsoleOptions console;
   OutletDelays delays;
   PduSessionLimits limits;
-  // Connections beyond this are accepted and closed at once.
+  // Logged-in sessions at a time; a login beyond this is told so and hung
+  // up. Clients that have not logged in take no slot (and are cut after
+  // limits.login_timeout).
   size_t max_sessions = 64;
+  // Connections not logged in yet, at a time; beyond this a connection is
+  // closed at once. Bounds the file descriptors idle clients can hold.
+  size_t max_pending_logins = 1024;
 };
 
 class PduServer {
@@ -71,6 +76,7 @@ class PduServer {
   uint16_t port_ = 0;
 
   PduStats stats_;
+  PduSlots slots_;
   mutable std::mutex mu_;
   bool started_ = false;
   bool stopped_ = false;

@@ -12,17 +12,30 @@ namespace asio = boost::asio;
 
 PduSession::PduSession(asio::ip::tcp::socket socket, OutletBank* bank, const Clock* clock,
                        const ApcConsoleOptions& console, PduSessionLimits limits,
-                       PduStats* stats)
+                       PduStats* stats, PduSlots* slots)
     : socket_(std::move(socket)),
       idle_timer_(socket_.get_executor()),
+      login_timer_(socket_.get_executor()),
       console_(bank, clock, console),
       limits_(limits),
-      stats_(stats) {}
+      stats_(stats),
+      slots_(slots) {}
+
+bool PduSlots::TryTake() {
+  size_t now = taken_.load();
+  while (now < max_) {
+    if (taken_.compare_exchange_weak(now, now + 1)) return true;
+  }
+  return false;
+}
+
+void PduSlots::Release() { taken_.fetch_sub(1); }
 
 void PduSession::Start() {
   asio::dispatch(socket_.get_executor(), [self = shared_from_this()] {
     self->Send(self->console_.Start());
     self->ArmIdleTimer();
+    self->ArmLoginTimer();
     self->Read();
   });
 }
@@ -47,7 +60,10 @@ void PduSession::OnRead(const boost::system::error_code& ec, size_t n) {
   const int failures = console_.login_failures();
   std::string reply = console_.Receive(std::string_view(buffer_.data(), n));
   // Counted before sending, so a client that sees the menu sees the count.
-  if (!was_logged_in && console_.logged_in()) ++stats_->logins;
+  if (!was_logged_in && console_.logged_in()) {
+    if (!TakeSlot()) return;
+    ++stats_->logins;
+  }
   stats_->login_failures += console_.login_failures() - failures;
   Send(std::move(reply));
   if (console_.closed()) {
@@ -104,11 +120,31 @@ void PduSession::ArmIdleTimer() {
   });
 }
 
+void PduSession::ArmLoginTimer() {
+  login_timer_.expires_after(limits_.login_timeout);
+  login_timer_.async_wait([self = shared_from_this()](const boost::system::error_code& ec) {
+    if (!ec && !self->console_.logged_in()) self->Shutdown();
+  });
+}
+
+bool PduSession::TakeSlot() {
+  login_timer_.cancel();
+  holds_slot_ = slots_->TryTake();
+  if (holds_slot_) return true;
+  Send("\r\nToo many users are logged in to this PDU: try again later.\r\n");
+  hang_up_after_write_ = true;
+  if (!writing_) Shutdown();
+  return false;
+}
+
 void PduSession::Shutdown() {
   if (shut_) return;
   shut_ = true;
+  if (holds_slot_) slots_->Release();
+  holds_slot_ = false;
   boost::system::error_code ignored;
   idle_timer_.cancel();
+  login_timer_.cancel();
   socket_.shutdown(asio::ip::tcp::socket::shutdown_both, ignored);
   // The outbox stays: a write still in flight refers to its front.
   socket_.close(ignored);

@@ -1,6 +1,7 @@
 #include "sim/actions/action_args.h"
 
 #include <charconv>
+#include <cstdint>
 
 namespace cs {
 
@@ -10,6 +11,7 @@ const char* TypeDescription(ArgType type) {
   switch (type) {
     case ArgType::kString: return "a string";
     case ArgType::kInt: return "an integer";
+    case ArgType::kReal: return "a number";
     case ArgType::kBool: return "a boolean";
     case ArgType::kList: return "a list";
     case ArgType::kObject: return "an object";
@@ -22,6 +24,7 @@ bool Matches(ArgType type, const Json& value) {
   switch (type) {
     case ArgType::kString: return value.is_string();
     case ArgType::kInt: return IsIntLike(value);
+    case ArgType::kReal: return value.is_number() || value.is_string();
     case ArgType::kBool: return value.is_boolean();
     case ArgType::kList: return value.is_array();
     case ArgType::kObject: return value.is_object();
@@ -44,6 +47,18 @@ std::string ParamNames(const std::vector<ArgSpec>& params) {
   return out;
 }
 
+// A kInt or kReal argument within its documented range (and finite).
+Status CheckNumber(const std::string& who, const ArgSpec& p, const Json& value) {
+  const std::string name = who + ": " + p.name;
+  if (p.type == ArgType::kInt) {
+    return CheckInteger(name, value, p.int_range.value_or(IntRange{INT64_MIN, INT64_MAX})).status();
+  }
+  if (p.type == ArgType::kReal) {
+    return CheckReal(name, value, p.real_range.value_or(RealRange{-1e300, 1e300})).status();
+  }
+  return Status::Ok();
+}
+
 const Json& NullJson() {
   static const Json null_json;
   return null_json;
@@ -51,10 +66,21 @@ const Json& NullJson() {
 
 }  // namespace
 
-ArgSpec Required(std::string name, ArgType type) { return ArgSpec{std::move(name), type, true, false}; }
-ArgSpec Optional(std::string name, ArgType type) { return ArgSpec{std::move(name), type, false, true}; }
+ArgSpec Required(std::string name, ArgType type) { return ArgSpec{std::move(name), type, true, false, std::nullopt, std::nullopt}; }
+ArgSpec Optional(std::string name, ArgType type) { return ArgSpec{std::move(name), type, false, true, std::nullopt, std::nullopt}; }
+
+ArgSpec Within(ArgSpec spec, IntRange range) {
+  spec.int_range = range;
+  return spec;
+}
+
+ArgSpec Within(ArgSpec spec, RealRange range) {
+  spec.real_range = range;
+  return spec;
+}
 
 bool IsIntLike(const Json& value) {
+  if (value.is_number_unsigned()) return value.get<uint64_t>() <= static_cast<uint64_t>(INT64_MAX);
   if (value.is_number_integer()) return true;
   if (!value.is_string()) return false;
   const std::string& text = value.get_ref<const std::string&>();
@@ -105,6 +131,7 @@ Status ValidateArgs(std::string_view action, const std::vector<ArgSpec>& params,
                                      TypeDescription(p.type) + (p.nullable ? " or null" : "") +
                                      ", got " + Show(*it));
     }
+    CS_RETURN_IF_ERROR(CheckNumber(who, p, *it));
   }
   return Status::Ok();
 }
@@ -136,6 +163,14 @@ std::optional<int64_t> ActionArgs::OptionalInt(const std::string& name) const {
 }
 
 int64_t ActionArgs::Int(const std::string& name) const { return OptionalInt(name).value_or(0); }
+
+std::optional<double> ActionArgs::OptionalReal(const std::string& name) const {
+  const Json& v = Raw(name);
+  if (v.is_null()) return std::nullopt;
+  auto r = CheckReal(name, v, RealRange{-1e300, 1e300});
+  if (!r.ok()) return std::nullopt;
+  return *r;
+}
 
 bool ActionArgs::Bool(const std::string& name, bool default_value) const {
   const Json& v = Raw(name);

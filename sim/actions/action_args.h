@@ -14,23 +14,32 @@
 #include <vector>
 
 #include "fakes/json_helpers.h"
+#include "util/number_check.h"
 #include "util/status.h"
 
 namespace cs {
 
-enum class ArgType { kString, kInt, kBool, kList, kObject, kAny };
+// kReal: a number or its decimal text ("2.5").
+enum class ArgType { kString, kInt, kReal, kBool, kList, kObject, kAny };
 
 struct ArgSpec {
   std::string name;
   ArgType type = ArgType::kAny;
   bool required = true;   // false: the Python parameter has a default
   bool nullable = false;  // null (Python None) is accepted
+  // The documented range of a kInt or kReal argument, checked (with NaN,
+  // infinity and overflow) by util/number_check.h. Unset: int64's range.
+  std::optional<IntRange> int_range;
+  std::optional<RealRange> real_range;
 };
 
 // Shorthands for declaring parameters.
 ArgSpec Required(std::string name, ArgType type);
 // Optional parameters accept null as well: their Python defaults were often None.
 ArgSpec Optional(std::string name, ArgType type);
+// The same parameter with its documented range.
+ArgSpec Within(ArgSpec spec, IntRange range);
+ArgSpec Within(ArgSpec spec, RealRange range);
 
 // Checks `args` (an object, or null for none) against the declaration.
 Status ValidateArgs(std::string_view action, const std::vector<ArgSpec>& params, const Json& args);
@@ -47,6 +56,7 @@ class ActionArgs {
   std::optional<std::string> OptionalString(const std::string& name) const;
   std::optional<int64_t> OptionalInt(const std::string& name) const;
   int64_t Int(const std::string& name) const;  // 0 when not given
+  std::optional<double> OptionalReal(const std::string& name) const;
   bool Bool(const std::string& name, bool default_value = false) const;
   std::vector<std::string> StringList(const std::string& name) const;
 

@@ -6,6 +6,7 @@
 #include <boost/asio/strand.hpp>
 
 #include "net/url.h"
+#include "util/json_parse.h"
 
 namespace cs::agent {
 
@@ -115,7 +116,7 @@ void Agent::OnGet(Result<net::Response> response) {
   } else if (response->status != 200) {
     failure = Status::Unavailable("GET answered " + std::to_string(response->status));
   } else {
-    Json body = Json::parse(response->body, nullptr, false);
+    Json body = ParseUntrustedJsonOrDiscarded(response->body);
     messages = protocol::MessagesFromJson(body);
     if (!messages.ok()) failure = messages.status().Context("bad GET answer");
   }

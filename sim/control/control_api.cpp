@@ -12,6 +12,7 @@ const char* TypeName(ArgType type) {
   switch (type) {
     case ArgType::kString: return "string";
     case ArgType::kInt: return "integer";
+    case ArgType::kReal: return "number";
     case ArgType::kBool: return "boolean";
     case ArgType::kList: return "list";
     case ArgType::kObject: return "object";
@@ -73,7 +74,10 @@ Json ControlApi::Describe() const {
   for (const auto& [name, op] : ops_) {
     Json params = Json::array();
     for (const ArgSpec& p : op.params) {
-      params.push_back({{"name", p.name}, {"type", TypeName(p.type)}, {"required", p.required}});
+      Json param = {{"name", p.name}, {"type", TypeName(p.type)}, {"required", p.required}};
+      if (p.int_range) param["range"] = {p.int_range->min, p.int_range->max};
+      if (p.real_range) param["range"] = {p.real_range->min, p.real_range->max};
+      params.push_back(param);
     }
     out[name] = {{"params", params}, {"help", op.help}};
   }

@@ -3,22 +3,15 @@
 #include <fstream>
 
 #include "net/https_server.h"
+#include "sim/control/request_guard.h"
 #include "sim/control/xmlrpc.h"
+#include "util/json_parse.h"
 
 namespace cs {
 
 namespace {
 
 constexpr const char* kApiPrefix = "/api/v1/";
-
-// Compares without an early exit, so timing says nothing about where a
-// wrong token differs.
-bool SameSecret(const std::string& given, const std::string& expected) {
-  if (given.size() != expected.size()) return false;
-  unsigned char diff = 0;
-  for (size_t i = 0; i < given.size(); ++i) diff |= static_cast<unsigned char>(given[i] ^ expected[i]);
-  return diff == 0;
-}
 
 net::Response JsonAnswer(int status, const Json& body) {
   net::Response r = net::Response::Json(status, body.dump());
@@ -59,9 +52,11 @@ class ControlServer::Impl {
       }
       respond(std::move(r));
     };
+    if (auto refused = CheckHostAndOrigin(request, options_.address, port)) {
+      return answer(ErrorAnswer(refused->status, refused->message), "refused: " + refused->message);
+    }
     if (options_.token) {
-      const std::string expected = "Bearer " + *options_.token;
-      if (!SameSecret(request.headers.Get("Authorization").value_or(""), expected)) {
+      if (!BearerMatches(request.headers.Get("Authorization").value_or(""), *options_.token)) {
         net::Response r = ErrorAnswer(401, "this control API needs Authorization: Bearer <token>");
         r.headers.Set("WWW-Authenticate", "Bearer");
         return answer(std::move(r), "missing or wrong token");
@@ -84,10 +79,14 @@ class ControlServer::Impl {
     if (request.method != "POST") {
       return answer(ErrorAnswer(405, "operations are called with POST " + request.path), "");
     }
+    if (auto refused = CheckContentType(request, "application/json")) {
+      return answer(ErrorAnswer(refused->status, refused->message), op);
+    }
     Json args = Json::object();
     if (!request.body.empty()) {
-      args = Json::parse(request.body, nullptr, false);
-      if (args.is_discarded()) return answer(ErrorAnswer(400, "the body is not valid JSON"), op);
+      Result<Json> parsed = ParseUntrustedJson(request.body);
+      if (!parsed.ok()) return answer(ErrorAnswer(400, parsed.status().message()), op);
+      args = std::move(*parsed);
       if (!args.is_object()) return answer(ErrorAnswer(400, "the body must be a JSON object of named arguments"), op);
     }
     api_.Call(op, args, [answer, op](Result<Json> r) {
@@ -98,6 +97,9 @@ class ControlServer::Impl {
 
   void HandleXmlRpc(const net::Request& request, const Answer& answer) {
     if (request.method != "POST") return answer(ErrorAnswer(405, "XML-RPC calls are POSTed"), "");
+    if (auto refused = CheckContentType(request, "text/xml")) {
+      return answer(XmlAnswer(415, FormatFault(415, refused->message)), "XML-RPC without text/xml");
+    }
     auto call = ParseMethodCall(request.body);
     if (!call.ok()) {
       return answer(XmlAnswer(400, FormatFault(400, "malformed XML-RPC call: " + call.status().message())),
@@ -123,6 +125,7 @@ class ControlServer::Impl {
 
  public:
   std::unique_ptr<net::HttpsServer> server;
+  uint16_t port = 0;  // the one listened on (options_.port may be 0)
 };
 
 Status ParseListenAddress(const std::string& text, ControlServerOptions* options) {
@@ -154,6 +157,11 @@ Result<std::string> ReadTokenFile(const std::string& path) {
 
 Result<std::unique_ptr<ControlServer>> ControlServer::Start(boost::asio::io_context& io, ControlApi& api, Log& log,
                                                            ControlServerOptions options) {
+  if (!options.token && !IsLoopbackAddress(options.address)) {
+    return Status::InvalidArgument("the control API on " + options.address +
+                                   " would let anyone who can reach it drive the simulator: a non-loopback "
+                                   "--control-listen needs --control-token-file");
+  }
   net::ServerOptions server_options;
   server_options.address = options.address;
   server_options.port = options.port;
@@ -166,6 +174,7 @@ Result<std::unique_ptr<ControlServer>> ControlServer::Start(boost::asio::io_cont
     return server.status().Context("control API on " + options.address + ":" + std::to_string(options.port));
   }
   impl->server = std::move(*server);
+  impl->port = impl->server->port();
   log.Info("control", "listening on " + options.address + ":" + std::to_string(impl->server->port()) +
                           (options.token ? " (bearer token required)" : ""));
   return std::unique_ptr<ControlServer>(new ControlServer(std::move(impl)));

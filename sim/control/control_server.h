@@ -7,8 +7,12 @@
 //   POST / or /RPC2           XML-RPC (text/xml), the original's method names
 //                             with positional parameters; errors are faults
 //                             whose faultCode is the HTTP status above
-// With a token, every request needs "Authorization: Bearer <token>" (401
-// otherwise). Every request is logged with its outcome, never its body or
+// Before anything else every request passes the request guard
+// (sim/control/request_guard.h: Host, Origin, Content-Type), so no web page
+// can drive it. With a token, every request needs "Authorization: Bearer
+// <token>" (401 otherwise); without one it refuses to start on a
+// non-loopback address. Bodies are parsed bounded (util/json_parse.h).
+// Every request is logged, escaped, with its outcome, never its body or
 // token (register's secret travels in the body). See docs/control-api.md.
 #pragma once
 

@@ -70,15 +70,6 @@ Result<Json> ListDevices(ControlContext& ctx, const ActionArgs&) {
               {"mgts", TableJson(w.mgts)}};
 }
 
-Result<Json> CheckCount(const ActionArgs& a, const char* name, int64_t min, int64_t max) {
-  const int64_t v = a.Int(name);
-  if (v < min || v > max) {
-    return Status::InvalidArgument(std::string(name) + " must be " + std::to_string(min) + ".." + std::to_string(max) +
-                                   ", not " + std::to_string(v));
-  }
-  return Json(v);
-}
-
 Result<Json> RemoveServerOp(ControlContext& ctx, const std::string& fqdn) {
   if (ctx.sim.AgentRunning(fqdn)) CS_RETURN_IF_ERROR(ctx.sim.KillAgent(fqdn));
   CS_RETURN_IF_ERROR(ctx.sim.store().Apply([&](World& w) { return RemoveServer(w, fqdn); }));
@@ -187,7 +178,7 @@ void AddFleetOperations(OperationTable& t) {
     std::lock_guard<std::mutex> lock(ctx.sim.store().mutex());
     return TableJson(ctx.sim.store().world().controllers);
   });
-  Add(t, "poll_fake_controller", {Required("controller_id", T::kInt)},
+  Add(t, "poll_fake_controller", {Within(Required("controller_id", T::kInt), IntRange{0, 1000000})},
       "A controller's state as the simulator_controller storage plugin reads it",
       [](ControlContext& ctx, const ActionArgs& a) -> Result<Json> {
         std::lock_guard<std::mutex> lock(ctx.sim.store().mutex());
@@ -196,10 +187,8 @@ void AddFleetOperations(OperationTable& t) {
         if (!c) return Status::NotFound("no controller " + id);
         return c->Poll();
       });
-  Add(t, "add_server", {Required("nid_count", T::kInt)}, "Add a storage server; answers its fqdn",
+  Add(t, "add_server", {Within(Required("nid_count", T::kInt), IntRange{1, 16})}, "Add a storage server; answers its fqdn",
       [](ControlContext& ctx, const ActionArgs& a) -> Result<Json> {
-        auto n = CheckCount(a, "nid_count", 1, 16);
-        if (!n.ok()) return n.status();
         std::string fqdn;
         SystemClock clock;
         CS_RETURN_IF_ERROR(ctx.sim.store().Apply([&](World& w) -> Status {
@@ -212,13 +201,11 @@ void AddFleetOperations(OperationTable& t) {
         return Json(fqdn);
       });
   Add(t, "add_su",
-      {Required("server_count", T::kInt), Required("volume_count", T::kInt), Required("nid_count", T::kInt)},
+      {Within(Required("server_count", T::kInt), IntRange{1, 1000}),
+       Within(Required("volume_count", T::kInt), IntRange{0, 100000}),
+       Within(Required("nid_count", T::kInt), IntRange{1, 16})},
       "Add a scalable unit: servers, volumes only they see, a controller; answers {fqdns, serials, controller_id}",
       [](ControlContext& ctx, const ActionArgs& a) -> Result<Json> {
-        for (auto check : {CheckCount(a, "server_count", 1, 1000), CheckCount(a, "volume_count", 0, 100000),
-                           CheckCount(a, "nid_count", 1, 16)}) {
-          if (!check.ok()) return check.status();
-        }
         SuInfo su;
         SystemClock clock;
         CS_RETURN_IF_ERROR(ctx.sim.store().Apply([&](World& w) -> Status {
@@ -261,11 +248,9 @@ void AddFleetOperations(OperationTable& t) {
              if (fqdns.size() != a.Raw("fqdns").size()) return done(Status::InvalidArgument("fqdns must be a list of strings"));
              Register(ctx, fqdns, a.String("secret"), true, std::move(done));
            });
-  Add(t, "set_log_rate", {Required("fqdn", T::kAny), Required("rate", T::kInt)},
+  Add(t, "set_log_rate", {Required("fqdn", T::kAny), Within(Required("rate", T::kInt), IntRange{0, 100000})},
       "Synthetic journal lines per poll",
       [](ControlContext& ctx, const ActionArgs& a) -> Result<Json> {
-        auto rate = CheckCount(a, "rate", 0, 100000);
-        if (!rate.ok()) return rate.status();
         auto fqdn = ResolveServer(ctx.sim, a.Raw("fqdn"));
         if (!fqdn.ok()) return fqdn.status();
         CS_RETURN_IF_ERROR(ctx.sim.store().Apply([&](World& w) {

@@ -110,7 +110,6 @@ SyncHandler FlagFault(agent::Fault fault, const char* on_arg) {
     auto scope = FaultScope(ctx, args);
     if (!scope.ok()) return scope.status();
     if (fault == agent::Fault::kManagerUnreachable && args.Has("timeout_ms")) {
-      if (args.Int("timeout_ms") < 0) return Status::InvalidArgument("timeout_ms must not be negative");
       ctx.sim.faults().SetUnreachableTimeout(milliseconds(args.Int("timeout_ms")));
     }
     ctx.sim.faults().SetFlag(*scope, fault, args.Bool(on_arg));
@@ -200,11 +199,10 @@ void AddLifecycleOperations(OperationTable& t) {
       }));
   AddAsync(t, "await_server_boot",
            {Required("boot_fqdn", T::kAny), Optional("monitor_fqdn", T::kAny), Optional("restart", T::kBool),
-            Optional("timeout_seconds", T::kInt)},
+            Within(Optional("timeout_seconds", T::kInt), IntRange{0, 3600})},
            "Wait until the server is contactable; with restart (default) start it first if it is off",
            [](ControlContext& ctx, const ActionArgs& args, ControlDone done) {
              const int64_t timeout = args.OptionalInt("timeout_seconds").value_or(300);
-             if (timeout < 0 || timeout > 3600) return done(Status::InvalidArgument("timeout_seconds must be 0..3600"));
              auto v = View(ctx.sim, args.Raw("boot_fqdn"));
              if (!v.ok()) return done(v.status());
              if (!v->registered) return done(Status::FailedPrecondition("can't start " + v->fqdn + ": not registered"));
@@ -223,14 +221,13 @@ void AddLifecycleOperations(OperationTable& t) {
       "One GET and one POST reach the manager, their responses are lost; later requests fail",
       FlagFault(agent::Fault::kDropResponses, "drop"));
   Add(t, "manager_unreachable",
-      {Required("unreachable", T::kBool), Optional("fqdn", T::kAny), Optional("timeout_ms", T::kInt)},
-      "Agent requests hang for timeout_ms (default 60000), then fail",
+      {Required("unreachable", T::kBool), Optional("fqdn", T::kAny), Within(Optional("timeout_ms", T::kInt), IntRange{0, 86400000})},
+      "Agent requests hang for timeout_ms (default 60000, at most a day), then fail",
       FlagFault(agent::Fault::kManagerUnreachable, "unreachable"));
-  Add(t, "set_latency", {Required("latency_ms", T::kInt), Optional("fqdn", T::kAny)},
+  Add(t, "set_latency", {Within(Required("latency_ms", T::kInt), IntRange{0, 600000}), Optional("fqdn", T::kAny)},
       "Every agent request waits this long before it is sent (0: off)",
       [](ControlContext& ctx, const ActionArgs& args) -> Result<Json> {
         const int64_t ms = args.Int("latency_ms");
-        if (ms < 0 || ms > 600000) return Status::InvalidArgument("latency_ms must be 0..600000, not " + std::to_string(ms));
         auto scope = FaultScope(ctx, args);
         if (!scope.ok()) return scope.status();
         ctx.sim.faults().SetLatency(*scope, milliseconds(ms));

@@ -65,9 +65,6 @@ Status Switch(Simulator& sim, const std::vector<OutletRef>& outlets, const std::
   if (action != "on" && action != "off" && action != "reboot") {
     return Status::InvalidArgument("action must be on, off or reboot, not '" + action + "'");
   }
-  if (pause_seconds < 0 || pause_seconds > 3600) {
-    return Status::InvalidArgument("pause_seconds must be from 0 to 3600");
-  }
   for (const OutletRef& o : outlets) {
     CS_RETURN_IF_ERROR(sim.SetOutlet(o.pdu, o.outlet, action == "on"));
   }
@@ -85,10 +82,10 @@ Status Switch(Simulator& sim, const std::vector<OutletRef>& outlets, const std::
   return Status::Ok();
 }
 
-double PauseOf(const ActionArgs& a) {
-  std::optional<std::string> text = a.OptionalString("pause_seconds");
-  return text ? std::atof(text->c_str()) : 5.0;
-}
+// Checked (finite, 0..3600) by the declaration before the handler runs.
+double PauseOf(const ActionArgs& a) { return a.OptionalReal("pause_seconds").value_or(5.0); }
+
+ArgSpec PauseSeconds() { return Within(Optional("pause_seconds", T::kReal), RealRange{0, 3600}); }
 
 }  // namespace
 
@@ -97,7 +94,7 @@ void AddPowerOperations(OperationTable& t) {
       [](ControlContext& ctx, const ActionArgs&) { return PduStatus(ctx.sim); });
   Add(t, "set_outlet",
       {Required("pdu", T::kString), Required("outlet", T::kAny), Required("action", T::kString),
-       Optional("pause_seconds", T::kString)},
+       PauseSeconds()},
       "Switch one PDU outlet on, off, or reboot it (off, pause_seconds (default 5), on)",
       [](ControlContext& ctx, const ActionArgs& a) -> Result<Json> {
         const Json outlet = a.Raw("outlet");
@@ -106,7 +103,7 @@ void AddPowerOperations(OperationTable& t) {
         return Done();
       });
   Add(t, "power_server",
-      {Required("fqdn", T::kString), Required("action", T::kString), Optional("pause_seconds", T::kString)},
+      {Required("fqdn", T::kString), Required("action", T::kString), PauseSeconds()},
       "Switch a server's outlet on every PDU (fqdn 'all': every server's) on, off or reboot",
       [](ControlContext& ctx, const ActionArgs& a) -> Result<Json> {
         auto outlets = OutletsOfServers(ctx.sim, a.String("fqdn"));

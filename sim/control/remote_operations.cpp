@@ -4,6 +4,7 @@
 
 #include "net/https_client.h"
 #include "net/io_pool.h"
+#include "util/json_parse.h"
 
 namespace cs {
 
@@ -65,7 +66,7 @@ class SimulatorRemoteOperations::Impl {
     client_->Send(std::move(request), [promise](Result<net::Response> r) { promise->set_value(std::move(r)); });
     Result<net::Response> response = future.get();
     if (!response.ok()) return response.status().Context("control API " + operation);
-    Json body = Json::parse(response->body, nullptr, false);
+    Json body = ParseUntrustedJsonOrDiscarded(response->body);
     if (response->status != 200) {
       const std::string message = body.is_object() && body.contains("error") && body["error"].is_string()
                                       ? body["error"].get<std::string>()

@@ -68,7 +68,9 @@ class FilesystemTest : public ManagerTest {
       for (ScriptedHost& h : hosts_) {
         for (const Message& m : h.agent->GetMessages()) {
           if (m.type == MessageType::kSessionCreateResponse) h.sessions[m.plugin] = *m.session_id;
-          if (m.type == MessageType::kData && m.plugin == "action_runner") Answer(h, m.body);
+          if (m.type == MessageType::kData && m.plugin == "action_runner" && m.body.value("type", "") == "ACTION_START") {
+            Answer(h, m.body);
+          }
         }
       }
     }
@@ -197,6 +199,91 @@ TEST_F(FilesystemTest, CancelSendsActionCancel) {
     }
   }
   EXPECT_TRUE(saw_cancel);
+}
+
+}  // namespace
+}  // namespace cs::manager::testing
+
+namespace cs::manager::testing {
+namespace {
+
+// The hostile tester's defect: a filesystem create interrupted before its
+// targets were formatted leaves them with "ha_label": null. Reports must
+// keep working (that one record is skipped), and the next create succeeds,
+// on the same devices, since the interrupted filesystem failed.
+TEST_F(FilesystemTest, AnInterruptedCreateLeavesTheManagerWorking) {
+  auto admin = Admin();
+  const Json spec = {{"name", "testfs"}, {"mgt", {{"host", "test000"}, {"device", 0}}},
+                     {"mdts", {{{"host", "test000"}, {"device", 1}}}},
+                     {"osts", {{{"host", "test001"}, {"device", 2}}}}};
+  auto first = admin->Call("POST", "api/filesystem/", spec);
+  ASSERT_TRUE(first.ok()) << first.status().ToString();
+  const int64_t interrupted = (*first)["command_id"];
+  ASSERT_TRUE(admin->Call("DELETE", "api/command/" + std::to_string(interrupted) + "/").ok());
+  for (const Json& t : manager_->store().ListRecords("target")) EXPECT_TRUE(t["ha_label"].is_null()) << t.dump();
+
+  // A lustre report and a linux report in one POST: both answered 200, the
+  // linux one applied.
+  ScriptedHost& h = hosts_[0];
+  Json devs = {{"8:0", {{"path", "/dev/disk/by-id/scsi-vol0-h0"}, {"serial_80", "SERIAL0"}}},
+               {"8:16", {{"path", "/dev/disk/by-id/scsi-vol1-h0"}, {"serial_80", "SERIAL1"}}},
+               {"8:32", {{"path", "/dev/disk/by-id/scsi-vol2-h0"}, {"serial_80", "SERIAL2"}}},
+               {"8:48", {{"path", "/dev/disk/by-id/scsi-new-h0"}, {"serial_80", "SERIALNEW"}}}};
+  auto both = h.agent->Post(
+      {Message::Data("lustre", h.sessions["lustre"], h.seq++, {{"resource_locations", {{"x", "test000"}}}}, h.agent->fqdn),
+       Message::Data("linux", h.sessions["linux"], h.seq++, {{"devs", devs}}, h.agent->fqdn)});
+  ASSERT_TRUE(both.ok());
+  EXPECT_EQ(both->status, 200) << both->body;
+  const std::optional<HostRecord> host = manager_->store().HostByFqdn(h.agent->fqdn);
+  ASSERT_TRUE(host);
+  const std::optional<Json> facts = manager_->store().GetRecord("host_facts", host->id);
+  ASSERT_TRUE(facts);
+  EXPECT_TRUE((*facts)["devs"].contains("8:48")) << facts->dump();
+
+  // A location of a shape nobody sends is ignored too.
+  auto odd = h.agent->Post({Message::Data("lustre", h.sessions["lustre"], h.seq++,
+                                          {{"resource_locations", {{"testfs-MGS_x", {{"a", 1}}}}}}, h.agent->fqdn)});
+  EXPECT_EQ(odd->status, 200);
+
+  // The next create, on the same devices, runs to the end.
+  Json again = spec;
+  again["name"] = "testfs2";
+  auto second = admin->Call("POST", "api/filesystem/", again);
+  ASSERT_TRUE(second.ok()) << second.status().ToString();
+  const int64_t command = (*second)["command_id"];
+  ASSERT_TRUE(Pump([&] { return CommandState(command) != "running"; }));
+  EXPECT_EQ(CommandState(command), "succeeded");
+  Data(hosts_[1], "lustre", {{"resource_locations", {{"testfs2-OST0000_uuid-t", "test001"}}}});
+  bool located = false;
+  for (const Json& t : manager_->store().ListRecords("target")) {
+    if (t["name"] == "testfs2-OST0000") located = t["active_host"] == "test001.localdomain";
+  }
+  EXPECT_TRUE(located);
+}
+
+TEST_F(FilesystemTest, ADeviceInUseByAnotherFilesystemIsRefused) {
+  auto admin = Admin();
+  auto created = admin->Call("POST", "api/filesystem/",
+                             Json{{"name", "testfs"}, {"mgt", {{"host", "test000"}, {"device", 0}}},
+                                  {"mdts", {{{"host", "test000"}, {"device", 1}}}},
+                                  {"osts", {{{"host", "test001"}, {"device", 2}}}}});
+  ASSERT_TRUE(created.ok());
+  const size_t targets = manager_->store().ListRecords("target").size();
+  // vol2 as seen by test000 is the OST's failover side.
+  for (const Json& ost : {Json{{"host", "test000"}, {"device", 2}}, Json{{"host", "test001"}, {"device", 2}}}) {
+    auto clash = admin->Call("POST", "api/filesystem/",
+                             Json{{"name", "other"}, {"mgt", {{"host", "test001"}, {"device", 0}}},
+                                  {"mdts", {{{"host", "test001"}, {"device", 1}}}}, {"osts", {ost}}});
+    ASSERT_FALSE(clash.ok()) << ost.dump();
+    EXPECT_NE(clash.status().message().find("in use by"), std::string::npos) << clash.status().message();
+  }
+  // Two targets of one request on one device.
+  auto twice = admin->Call("POST", "api/filesystem/",
+                           Json{{"name", "twice"}, {"mgt", {{"host", "test001"}, {"device", 0}}},
+                                {"mdts", {{{"host", "test001"}, {"device", 0}}}},
+                                {"osts", {{{"host", "test001"}, {"device", 1}}}}});
+  EXPECT_FALSE(twice.ok());
+  EXPECT_EQ(manager_->store().ListRecords("target").size(), targets);
 }
 
 }  // namespace

@@ -244,3 +244,41 @@ TEST_F(RestTest, SessionStatsCountDataPerCurrentSession) {
 
 }  // namespace
 }  // namespace cs::manager::testing
+
+namespace cs::manager::testing {
+namespace {
+
+// The hostile tester's crash before login: deep nesting in the username.
+// Every untrusted body of the manager (login, REST, registration, agent
+// messages) goes through one bounded parse; the manager answers 400 and
+// keeps serving.
+TEST_F(RestTest, DeeplyNestedBodiesAre400BeforeAndAfterLogin) {
+  const std::string nested = std::string(100000, '[') + std::string(100000, ']');
+  auto browser = Browser();
+  net::ClientRequest get_session;
+  get_session.target = "api/session/";
+  ASSERT_EQ(Send(*browser, get_session)->status, 200);
+  const std::string csrf = browser->GetCookie("csrftoken").value_or("");
+  net::ClientRequest login = Login("lustre", csrf);
+  login.body = "{\"username\":" + nested + ",\"password\":\"x\"}";
+  auto refused = Send(*browser, login);
+  ASSERT_TRUE(refused.ok()) << refused.status().ToString();
+  EXPECT_EQ(refused->status, 400) << refused->body.substr(0, 200);
+  net::ClientRequest duplicate = Login("lustre", csrf);
+  duplicate.body = R"({"username":"admin","username":"debug","password":"lustre"})";
+  EXPECT_EQ(Send(*browser, duplicate)->status, 400);
+
+  auto agent = RegisteredAgent("test000.localdomain");
+  auto message = agent->PostRaw("{\"messages\":" + nested + "}");
+  ASSERT_TRUE(message.ok());
+  EXPECT_EQ(message->status, 400);
+  auto newcomer = NewAgent("test001.localdomain");
+  const std::string secret = CreateToken();
+  // Still serving: a real login, a message, a registration.
+  EXPECT_EQ(Send(*browser, Login("lustre", csrf))->status, 201);
+  EXPECT_EQ(agent->Post({})->status, 200);
+  EXPECT_EQ(newcomer->Register(secret)->status, 201);
+}
+
+}  // namespace
+}  // namespace cs::manager::testing

@@ -282,15 +282,64 @@ TEST_F(PduServerTest, ManyRawClientsAtOnce) {
   EXPECT_EQ(server_->SessionCount(), 30u);
 }
 
-TEST_F(PduServerTest, ConnectionsBeyondTheLimitAreHungUp) {
+TEST_F(PduServerTest, LoginsBeyondTheLimitAreHungUp) {
   StartServer(ApcDialect::kMenuV3, std::chrono::minutes(5), 2);
-  RawClient a(server_->port()), b(server_->port());
-  EXPECT_NE(a.ReadUntil("User Name", 5s).find("User Name"), std::string::npos);
-  EXPECT_NE(b.ReadUntil("User Name", 5s).find("User Name"), std::string::npos);
+  RawClient a(server_->port()), b(server_->port()), idle(server_->port());
+  a.Send("apc\r\napc\r\n");
+  b.Send("apc\r\napc\r\n");
+  EXPECT_NE(a.ReadUntil("Control Console", 5s).find("Control Console"), std::string::npos);
+  EXPECT_NE(b.ReadUntil("Control Console", 5s).find("Control Console"), std::string::npos);
   RawClient c(server_->port());
+  c.Send("apc\r\napc\r\n");
+  EXPECT_NE(c.ReadUntil("Too many users", 5s).find("Too many users"), std::string::npos);
   c.ReadUntil("", 5s);
   EXPECT_TRUE(c.eof());
   EXPECT_FALSE(a.eof());
+  // A logout frees its slot.
+  a.Send("4\r\n");
+  a.ReadUntil("", 5s);
+  EXPECT_TRUE(a.eof());
+  RawClient d(server_->port());
+  d.Send("apc\r\napc\r\n");
+  EXPECT_NE(d.ReadUntil("Control Console", 5s).find("Control Console"), std::string::npos);
+}
+
+// The hostile tester's lockout: 64+ idle sockets used to take every slot, so
+// fence_apc failed ("Unable to connect/login"). Slots are taken at login now.
+TEST_F(PduServerTest, FenceApcLogsInWhileManyIdleClientsAreConnected) {
+  StartServer();
+  std::vector<std::unique_ptr<RawClient>> idle;
+  for (int i = 0; i < 80; ++i) {
+    idle.push_back(std::make_unique<RawClient>(server_->port()));
+    ASSERT_TRUE(idle.back()->connected());
+  }
+  for (auto& c : idle) EXPECT_NE(c->ReadUntil("User Name", 10s).find("User Name"), std::string::npos);
+  AgentRun run = FenceApc("--username apc --password apc --plug 3 --action status");
+  EXPECT_EQ(run.exit_code, 0) << run.output;
+  EXPECT_NE(run.output.find("Status: ON"), std::string::npos) << run.output;
+}
+
+TEST_F(PduServerTest, ClientsThatDoNotLogInAreCutSoon) {
+  PduServerOptions options;
+  options.limits.login_timeout = 300ms;
+  server_ = std::make_unique<PduServer>(io_, &outlets_, &clock_, options);
+  ASSERT_TRUE(server_->Start().ok());
+  runners_.push_back(std::async(std::launch::async, [this] { io_.run(); }));
+  RawClient silent(server_->port()), dripping(server_->port()), member(server_->port());
+  member.Send("apc\r\napc\r\n");
+  EXPECT_NE(member.ReadUntil("Control Console", 5s).find("Control Console"), std::string::npos);
+  const auto start = std::chrono::steady_clock::now();
+  // Input does not extend the login deadline.
+  for (int i = 0; i < 6 && !dripping.eof(); ++i) {
+    dripping.Send("a");
+    dripping.ReadUntil("never", 100ms);
+  }
+  silent.ReadUntil("", 5s);
+  dripping.ReadUntil("", 5s);
+  EXPECT_TRUE(silent.eof());
+  EXPECT_TRUE(dripping.eof());
+  EXPECT_LT(std::chrono::steady_clock::now() - start, 4s);
+  EXPECT_FALSE(member.eof());  // logged in: the idle timeout (5 min) applies
 }
 
 TEST_F(PduServerTest, IdleSessionsAreClosed) {
