@@ -178,6 +178,11 @@ net::Response RestApi::Dispatch(const net::Request& request,
   if (kind == "filesystem") return Filesystems(request, parts);
   if (kind == "target") return Targets(request, parts);
   if (kind == "command") return Commands(request, parts);
+  if (kind == "log" && hooks_.list_logs) {
+    if (request.method != "GET") return JsonError(405, "log lines arrive from the agents; GET them");
+    Result<Json> page = hooks_.list_logs(request.query);
+    return page.ok() ? JsonOk(200, *page) : StatusResponse(page.status());
+  }
   return JsonError(404, "no such API resource: " + kind);
 }
 

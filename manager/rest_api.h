@@ -12,6 +12,7 @@
 //   GET/POST         filesystem/               (POST starts a creation command)
 //   GET              target/[id/]              POST target/id/{start,stop,failover,failback}/
 //   GET              command/[id/]             DELETE command/id/ cancels
+//   GET              log/                      journal lines (manager/log_store.h)
 // Every call but GET session/ needs a logged-in session, and unsafe methods
 // need the X-CSRFToken header to match the csrftoken cookie.
 #pragma once
@@ -40,6 +41,8 @@ class RestApi {
         set_conf_param;
     std::function<Result<int64_t>(int64_t host_id, const std::string& action, const Json& args)> host_action;
     std::function<Status(int64_t command_id)> cancel_command;
+    // GET log/?limit=&offset=&fqdn=&message__contains=: a page of journal lines.
+    std::function<Result<Json>(const net::QueryParams& query)> list_logs;
   };
 
   RestApi(ManagerStore& store, const Users& users, const Clock& clock, Hooks hooks);
