@@ -62,6 +62,8 @@ class ExistingWorld final : public WorldSource {
     Result<std::unique_ptr<RemoteOperations>> sim = ConnectControl(*o_.control_url, o_.control_token_file);
     if (!sim.ok()) return sim.status();
     c.sim = std::move(*sim);
+    Result<Json> alive = c.sim->Call("faults", Json::object());
+    if (!alive.ok()) return alive.status().Context("the daemon's control API at " + *o_.control_url + " does not answer");
     Result<std::string> ca = ReadCa(o_.manager_ca);
     if (!ca.ok()) return ca.status();
     auto manager = ManagerRest::Connect({*o_.manager_url, *ca, o_.username, o_.password});
