@@ -10,6 +10,7 @@
 #include "cli/daemon_commands.h"
 #include "cli/manager_commands.h"
 #include "cli/power_commands.h"
+#include "cli/scenario_command.h"
 
 namespace {
 
@@ -112,6 +113,7 @@ int main(int argc, char** argv) {
   std::unique_ptr<cs::cli::ManagerCli> manager_cli = cs::cli::AddManagerCommands(app);
   std::unique_ptr<cs::cli::PowerCli> power_cli = cs::cli::AddPowerCommands(app);
   std::unique_ptr<cs::cli::CrushCli> crush_cli = cs::cli::AddCrushCommands(app);
+  std::unique_ptr<cs::cli::ScenarioCli> scenario_cli = cs::cli::AddScenarioCommands(app, argc, argv);
 
   cs::cli::CtlOptions ctl;
   CLI::App* ctl_cmd = app.add_subcommand("ctl", "Call the running daemon's control API: ctl <operation> [--name value ...]");
@@ -152,6 +154,7 @@ int main(int argc, char** argv) {
   if (register_cmd->parsed()) return cs::cli::RunRegister(global, daemon, reg);
   if (run_cmd->parsed()) return cs::cli::RunRun(global, daemon);
   if (cs::cli::ManagerCliParsed(*manager_cli)) return cs::cli::RunManagerCli(*manager_cli);
+  if (cs::cli::ScenarioCliParsed(*scenario_cli)) return cs::cli::RunScenarioCli(*scenario_cli);
   if (int rc = cs::cli::RunPowerCli(global, *power_cli); rc >= 0) return rc;
   if (int rc = cs::cli::RunCrushCli(global, *crush_cli); rc >= 0) return rc;
   if (ctl_cmd->parsed()) {

@@ -14,6 +14,7 @@
 #include "manager/host_queues.h"
 #include "manager/host_reports.h"
 #include "manager/job_runner.h"
+#include "manager/log_store.h"
 #include "manager/lustre_jobs.h"
 #include "manager/manager_store.h"
 #include "manager/rest_api.h"
@@ -119,6 +120,8 @@ struct ManagerServer::Impl {
     h.on_data = [this](const std::string& fqdn, const protocol::Message& m) {
       if (m.plugin == "action_runner") {
         jobs.OnActionRunnerData(fqdn, m.body);
+      } else if (m.plugin == "systemd_journal") {
+        if (logs) (void)logs->Append(fqdn, m.body);
       } else {
         reports.OnData(fqdn, m.plugin, m.body);
       }
@@ -152,6 +155,11 @@ struct ManagerServer::Impl {
       std::vector<Json> out;
       for (const HostSessionStats& s : sessions.Stats()) out.push_back(SessionStatsJson(s));
       return out;
+    };
+    h.list_logs = [this](const net::QueryParams& query) -> Result<Json> {
+      Result<LogQuery> q = ParseLogQuery(query);
+      if (!q.ok()) return q.status();
+      return logs->List(*q);
     };
     return h;
   }
@@ -203,6 +211,7 @@ struct ManagerServer::Impl {
   LustreJobs lustre;
   AgentEndpoints agent;
   RestApi api;
+  std::unique_ptr<LogStore> logs;  // set by Start before serving
   boost::asio::steady_timer sweep;
   boost::asio::steady_timer contact_flush;
   std::unique_ptr<net::HttpsServer> server;
@@ -221,7 +230,11 @@ Result<std::unique_ptr<ManagerServer>> ManagerServer::Start(boost::asio::io_cont
   Result<std::unique_ptr<ManagerStore>> store = ManagerStore::Open(options.dir + "/manager.db");
   if (!store.ok()) return store.status();
 
+  Result<std::unique_ptr<LogStore>> logs = LogStore::Open(options.dir + "/log.db");
+  if (!logs.ok()) return logs.status();
+
   auto impl = std::make_unique<Impl>(io, options, std::move(*ca), std::move(*users), std::move(*store));
+  impl->logs = std::move(*logs);
   for (const HostRecord& h : impl->store->Hosts()) impl->sessions.KnowHost(h.fqdn, h.boot_time);
   impl->jobs.FailInterrupted();
 

@@ -189,6 +189,11 @@ net::Response RestApi::Dispatch(const net::Request& request,
   if (kind == "session_stats" && parts.size() == 1 && request.method == "GET" && hooks_.session_stats) {
     return PagedList(request, kind, hooks_.session_stats());
   }
+  if (kind == "log" && hooks_.list_logs) {
+    if (request.method != "GET") return JsonError(405, "log lines arrive from the agents; GET them");
+    Result<Json> page = hooks_.list_logs(request.query);
+    return page.ok() ? JsonOk(200, *page) : StatusResponse(page.status());
+  }
   return JsonError(404, "no such API resource: " + kind);
 }
 

@@ -17,6 +17,7 @@
 //                    and last DATA times, and how often it went unreachable
 // Every list pages as tastypie did (manager/list_page.h): `limit` (default
 // 20, 0 for all), `offset`, and meta.total_count/previous/next.
+//   GET              log/                      journal lines (manager/log_store.h)
 // Every call but GET session/ needs a logged-in session, and unsafe methods
 // need the X-CSRFToken header to match the csrftoken cookie.
 #pragma once
@@ -47,6 +48,8 @@ class RestApi {
     std::function<Status(int64_t command_id)> cancel_command;
     // GET session_stats/: one object per host the agent protocol knows.
     std::function<std::vector<Json>()> session_stats;
+    // GET log/?limit=&offset=&fqdn=&message__contains=: a page of journal lines.
+    std::function<Result<Json>(const net::QueryParams& query)> list_logs;
   };
 
   RestApi(ManagerStore& store, const Users& users, const Clock& clock, Hooks hooks);

@@ -54,6 +54,7 @@ ControlApi::ControlApi(Simulator& sim) : ctx_(new ControlContext{sim, {}, {}}) {
   AddWorldOperations(ops_);
   AddFleetOperations(ops_);
   AddPowerOperations(ops_);
+  AddCheckOperations(ops_);
 }
 
 ControlApi::~ControlApi() = default;

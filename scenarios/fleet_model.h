@@ -1,0 +1,78 @@
+// FleetModel: what the planner knows of the world: servers with their
+// corosync cluster and scalable unit, workers, PDUs, the filesystem and its
+// targets (primary and secondary). A plan is a pure function of scenario
+// files, this model and a seed.
+//
+// The model comes from the simulator's status (the control API's `status`,
+// the same JSON as `cluster-sim status --json`) plus the manager's targets;
+// or, for a world `scenario run` will bring up itself, it is predicted from
+// setup's options: the fleet as `setup` would build it, and the filesystem
+// the runner will create (FilesystemLayout). The predicted secondary of a
+// target is the lowest-numbered other server of its corosync cluster that
+// sees its volume, which is what the built-in manager picks when each
+// cluster has one candidate (the default cluster_size 2).
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "fakes/fleet.h"
+#include "fakes/json_helpers.h"
+#include "util/status.h"
+
+namespace cs::scenarios {
+
+struct ModelServer {
+  std::string fqdn;
+  std::string nodename;
+  int index = 0;     // among storage servers, in name order
+  int cluster = -1;  // corosync cluster id
+  int su = -1;       // scalable unit; -1 in a SAN-style fleet
+  int volumes = 0;   // volumes it sees
+};
+
+struct ModelTarget {
+  std::string name;  // MGS, testfs-MDT0000, testfs-OST0003
+  std::string kind;  // MGT, MDT, OST
+  std::string primary;
+  std::string secondary;  // "" when it has none
+};
+
+struct FleetModel {
+  FleetCounts counts;
+  std::vector<ModelServer> servers;
+  std::vector<std::string> workers;
+  std::vector<int> clusters;  // ids, ascending
+  std::vector<int> sus;
+  std::vector<std::string> pdus;
+  std::string filesystem;     // "" when there is none
+  std::vector<ModelTarget> targets;
+
+  const ModelServer* Find(const std::string& fqdn) const;
+  std::vector<std::string> ServersOf(int cluster) const;
+  // A short description for plans and reports.
+  Json Summary() const;
+};
+
+// Where the runner puts the filesystem of a world it brings up: the MGT on
+// the first server (device 0), the MDT on the second (device 1), one OST on
+// every server (device D/2 + its position in its SU), D the volumes each
+// server sees. kind, index, host (fqdn) and device (index in the host's
+// sorted device paths).
+struct Placement {
+  std::string kind;
+  int index = 0;
+  std::string host;
+  int device = 0;
+};
+Result<std::vector<Placement>> FilesystemLayout(const FleetModel& fleet);
+
+// The model of a live world: the control API's status and the manager's
+// target objects (name, kind, primary_host, secondary_host, filesystem).
+Result<FleetModel> FleetFromStatus(const Json& status, const std::vector<Json>& manager_targets);
+
+// The model of the world `setup` would build with `spec`, with the
+// filesystem `fsname` the runner will create on it.
+Result<FleetModel> PredictFleet(const FleetSpec& spec, const std::string& fsname);
+
+}  // namespace cs::scenarios

@@ -1,0 +1,52 @@
+// The work behind `cluster-sim scenario plan` and `scenario run`, apart
+// from option parsing (cli/scenario_command.cpp): load the files, find the
+// fleet (an existing daemon's, or the one the runner will bring up), make
+// the plan; for run, bring the world up, execute, write the reports. The
+// streams are parameters so tests can read what a user would see.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <ostream>
+#include <string>
+#include <vector>
+
+#include "fakes/fleet.h"
+#include "scenarios/registry.h"
+
+namespace cs::scenarios {
+
+struct RunCommandOptions {
+  std::vector<std::string> files;
+  uint64_t seed = 0;
+  int parallel = 1;
+  std::string soak;  // duration text; "" when not soaking
+  int soak_plan_runs = 20;
+  FleetSpec fleet;
+  std::optional<std::string> control_url;
+  std::optional<std::string> control_token_file;
+  std::optional<std::string> manager_url;
+  std::string manager_ca;  // a CA file
+  std::string username = "admin";
+  std::string password = "lustre";
+  std::string junit, report, history;
+  std::string work_dir;
+  bool keep = false;
+  bool terminal = false;   // show a live progress line
+  std::string binary;      // the cluster-sim binary the runner's world runs
+  std::string replay;      // the command that replays this run
+};
+
+// The fleet of the runner's own world: setup's options with the scenario
+// defaults (4 servers, 2 per corosync cluster, 2 PSUs, no workers).
+FleetSpec ScenarioFleetDefaults(FleetSpec spec);
+
+int RunPlanCommand(const RunCommandOptions& options, std::ostream& out, std::ostream& err);
+int RunRunCommand(const RunCommandOptions& options, std::ostream& out, std::ostream& err);
+
+// `scenario list` as text: tests, then checks, with parameters.
+std::string RegistryText(const Registry& registry);
+// 'a b' -> "'a b'"; plain words stay as they are.
+std::string ShellQuote(const std::string& word);
+
+}  // namespace cs::scenarios

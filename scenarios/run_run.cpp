@@ -1,0 +1,175 @@
+// scenario run: load, plan, bring the world up, execute, report, tear down
+// (see run_command.h). Every bad input is refused before anything starts.
+#include <signal.h>
+
+#include <atomic>
+#include <fstream>
+#include <iostream>
+#include <mutex>
+
+#include "scenarios/loader.h"
+#include "scenarios/reports.h"
+#include "scenarios/run_command.h"
+#include "scenarios/runner.h"
+#include "scenarios/world_source.h"
+
+namespace cs::scenarios {
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+std::atomic<bool> g_interrupted{false};
+
+extern "C" void OnStopSignal(int) { g_interrupted.store(true); }
+
+// SIGINT/SIGTERM end the run after the current step, then tear down.
+void CatchStopSignals() {
+  struct sigaction sa {};
+  sa.sa_handler = OnStopSignal;
+  sigemptyset(&sa.sa_mask);
+  sigaction(SIGINT, &sa, nullptr);
+  sigaction(SIGTERM, &sa, nullptr);
+}
+
+int Bad(std::ostream& err, const Status& s) {
+  err << "cluster-sim: " << s.message() << "\n";
+  return 2;
+}
+
+// A test that needs the runner's own world, in a run against someone else's.
+Status CheckOwnership(const Plan& plan, const std::vector<ScenarioSpec>& specs, const Registry& registry, bool owned) {
+  if (owned) return Status::Ok();
+  for (const ScenarioSpec& s : specs) {
+    for (size_t i = 0; i < s.steps.size(); ++i) {
+      if (registry.FindTest(s.steps[i].test)->needs_owner) {
+        return s.Error(s.steps[i].pointer.substr(s.pointer.size()) + "/test", "steps[" + std::to_string(i) + "].test",
+                       s.steps[i].test + " needs a world the runner owns; it cannot run with --control-url");
+      }
+    }
+  }
+  (void)plan;
+  return Status::Ok();
+}
+
+Status WriteFile(const std::string& path, const std::string& text) {
+  std::ofstream out(path, std::ios::trunc);
+  out << text;
+  out.close();
+  if (!out) return Status::IoError("cannot write " + path);
+  return Status::Ok();
+}
+
+// Each report path must be writable before the world comes up.
+Status CheckWritable(const std::string& path) {
+  if (path.empty()) return Status::Ok();
+  std::ofstream out(path, std::ios::app);
+  if (!out) return Status::IoError("cannot write " + path);
+  return Status::Ok();
+}
+
+class ProgressLine {
+ public:
+  ProgressLine(std::ostream& err, bool terminal, size_t total) : err_(err), terminal_(terminal), total_(total) {}
+  void Update(const PlannedRun& run, const std::string& what) {
+    if (!terminal_) return;
+    std::lock_guard<std::mutex> lock(mu_);
+    std::string line = "[" + std::to_string(run.run) + "/" + std::to_string(total_) + "] " + run.scenario + " #" +
+                       std::to_string(run.repetition) + ": " + what;
+    if (line.size() > 100) line.resize(100);
+    err_ << "\r" << line << std::string(line.size() < width_ ? width_ - line.size() : 0, ' ') << std::flush;
+    width_ = line.size();
+  }
+  void Done() {
+    if (terminal_ && width_ > 0) err_ << "\r" << std::string(width_, ' ') << "\r" << std::flush;
+  }
+
+ private:
+  std::ostream& err_;
+  bool terminal_;
+  size_t total_;
+  size_t width_ = 0;
+  std::mutex mu_;
+};
+
+}  // namespace
+
+int RunRunCommand(const RunCommandOptions& given, std::ostream& out, std::ostream& err) {
+  RunCommandOptions o = given;
+  const Registry& registry = Registry::Builtin();
+  Result<std::vector<ScenarioSpec>> specs = LoadScenarioFiles(o.files, registry);
+  if (!specs.ok()) return Bad(err, specs.status());
+  std::optional<Clock::time_point> deadline;
+  if (!o.soak.empty()) {
+    Result<Millis> d = ParseDuration(o.soak);
+    if (!d.ok()) return Bad(err, d.status().Context("--soak"));
+    deadline = Clock::now() + *d;
+    o.soak_plan_runs = 10000;  // bounded: more than any soak gets through
+  }
+  Result<std::unique_ptr<WorldSource>> source = OpenWorldSource(o);
+  if (!source.ok()) return Bad(err, source.status());
+  WorldSource& world = **source;
+  Result<FleetModel> fleet = world.Fleet();
+  if (!fleet.ok()) return Bad(err, fleet.status());
+  Result<Plan> plan = MakePlanFor(o, *specs, *fleet, registry);
+  if (!plan.ok()) return Bad(err, plan.status());
+  Status owned = CheckOwnership(*plan, *specs, registry, world.owner() != nullptr);
+  if (!owned.ok()) return Bad(err, owned);
+  for (const std::string& path : {o.junit, o.report}) {
+    Status s = CheckWritable(path);
+    if (!s.ok()) return Bad(err, s);
+  }
+  Result<std::unique_ptr<History>> history = History::Open(o.history);
+  if (!history.ok()) return Bad(err, history.status());
+
+  CatchStopSignals();
+  const auto started = Clock::now();
+  err << "scenario run: seed " << o.seed << ", " << plan->runs.size() << " planned run(s)" << (deadline ? " (soak)" : "") << "\n";
+  Status up = world.BringUp(err);
+  if (!up.ok()) {
+    world.TearDown(true, err);
+    return Bad(err, up.Context("the world could not be brought up"));
+  }
+  std::vector<std::string> notes;
+  if (world.owner() != nullptr) {
+    // The plan was made for the predicted fleet; make it again for the
+    // world as it came up, and say so if the two differ.
+    Result<FleetModel> live = world.Fleet();
+    Result<Plan> replanned = live.ok() ? MakePlanFor(o, *specs, *live, registry) : Result<Plan>(live.status());
+    if (!replanned.ok()) {
+      world.TearDown(true, err);
+      return Bad(err, replanned.status().Context("planning for the world as it came up"));
+    }
+    if (replanned->ToJson().dump() != plan->ToJson().dump()) {
+      notes.push_back("the world came up with a different target layout than predicted (fleet " +
+                      replanned->fleet.dump() + "); the runs follow the world as it is, so `scenario plan` does not show them exactly");
+      plan = std::move(replanned);
+    }
+  }
+  ProgressLine progress(err, o.terminal, plan->runs.size());
+  RunnerOptions ro;
+  ro.history = history->get();
+  ro.cancelled = &g_interrupted;
+  ro.deadline = deadline;
+  ro.on_progress = [&](const PlannedRun& run, const std::string& what) { progress.Update(run, what); };
+  std::vector<RunResult> results = ExecutePlan(*plan, world, registry, ro);
+  progress.Done();
+  RunSummary summary = Summarize(*plan, results, std::chrono::duration<double>(Clock::now() - started).count(), o.replay);
+  summary.notes = notes;
+  if (g_interrupted.load()) summary.notes.push_back("interrupted by a signal");
+  const bool passed = summary.failed == 0 && summary.executed > 0 && !g_interrupted.load();
+  world.TearDown(o.keep || !passed, err);
+  int status = passed ? 0 : 1;
+  if (!o.junit.empty()) {
+    Status s = WriteFile(o.junit, JunitXml(*plan, results, summary));
+    if (!s.ok()) status = Bad(err, s);
+  }
+  if (!o.report.empty()) {
+    Status s = WriteFile(o.report, JsonReport(*plan, results, summary).dump(2) + "\n");
+    if (!s.ok()) status = Bad(err, s);
+  }
+  PrintSummary(out, results, summary);
+  return status;
+}
+
+}  // namespace cs::scenarios
