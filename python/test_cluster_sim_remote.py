@@ -134,6 +134,25 @@ class DaemonTest(unittest.TestCase):
         self.ops.api.call("start_server", fqdn="test002.localdomain")
         self.assertEqual(self.ops.api.call("get_server", fqdn="test002.localdomain")["power_state"], "running")
 
+    def test_the_original_simulator_methods_over_xml_rpc(self):
+        import xmlrpc.client
+
+        class BearerTransport(xmlrpc.client.Transport):
+            def send_headers(self, connection, headers):
+                connection.putheader("Authorization", "Bearer " + TOKEN)
+                super().send_headers(connection, headers)
+
+        with xmlrpc.client.ServerProxy(self.url + "RPC2", transport=BearerTransport(), allow_none=True) as rpc:
+            self.assertEqual(rpc.start_all(), 0, "nothing registered, nothing to start")
+            self.assertEqual(rpc.get_lustre_client("10.9.0.1"), {"address": "10.9.0.1", "mounts": []})
+            self.assertEqual(self.ops.api.call("list_clients")["10.9.0.1"], {"address": "10.9.0.1", "mounts": []},
+                             "created and kept, as the original did")
+            with self.assertRaises(xmlrpc.client.Fault) as fault:
+                rpc.register_all("", "secret")
+            self.assertEqual(fault.exception.faultCode, 400)
+            with self.assertRaises(xmlrpc.client.Fault):
+                rpc.get_lustre_client()
+
     def test_fence_nodes_are_the_servers_on_pdus(self):
         self.assertEqual(self.ops.get_fence_nodes_list("10.0.0.1"),
                          ["test%03d.localdomain" % i for i in range(4)])

@@ -53,6 +53,7 @@ ControlApi::ControlApi(Simulator& sim) : ctx_(new ControlContext{sim, {}, {}}) {
   AddWorldOperations(ops_);
   AddFleetOperations(ops_);
   AddPowerOperations(ops_);
+  AddSimulatorMethods(ops_);
 }
 
 ControlApi::~ControlApi() = default;

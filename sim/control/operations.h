@@ -35,6 +35,7 @@ void AddWorldOperations(OperationTable& table);      // ops_world.cpp
 void AddFleetOperations(OperationTable& table);      // ops_fleet.cpp
 void AddProcOperations(OperationTable& table);       // ops_proc.cpp
 void AddPowerOperations(OperationTable& table);      // ops_power.cpp
+void AddSimulatorMethods(OperationTable& table);     // ops_simulator_methods.cpp
 
 // The fqdn of the server `host` names: a string (fqdn, nodename or one of
 // its addresses) or an object with "fqdn", "nodename" or "address".
