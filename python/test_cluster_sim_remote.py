@@ -8,6 +8,7 @@ binary). Every wait is bounded.
 
 import json
 import os
+import re
 import signal
 import socket
 import subprocess
@@ -134,6 +135,25 @@ class DaemonTest(unittest.TestCase):
         self.ops.api.call("start_server", fqdn="test002.localdomain")
         self.assertEqual(self.ops.api.call("get_server", fqdn="test002.localdomain")["power_state"], "running")
 
+    def test_the_original_simulator_methods_over_xml_rpc(self):
+        import xmlrpc.client
+
+        class BearerTransport(xmlrpc.client.Transport):
+            def send_headers(self, connection, headers):
+                connection.putheader("Authorization", "Bearer " + TOKEN)
+                super().send_headers(connection, headers)
+
+        with xmlrpc.client.ServerProxy(self.url + "RPC2", transport=BearerTransport(), allow_none=True) as rpc:
+            self.assertEqual(rpc.start_all(), 0, "nothing registered, nothing to start")
+            self.assertEqual(rpc.get_lustre_client("10.9.0.1"), {"address": "10.9.0.1", "mounts": []})
+            self.assertEqual(self.ops.api.call("list_clients")["10.9.0.1"], {"address": "10.9.0.1", "mounts": []},
+                             "created and kept, as the original did")
+            with self.assertRaises(xmlrpc.client.Fault) as fault:
+                rpc.register_all("", "secret")
+            self.assertEqual(fault.exception.faultCode, 400)
+            with self.assertRaises(xmlrpc.client.Fault):
+                rpc.get_lustre_client()
+
     def test_fence_nodes_are_the_servers_on_pdus(self):
         self.assertEqual(self.ops.get_fence_nodes_list("10.0.0.1"),
                          ["test%03d.localdomain" % i for i in range(4)])
@@ -164,6 +184,73 @@ class DaemonTest(unittest.TestCase):
                            timeout=30)
         self.assertEqual(r.returncode, 1)
         self.assertIn("no HA resource", r.stderr)
+
+
+def _stop(process):
+    if process.poll() is None:
+        process.send_signal(signal.SIGTERM)
+        try:
+            process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(timeout=10)
+
+
+class RegisterAllTest(unittest.TestCase):
+    """register_all against the built-in manager: servers and workers each
+    with their token, then nothing left to register."""
+
+    def test_register_all_registers_servers_and_workers(self):
+        with tempfile.TemporaryDirectory() as tmp:
+            mdir = os.path.join(tmp, "manager_state")
+            mlog = open(os.path.join(tmp, "manager.log"), "w")
+            manager = subprocess.Popen([BINARY, "manager", "--listen", "127.0.0.1:0", "--dir", mdir],
+                                       stdout=mlog, stderr=subprocess.STDOUT)
+            daemon = None
+            try:
+                url = None
+                deadline = time.time() + 30
+                while url is None and time.time() < deadline and manager.poll() is None:
+                    with open(os.path.join(tmp, "manager.log")) as f:
+                        found = re.search(r"listening on (https://127\.0\.0\.1:\d+/)", f.read())
+                    url = found.group(1).replace("127.0.0.1", "localhost") if found else None
+                    time.sleep(0.1)
+                self.assertIsNotNone(url, "the manager did not start")
+
+                def token(profile):
+                    r = subprocess.run([BINARY, "manager", "token", "create", "--credits", "5", "--profile", profile,
+                                        "--manager-url", url, "--dir", mdir],
+                                       capture_output=True, text=True, timeout=60, check=True)
+                    return r.stdout.strip().split()[-1]
+
+                config = os.path.join(tmp, "fleet")
+                subprocess.run([BINARY, "--config", config, "setup", "--server_count", "2", "--worker_count", "1"],
+                               check=True, timeout=60, stdout=subprocess.DEVNULL)
+                control = "127.0.0.1:%d" % free_port()
+                daemon = subprocess.Popen([BINARY, "--config", config, "--url", url, "--ca",
+                                           os.path.join(mdir, "ca.crt"), "run", "--control-listen", control,
+                                           "--pdu-port-offset", "23000", "--poll-seconds", "1"],
+                                          stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                ops = SimulatorRemoteOperations(url="http://%s/" % control, timeout=120)
+                deadline = time.time() + 30
+                while True:
+                    try:
+                        ops.faults()
+                        break
+                    except (OSError, ControlApiError):
+                        self.assertLess(time.time(), deadline, "the daemon did not answer")
+                        time.sleep(0.1)
+                self.assertEqual(ops.api.call("register_all", server_secret=token("base_managed_rh7"),
+                                              worker_secret=token("posix_copytool_worker")), 3)
+                registered = [s for s in ops.api.call("list_servers") if s["registered"]]
+                self.assertEqual(len(registered), 3, registered)
+                self.assertEqual(ops.api.call("register_all", server_secret="x", worker_secret="y"), 0,
+                                 "nothing left to register")
+            finally:
+                if daemon:
+                    _stop(daemon)
+                _stop(manager)
+                mlog.close()
 
 
 class WithoutDaemonTest(unittest.TestCase):

@@ -55,6 +55,7 @@ ControlApi::ControlApi(Simulator& sim) : ctx_(new ControlContext{sim, {}, {}}) {
   AddFleetOperations(ops_);
   AddPowerOperations(ops_);
   AddCheckOperations(ops_);
+  AddSimulatorMethods(ops_);
 }
 
 ControlApi::~ControlApi() = default;
