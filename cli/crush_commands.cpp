@@ -4,7 +4,11 @@
 
 #include <iostream>
 
+#include <fstream>
+
+#include "crush/fleet_map.h"
 #include "crush/text_map.h"
+#include "state/store.h"
 
 namespace cs::cli {
 
@@ -12,9 +16,11 @@ std::unique_ptr<CrushCli> AddCrushCommands(CLI::App& app) {
   auto c = std::make_unique<CrushCli>();
   c->crush = app.add_subcommand("crush", "CRUSH maps and placement, computed as Ceph computes them");
   c->crush->require_subcommand(1);
+  c->map = c->crush->add_subcommand("map", "Write the fleet's CRUSH map in Ceph's text format (crushtool -c reads it)");
+  c->map->add_option("--output,-o", c->output, "File to write (default: standard output)");
   c->test = c->crush->add_subcommand("test", "Map inputs through a CRUSH map's rules; prints what crushtool --test prints");
   CLI::App* t = c->test;
-  t->add_option("--map", c->map_file, "A CRUSH map in Ceph's text format")->required();
+  t->add_option("--map", c->map_file, "A CRUSH map in Ceph's text format (default: the fleet's map)");
   t->add_option("--rule", c->rule, "Rule id or name (default: every rule)");
   t->add_option("--num-rep", c->num_rep, "Replicas to choose (default: each of the rule's min_size..max_size)")
       ->check(CLI::Range(1, 1000));
@@ -31,7 +37,29 @@ std::unique_ptr<CrushCli> AddCrushCommands(CLI::App& app) {
 
 namespace {
 
-int RunTest(const CrushCli& c) {
+Result<std::string> FleetMap(const GlobalOptions& global) {
+  Store::Options options;
+  options.mode = Store::Mode::kReadOnly;
+  auto store = Store::Open(global.config, options);
+  if (!store.ok()) return store.status();
+  return crush::FleetMapText((*store)->world());
+}
+
+int RunMap(const GlobalOptions& global, const CrushCli& c) {
+  Result<std::string> text = FleetMap(global);
+  if (!text.ok()) return Fail(text.status().message());
+  if (!c.output) {
+    std::cout << *text << std::flush;
+    return std::cout ? kExitOk : kExitError;
+  }
+  std::ofstream out(*c.output, std::ios::binary | std::ios::trunc);
+  out << *text;
+  out.close();
+  if (!out) return Fail("crush map: cannot write " + *c.output);
+  return kExitOk;
+}
+
+int RunTest(const GlobalOptions& global, const CrushCli& c) {
   crush::TestOptions options = c.options;
   if (!options.show_mappings && !options.show_bad_mappings && !options.show_statistics &&
       !options.show_utilization && !options.show_utilization_all) {
@@ -40,7 +68,12 @@ int RunTest(const CrushCli& c) {
   }
   if (c.min_x.has_value() != c.max_x.has_value()) return Fail("crush test: give --min-x and --max-x together");
   if (c.min_x && *c.min_x > *c.max_x) return Fail("crush test: --min-x is above --max-x");
-  Result<crush::Map> map = crush::CompileFile(c.map_file);
+  Result<crush::Map> map = [&]() -> Result<crush::Map> {
+    if (c.map_file) return crush::CompileFile(*c.map_file);
+    Result<std::string> text = FleetMap(global);
+    if (!text.ok()) return text.status();
+    return crush::CompileText(*text, "the fleet's map");
+  }();
   if (!map.ok()) return Fail(map.status().message());
   if (c.rule) {
     std::optional<int> id = map->FindRule(*c.rule);
@@ -61,8 +94,9 @@ int RunTest(const CrushCli& c) {
 
 }  // namespace
 
-int RunCrushCli(const GlobalOptions& /*global*/, const CrushCli& c) {
-  if (c.test->parsed()) return RunTest(c);
+int RunCrushCli(const GlobalOptions& global, const CrushCli& c) {
+  if (c.test->parsed()) return RunTest(global, c);
+  if (c.map->parsed()) return RunMap(global, c);
   return -1;
 }
 

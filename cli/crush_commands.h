@@ -1,8 +1,10 @@
 // `cluster-sim crush ...`: CRUSH maps and placement (crush/).
-//   crush test --map FILE [--rule R] [--num-rep N] [--min-x A --max-x B]
+//   crush map [--output FILE]   the fleet's CRUSH map (from --config)
+//   crush test [--map FILE] [--rule R] [--num-rep N] [--min-x A --max-x B]
 //              [--show-mappings|--show-bad-mappings|--show-statistics|
 //               --show-utilization|--show-utilization-all]
-// prints what `crushtool -i <compiled FILE> --test` prints for the same options.
+// prints what `crushtool -i <compiled FILE> --test` prints for the same options
+// (the fleet's map when --map is not given).
 #pragma once
 
 #include <memory>
@@ -21,7 +23,9 @@ namespace cs::cli {
 struct CrushCli {
   CLI::App* crush = nullptr;
   CLI::App* test = nullptr;
-  std::string map_file;
+  CLI::App* map = nullptr;
+  std::optional<std::string> output;
+  std::optional<std::string> map_file;
   std::optional<std::string> rule;
   std::optional<int> num_rep, min_x, max_x, x;
   crush::TestOptions options;

@@ -57,6 +57,10 @@ int main(int argc, char** argv) {
   AddCount(setup, "cluster_size", &spec.cluster_size, "Servers per corosync cluster (default 4)");
   AddCount(setup, "psu_count", &spec.psu_count, "PSUs per server = number of PDUs (default 1)");
   AddCount(setup, "su_size", &spec.su_size, "Servers per scalable unit; 0: SAN-style (default 0)");
+  AddCount(setup, "rack_size", &spec.rack_size, "Servers per rack; 0: one rack (default 0)");
+  AddCount(setup, "racks_per_row", &spec.racks_per_row, "Racks per row; 0: one row (default 0)");
+  setup->add_option("--cluster_spread,--cluster-spread", spec.cluster_spread,
+                    "none, or rack: each corosync cluster's nodes in different racks (default none)");
   std::optional<long long> seed;
   setup->add_option("--seed", seed, "Seed of every random stream of the simulation");
 

@@ -110,6 +110,36 @@ Status CheckCount(const char* name, int value, int min, int max) {
   return Status::Ok();
 }
 
+// The topology the spec asks for, from the fleet's and the defaults.
+TopologySettings WantedTopology(const World& world, const FleetSpec& spec) {
+  TopologySettings t = world.settings().topology;
+  if (spec.rack_size) t.rack_size = *spec.rack_size;
+  if (spec.racks_per_row) t.racks_per_row = *spec.racks_per_row;
+  if (spec.cluster_spread) t.cluster_spread = *spec.cluster_spread;
+  return t;
+}
+
+Status CheckTopology(const World& world, const FleetSpec& spec, const FleetCounts& want) {
+  const TopologySettings t = WantedTopology(world, spec);
+  CS_RETURN_IF_ERROR(CheckCount("rack_size", t.rack_size, 0, kMaxServers));
+  CS_RETURN_IF_ERROR(CheckCount("racks_per_row", t.racks_per_row, 0, kMaxServers));
+  if (t.cluster_spread != "none" && t.cluster_spread != "rack") {
+    return Status::InvalidArgument("cluster_spread must be none or rack, not '" + t.cluster_spread + "'");
+  }
+  if (t.cluster_spread == "rack" && t.rack_size == 0) {
+    return Status::InvalidArgument("cluster_spread rack needs --rack_size");
+  }
+  if (t.cluster_spread == "rack" && t.rack_size > 0 && want.server_count % t.rack_size != 0) {
+    return Status::InvalidArgument("with cluster_spread rack, server_count " + std::to_string(want.server_count) +
+                                   " must fill whole racks of " + std::to_string(t.rack_size));
+  }
+  if (CountServers(world, false) > 0 && !(t == world.settings().topology)) {
+    return Status::FailedPrecondition("the fleet's servers already have places in racks; rack_size, "
+                                      "racks_per_row and cluster_spread cannot change");
+  }
+  return Status::Ok();
+}
+
 // Brings a spec to concrete values from the existing fleet and defaults.
 Status Resolve(const World& world, const FleetSpec& spec, FleetCounts* out) {
   const FleetCounts have = CountFleet(world);
@@ -132,6 +162,7 @@ Status Resolve(const World& world, const FleetSpec& spec, FleetCounts* out) {
   CS_RETURN_IF_ERROR(CheckCount("psu_count", want.psu_count, 0, kMaxPdus));
   CS_RETURN_IF_ERROR(CheckCount("su_size", want.su_size, 0, kMaxServers));
 
+  CS_RETURN_IF_ERROR(CheckTopology(world, spec, want));
   if (want.su_size > 0) {
     if (want.server_count % want.su_size != 0) {
       return Status::InvalidArgument("server_count " + std::to_string(want.server_count) +
@@ -232,6 +263,7 @@ Status SetupFleet(World& world, const FleetSpec& spec, const Clock& clock) {
     settings.packages = DefaultPackageInventory();
   }
   settings.cluster_size = want.cluster_size;
+  settings.topology = WantedTopology(world, spec);
   if (spec.url) settings.url = *spec.url;
   if (spec.seed) settings.seed = *spec.seed;
 

@@ -26,6 +26,9 @@ struct FleetSpec {
   std::optional<int> cluster_size;  // default 4
   std::optional<int> psu_count;     // default 1
   std::optional<int> su_size;       // default 0: SAN-style
+  std::optional<int> rack_size;     // default 0: one rack
+  std::optional<int> racks_per_row; // default 0: one row
+  std::optional<std::string> cluster_spread;  // none (default) | rack
   std::optional<std::string> url;
   std::optional<uint64_t> seed;
 };

@@ -9,6 +9,7 @@
 
 #include "fakes/json_helpers.h"
 #include "fakes/package.h"
+#include "fakes/topology.h"
 
 namespace cs {
 
@@ -28,11 +29,12 @@ struct SimSettings {
   uint64_t seed = 1;
   int startup_seconds = 5;   // simulated boot time (the original: 5 s)
   int shutdown_seconds = 5;  // simulated shutdown time (the original: 5 s)
+  TopologySettings topology;  // racks and rows (absent in older states: one rack)
 
   bool operator==(const SimSettings&) const = default;
 };
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(SimSettings, cluster_size, packages, url, seed,
-                                                startup_seconds, shutdown_seconds)
+                                                startup_seconds, shutdown_seconds, topology)
 
 // The inventory a new fleet starts with (the original's versions).
 PackageInventory DefaultPackageInventory();

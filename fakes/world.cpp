@@ -46,8 +46,7 @@ SimSettings& World::mutable_settings() {
 }
 
 int World::ClusterIdOf(const Server& server) const {
-  const int size = settings_.cluster_size > 0 ? settings_.cluster_size : 1;
-  return server.id / size;
+  return ClusterIdFor(settings_.topology, settings_.cluster_size, server.id);
 }
 
 const Cluster* World::ClusterOf(const Server& server) const {

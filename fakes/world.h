@@ -109,7 +109,8 @@ class World {
   Table<LustreClient> clients;    // key: address
   Table<Copytool> copytools;      // key: copytool id
 
-  // The cluster a (non-worker) server belongs to: id / cluster_size.
+  // The cluster a (non-worker) server belongs to: id / cluster_size, or
+  // spread over racks (fakes/topology.h).
   int ClusterIdOf(const Server& server) const;
   const Cluster* ClusterOf(const Server& server) const;
   Cluster* MutableClusterOf(const Server& server);

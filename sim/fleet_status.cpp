@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "fakes/fleet.h"
+#include "fakes/topology.h"
 
 namespace cs {
 
@@ -12,7 +13,7 @@ namespace {
 
 std::string OnOff(bool on) { return on ? "on" : "off"; }
 
-Json ServerJson(const World& world, const Server& s) {
+Json ServerJson(const World& world, const Server& s, const std::map<std::string, Location>& locations) {
   const Presentations* p = world.presentations.Find(s.fqdn);
   Json j = {{"fqdn", s.fqdn},
             {"nodename", s.nodename},
@@ -28,6 +29,7 @@ Json ServerJson(const World& world, const Server& s) {
             {"pacemaker", s.pacemaker.state},
             {"outlet", s.outlet},
             {"boot_time", s.boot_time}};
+  if (auto it = locations.find(s.fqdn); it != locations.end()) j["location"] = LocationJson(it->second);
   return j;
 }
 
@@ -91,8 +93,9 @@ Json FleetStatusJson(const World& world) {
   Json servers = Json::array(), clusters = Json::array(), pdus = Json::array(),
        controllers = Json::array();
   int registered = 0, running = 0;
+  const std::map<std::string, Location> locations = FleetLocations(world);
   for (const auto& [fqdn, s] : world.servers.all()) {
-    servers.push_back(ServerJson(world, s));
+    servers.push_back(ServerJson(world, s, locations));
     registered += s.registered;
     running += s.running();
   }
@@ -106,7 +109,8 @@ Json FleetStatusJson(const World& world) {
                   {"cluster_size", counts.cluster_size}, {"psu_count", counts.psu_count},
                   {"su_size", counts.su_size},           {"registered", registered},
                   {"running", running},                  {"targets", world.targets.size()},
-                  {"manager_url", world.settings().url}};
+                  {"manager_url", world.settings().url},
+                  {"topology", world.settings().topology}};
   return {{"summary", summary},      {"servers", servers}, {"clusters", clusters},
           {"controllers", controllers}, {"pdus", pdus}};
 }
@@ -119,16 +123,25 @@ std::string FleetStatusText(const World& world) {
       << sum["volume_count"] << " volumes, " << sum["psu_count"] << " PDUs, cluster_size "
       << sum["cluster_size"] << ", su_size " << sum["su_size"] << "; " << sum["registered"]
       << " registered, " << sum["running"] << " running; manager "
-      << sum["manager_url"].get<std::string>() << "\n\n";
+      << sum["manager_url"].get<std::string>() << "\n";
+  const TopologySettings& topology = world.settings().topology;
+  if (topology.rack_size > 0) {
+    out << "Topology: rack_size " << topology.rack_size << ", racks_per_row " << topology.racks_per_row
+        << ", cluster_spread " << topology.cluster_spread << "\n";
+  }
+  out << "\n";
 
   TextTable servers({"SERVER", "CLUSTER", "POWER", "STATE", "REGISTERED", "NIDS", "VOLUMES", "LNET",
-                     "COROSYNC", "PACEMAKER"});
+                     "COROSYNC", "PACEMAKER", "LOCATION"});
   for (const Json& s : j["servers"]) {
     std::string nids;
     for (const auto& n : s["nids"]) nids += (nids.empty() ? "" : ",") + n.get<std::string>();
     servers.Add({s["fqdn"], s["cluster"].is_null() ? "-" : s["cluster"].dump(),
                  OnOff(s["has_power"]), s["power_state"], s["registered"] ? "yes" : "no", nids,
-                 s["volumes"].dump(), s["lnet"], s["corosync"], s["pacemaker"]});
+                 s["volumes"].dump(), s["lnet"], s["corosync"], s["pacemaker"],
+                 s.contains("location") ? s["location"]["row"].get<std::string>() + "/" +
+                                              s["location"]["rack"].get<std::string>()
+                                        : "-"});
   }
   servers.Print(out);
 
