@@ -9,6 +9,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <filesystem>
 #include <fstream>
 #include <regex>
 #include <sstream>
@@ -50,14 +51,20 @@ ChildProcess::~ChildProcess() {
   if (!exit_status_) Kill();
 }
 
-std::string ChildProcess::Output() const {
+std::string ChildProcess::Output(size_t from) const {
   std::ifstream in(log_path_, std::ios::binary);
+  in.seekg(static_cast<std::streamoff>(from));
+  if (!in) return "";
   std::ostringstream text;
   text << in.rdbuf();
   return text.str();
 }
 
-size_t ChildProcess::OutputSize() const { return Output().size(); }
+size_t FileSize(const std::string& path) {
+  std::error_code ec;
+  const auto size = std::filesystem::file_size(path, ec);
+  return ec ? 0 : static_cast<size_t>(size);
+}
 
 bool ChildProcess::Running() {
   if (exit_status_) return false;
@@ -74,13 +81,12 @@ Result<std::string> ChildProcess::WaitForOutput(const std::string& pattern, std:
   const std::regex re(pattern);
   const auto deadline = std::chrono::steady_clock::now() + timeout;
   while (true) {
-    const std::string out = Output();
+    const std::string tail = Output(from);
     std::smatch m;
-    const std::string tail = from < out.size() ? out.substr(from) : "";
     if (std::regex_search(tail, m, re)) return m.size() > 1 ? m[1].str() : m[0].str();
     if (!const_cast<ChildProcess*>(this)->Running()) {
       return Status::FailedPrecondition("the process exited (status " + std::to_string(exit_status_.value_or(-1)) +
-                                        "); its log " + log_path_ + " ends: " + out.substr(out.size() > 600 ? out.size() - 600 : 0));
+                                        "); its log " + log_path_ + " ends: " + tail.substr(tail.size() > 600 ? tail.size() - 600 : 0));
     }
     if (std::chrono::steady_clock::now() >= deadline) {
       return Status::Unavailable("timed out after " + std::to_string(timeout.count() / 1000) + " s waiting for '" +

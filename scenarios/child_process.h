@@ -19,7 +19,9 @@ namespace cs::scenarios {
 
 class ChildProcess {
  public:
-  // Starts `binary args...`; output to `log_path` (appended).
+  // Starts `binary args...`; output to `log_path` (appended, so a restarted
+  // daemon's log follows its predecessor's: wait from its size taken
+  // before the start with FileSize).
   static Result<std::unique_ptr<ChildProcess>> Start(const std::string& binary, const std::vector<std::string>& args,
                                                      const std::string& log_path);
   ~ChildProcess();
@@ -31,8 +33,8 @@ class ChildProcess {
   // when the time is up, FailedPrecondition when the process exited.
   Result<std::string> WaitForOutput(const std::string& pattern, std::chrono::milliseconds timeout,
                                     size_t from = 0) const;
-  std::string Output() const;
-  size_t OutputSize() const;
+  // The log from byte `from` on.
+  std::string Output(size_t from = 0) const;
   bool Running();
   // Waits for the exit; the exit status, or nullopt on timeout.
   std::optional<int> Wait(std::chrono::milliseconds timeout);
@@ -49,5 +51,8 @@ class ChildProcess {
   std::string log_path_;
   std::optional<int> exit_status_;
 };
+
+// The size of a file in bytes; 0 when it does not exist.
+size_t FileSize(const std::string& path);
 
 }  // namespace cs::scenarios

@@ -4,12 +4,17 @@
 // the daemon and manager answered:
 //   {"time", "run", "scenario", "repetition", "step", "type", "f", "value"}
 // Runs that execute side by side (--parallel) interleave by time and stay
-// attributable by run, scenario and repetition. Thread-safe.
+// attributable by run, scenario and repetition. Thread-safe; lines are
+// written by a writer thread of its own, so no caller holds a lock across
+// the disk write.
 #pragma once
 
+#include <condition_variable>
+#include <deque>
 #include <fstream>
 #include <mutex>
 #include <string>
+#include <thread>
 
 #include "fakes/json_helpers.h"
 #include "util/status.h"
@@ -20,6 +25,7 @@ class History {
  public:
   // `path` empty: events are counted but not written.
   static Result<std::unique_ptr<History>> Open(const std::string& path);
+  ~History();  // writes what is queued
 
   void Record(int run, const std::string& scenario, int repetition, int step, const std::string& type,
               const std::string& f, const Json& value);
@@ -27,10 +33,15 @@ class History {
 
  private:
   History() = default;
+  void WriteLoop();
+
   mutable std::mutex mu_;
-  std::ofstream out_;
-  bool writing_ = false;
+  std::condition_variable ready_;
+  std::deque<std::string> queue_;
+  bool closing_ = false;
   size_t events_ = 0;
+  std::ofstream out_;  // the writer thread's alone
+  std::thread writer_;
 };
 
 // Now as ISO-8601 UTC with milliseconds: "2026-12-01T09:30:11.123Z".

@@ -19,7 +19,6 @@ Status ManagerRest::Reconnect() {
 }
 
 Result<Json> ManagerRest::Call(const std::string& method, const std::string& path, const Json& body) {
-  std::lock_guard<std::mutex> lock(mu_);
   if (!client_) {
     Status s = Reconnect();
     if (!s.ok()) return Status::Unavailable("the manager is unreachable: " + s.message());

@@ -1,10 +1,11 @@
 // ManagerRest: ManagerApi over HTTPS with manager::ManagerClient: logs in
 // with the CSRF dance and logs in again when the manager forgot the session
-// (after a restart). Works against the built-in manager and IML's.
+// (after a restart). Works against the built-in manager and IML's. Not
+// thread-safe: each runner worker has its own (the client sends one
+// request at a time anyway).
 #pragma once
 
 #include <memory>
-#include <mutex>
 #include <string>
 
 #include "manager/manager_client.h"
@@ -31,7 +32,6 @@ class ManagerRest final : public ManagerApi {
   Result<Json> Call(const std::string& method, const std::string& path, const Json& body);
 
   ManagerRestOptions options_;
-  std::mutex mu_;
   std::unique_ptr<manager::ManagerClient> client_;
 };
 

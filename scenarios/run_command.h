@@ -13,6 +13,7 @@
 
 #include "fakes/fleet.h"
 #include "scenarios/registry.h"
+#include "scenarios/scenario.h"
 
 namespace cs::scenarios {
 
@@ -43,6 +44,10 @@ FleetSpec ScenarioFleetDefaults(FleetSpec spec);
 
 int RunPlanCommand(const RunCommandOptions& options, std::ostream& out, std::ostream& err);
 int RunRunCommand(const RunCommandOptions& options, std::ostream& out, std::ostream& err);
+
+// Refuses a test that needs the runner's own world (crash-simulator,
+// restart-manager) when the world is someone else's; names file and field.
+Status CheckOwnership(const std::vector<ScenarioSpec>& specs, const Registry& registry, bool owned);
 
 // `scenario list` as text: tests, then checks, with parameters.
 std::string RegistryText(const Registry& registry);

@@ -37,21 +37,6 @@ int Bad(std::ostream& err, const Status& s) {
   return 2;
 }
 
-// A test that needs the runner's own world, in a run against someone else's.
-Status CheckOwnership(const Plan& plan, const std::vector<ScenarioSpec>& specs, const Registry& registry, bool owned) {
-  if (owned) return Status::Ok();
-  for (const ScenarioSpec& s : specs) {
-    for (size_t i = 0; i < s.steps.size(); ++i) {
-      if (registry.FindTest(s.steps[i].test)->needs_owner) {
-        return s.Error(s.steps[i].pointer.substr(s.pointer.size()) + "/test", "steps[" + std::to_string(i) + "].test",
-                       s.steps[i].test + " needs a world the runner owns; it cannot run with --control-url");
-      }
-    }
-  }
-  (void)plan;
-  return Status::Ok();
-}
-
 Status WriteFile(const std::string& path, const std::string& text) {
   std::ofstream out(path, std::ios::trunc);
   out << text;
@@ -94,6 +79,19 @@ class ProgressLine {
 
 }  // namespace
 
+Status CheckOwnership(const std::vector<ScenarioSpec>& specs, const Registry& registry, bool owned) {
+  if (owned) return Status::Ok();
+  for (const ScenarioSpec& s : specs) {
+    for (size_t i = 0; i < s.steps.size(); ++i) {
+      if (registry.FindTest(s.steps[i].test)->needs_owner) {
+        return s.Error(s.steps[i].pointer.substr(s.pointer.size()) + "/test", "steps[" + std::to_string(i) + "].test",
+                       s.steps[i].test + " needs a world the runner owns; it cannot run with --control-url");
+      }
+    }
+  }
+  return Status::Ok();
+}
+
 int RunRunCommand(const RunCommandOptions& given, std::ostream& out, std::ostream& err) {
   RunCommandOptions o = given;
   const Registry& registry = Registry::Builtin();
@@ -113,7 +111,7 @@ int RunRunCommand(const RunCommandOptions& given, std::ostream& out, std::ostrea
   if (!fleet.ok()) return Bad(err, fleet.status());
   Result<Plan> plan = MakePlanFor(o, *specs, *fleet, registry);
   if (!plan.ok()) return Bad(err, plan.status());
-  Status owned = CheckOwnership(*plan, *specs, registry, world.owner() != nullptr);
+  Status owned = CheckOwnership(*specs, registry, world.owner() != nullptr);
   if (!owned.ok()) return Bad(err, owned);
   for (const std::string& path : {o.junit, o.report}) {
     Status s = CheckWritable(path);

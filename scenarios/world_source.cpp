@@ -197,13 +197,13 @@ class OwnWorld final : public WorldSource, public DaemonOwner {
   }
 
   Status StartManager(const std::string& port) {
+    const size_t from = FileSize(dir_ + "/manager.log");
     auto m = ChildProcess::Start(o_.binary,
                                  {"manager", "--listen", "127.0.0.1:" + (port.empty() ? "0" : port), "--dir",
                                   dir_ + "/manager", "--long-poll", "2", "--contact-timeout", "5", "--step-timeout",
                                   "60", "--session-wait", "120"},
                                  dir_ + "/manager.log");
     if (!m.ok()) return m.status();
-    const size_t from = (*m)->OutputSize();
     Result<std::string> p = (*m)->WaitForOutput("listening on https://127\\.0\\.0\\.1:(\\d+)/", seconds(60), from);
     if (!p.ok()) return p.status().Context("starting the manager");
     manager_port_ = *p;
@@ -250,10 +250,13 @@ class OwnWorld final : public WorldSource, public DaemonOwner {
                                    control_address_.empty() ? std::string("127.0.0.1:0") : control_address_}) {
         args.push_back(a);
       }
+      const size_t from = FileSize(dir_ + "/simulator.log");
       auto sim = ChildProcess::Start(o_.binary, args, dir_ + "/simulator.log");
       if (!sim.ok()) return sim.status();
+      // From where this start's output begins: the log also holds the
+      // crashed predecessor's lines.
       Result<std::string> address =
-          (*sim)->WaitForOutput("control: listening on (127\\.0\\.0\\.1:\\d+)", seconds(60), (*sim)->OutputSize() > 0 ? 0 : 0);
+          (*sim)->WaitForOutput("control: listening on (127\\.0\\.0\\.1:\\d+)", seconds(60), from);
       if (address.ok()) {
         control_address_ = *address;
         simulator_ = std::move(*sim);

@@ -132,6 +132,10 @@ TEST(ScenarioRun, PowerLossPassesAndWritesTheThreeReports) {
   EXPECT_NE(report["replay"].get<std::string>().find("--seed 3"), std::string::npos);
   EXPECT_EQ(report["passed"], true);
   EXPECT_EQ(report["runs"][0]["steps"].size(), 5u);  // 2 tests, 3 checks
+  // The run executed what `plan` with the same seed and fleet prints.
+  const CliResult plan = RunCli({"scenario", "plan", Source("scenarios/power-loss.yaml"), "--seed", "3", "--server_count", "2"});
+  ASSERT_EQ(plan.exit_code, 0) << plan.Describe();
+  EXPECT_EQ(Json::parse(plan.out)["runs"], report["plan"]["runs"]);
 
   const std::vector<Json> history = HistoryLines(dir.Sub("h.jsonl"));
   ASSERT_FALSE(history.empty());

@@ -193,6 +193,24 @@ TEST(Plan, LiteralServersMustBeInTheFleet) {
       << plan.status().message();
 }
 
+TEST(Plan, OwnWorldTestsAreRefusedOnSomeoneElsesWorld) {
+  const char* text = R"(
+- name: crash
+  steps:
+    - test: wait
+      duration: 1s
+    - test: crash-simulator
+  checks: [{check: invariants}]
+)";
+  auto specs = Specs(text);
+  EXPECT_TRUE(CheckOwnership(specs, Registry::Builtin(), true).ok());
+  Status s = CheckOwnership(specs, Registry::Builtin(), false);
+  ASSERT_FALSE(s.ok());
+  EXPECT_EQ(s.message(), "s.yaml:6: scenario 'crash': steps[1].test: crash-simulator needs a world the runner owns; "
+                         "it cannot run with --control-url");
+  EXPECT_TRUE(CheckOwnership(Specs(), Registry::Builtin(), false).ok());
+}
+
 TEST(FleetModel, PredictsTheLayoutTheRunnerCreates) {
   const FleetModel f = Fleet(4, 2);
   ASSERT_EQ(f.targets.size(), 6u);  // MGS, MDT, one OST per server

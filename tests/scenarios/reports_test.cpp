@@ -6,7 +6,11 @@
 #include <fstream>
 #include <pugixml.hpp>
 
+#include "scenarios/history.h"
 #include "scenarios/reports.h"
+
+#include <map>
+#include <thread>
 
 namespace cs::scenarios {
 namespace {
@@ -99,6 +103,39 @@ TEST(Reports, SummaryNamesFailuresAndTheReplay) {
   EXPECT_NE(text.find("seed 42, 3 run(s): 2 passed, 1 failed"), std::string::npos) << text;
   EXPECT_NE(text.find("FAIL power-loss #2"), std::string::npos) << text;
   EXPECT_NE(text.find("replay: cluster-sim scenario run"), std::string::npos) << text;
+}
+
+}  // namespace
+}  // namespace cs::scenarios
+
+namespace cs::scenarios {
+namespace {
+
+TEST(History, WritesEveryEventAsOneJsonLineFromManyThreads) {
+  const std::string path = ::testing::TempDir() + "/history_test.jsonl";
+  {
+    auto history = History::Open(path);
+    ASSERT_TRUE(history.ok());
+    std::vector<std::thread> threads;
+    for (int t = 0; t < 4; ++t) {
+      threads.emplace_back([&, t] {
+        for (int i = 0; i < 100; ++i) (*history)->Record(t + 1, "s", 1, i, "invoke", "wait", Json{{"i", i}});
+      });
+    }
+    for (std::thread& th : threads) th.join();
+    EXPECT_EQ((*history)->events(), 400u);
+  }
+  std::ifstream in(path);
+  std::string line;
+  std::map<int, int> next;  // per run, steps stay in order
+  size_t lines = 0;
+  while (std::getline(in, line)) {
+    const Json e = Json::parse(line);
+    EXPECT_EQ(e["step"], next[e["run"]]++);
+    ++lines;
+  }
+  EXPECT_EQ(lines, 400u);
+  EXPECT_FALSE(History::Open("/nonexistent/dir/h.jsonl").ok());
 }
 
 }  // namespace
