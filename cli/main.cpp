@@ -2,6 +2,8 @@
 // hands each command to cli/commands.h; nothing else lives here.
 #include <CLI/CLI.hpp>
 
+#include "cli/number_options.h"
+
 #include <iostream>
 
 #include "cli/commands.h"
@@ -23,14 +25,8 @@ void AddCount(CLI::App* app, const std::string& name, std::optional<int>* target
   std::string dashed = name;
   for (char& c : dashed) c = c == '_' ? '-' : c;
   app->add_option_function<long long>(
-         "--" + name + ",--" + dashed,
-         [target, name](long long v) {
-           if (v < 0 || v > 1000000) {
-             throw CLI::ValidationError("--" + name, "must be a whole number from 0 to 1000000, not " + std::to_string(v));
-           }
-           *target = static_cast<int>(v);
-         },
-         help)
+         "--" + name + ",--" + dashed, [target](long long v) { *target = static_cast<int>(v); }, help)
+      ->check(cs::cli::IntegerIn(0, 1000000))
       ->type_name("N");
 }
 
@@ -62,7 +58,8 @@ int main(int argc, char** argv) {
   setup->add_option("--cluster_spread,--cluster-spread", spec.cluster_spread,
                     "none, or rack: each corosync cluster's nodes in different racks (default none)");
   std::optional<long long> seed;
-  setup->add_option("--seed", seed, "Seed of every random stream of the simulation");
+  setup->add_option("--seed", seed, "Seed of every random stream of the simulation")
+      ->check(cs::cli::IntegerIn(INT64_MIN, INT64_MAX));
 
   bool json = false;
   CLI::App* status = app.add_subcommand("status", "Show the fleet: servers, clusters, volumes, PDUs");
@@ -88,18 +85,18 @@ int main(int argc, char** argv) {
   app.add_flag("--insecure", daemon.insecure, "Do not verify the manager's certificate");
   app.add_option("--log-level", daemon.log_level, "debug, info, warning or error")->capture_default_str();
   auto add_daemon_options = [&](CLI::App* cmd) {
-    cmd->add_option("--threads", daemon.threads, "Threads running the agents")->capture_default_str()->check(CLI::Range(1, 64));
+    cmd->add_option("--threads", daemon.threads, "Threads running the agents")->capture_default_str()->check(cs::cli::IntegerIn(1, 64));
     cmd->add_option("--key-type", daemon.key_type, "Server keys: ecdsa (P-256) or rsa (2048)")->capture_default_str();
     cmd->add_option("--poll-seconds", daemon.poll_seconds, "Agent poll period (default 10, like the real agent)")
-        ->check(CLI::Range(0.05, 3600.0));
+        ->check(cs::cli::RealIn(0.05, 3600.0));
     cmd->add_option("--boot-seconds", daemon.boot_seconds, "Simulated boot and shutdown time (default 5)")
-        ->check(CLI::Range(0.0, 3600.0));
+        ->check(cs::cli::RealIn(0.0, 3600.0));
     cmd->add_option("--start-spread-seconds", daemon.start_spread_seconds,
-                    "Spread agent starts over this period (default 10)")->check(CLI::Range(0.0, 3600.0));
+                    "Spread agent starts over this period (default 10)")->check(cs::cli::RealIn(0.0, 3600.0));
     cmd->add_option("--pdu-port-offset", daemon.pdu_port_offset,
-                    "Added to every PDU's port (default 0: 2300, 2301, ...)")->check(CLI::Range(-2000, 60000));
+                    "Added to every PDU's port (default 0: 2300, 2301, ...)")->check(cs::cli::IntegerIn(-2000, 60000));
     cmd->add_option("--pdu-reboot-seconds", daemon.pdu_reboot_seconds,
-                    "Pause between off and on of an outlet reboot (default 5)")->check(CLI::Range(0.0, 600.0));
+                    "Pause between off and on of an outlet reboot (default 5)")->check(cs::cli::RealIn(0.0, 600.0));
     cmd->add_option("--control-listen", daemon.control_listen, "Control API address (ADDR:PORT)")->capture_default_str();
     cmd->add_option("--control-token-file", daemon.control_token_file,
                     "Require Authorization: Bearer <the token in this file> on the control API");

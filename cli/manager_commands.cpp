@@ -1,6 +1,8 @@
 #include "cli/manager_commands.h"
 
 #include <CLI/CLI.hpp>
+
+#include "cli/number_options.h"
 #include <signal.h>
 
 #include <chrono>
@@ -16,6 +18,7 @@
 #include "manager/manager_server.h"
 #include "net/io_pool.h"
 #include "util/clock.h"
+#include "util/json_parse.h"
 
 namespace cs::cli {
 
@@ -64,17 +67,29 @@ void PrintTable(const std::vector<std::string>& columns, const Json& objects) {
   }
 }
 
-// Polls a command until it ends; returns its final record.
-Result<Json> WaitForCommand(manager::ManagerClient& client, int64_t id, double timeout_seconds) {
-  const auto deadline = std::chrono::steady_clock::now() + Millis(timeout_seconds);
+// Polls a command until it ends; returns its final record. A manager that
+// restarts meanwhile is waited for (until the deadline): connection errors
+// are retried, and a lost login (sessions live in the manager's memory) is
+// renewed. Only an answer about the command itself ends the wait early.
+Result<Json> WaitForCommand(manager::ManagerClient& client, const ManagerClientOptions& o, int64_t id) {
+  const auto deadline = std::chrono::steady_clock::now() + Millis(o.timeout_seconds);
+  Status last;
   while (true) {
     Result<Json> c = client.Call("GET", "api/command/" + std::to_string(id) + "/");
-    if (!c.ok()) return c;
-    const std::string state = c->value("state", "");
-    if (state != "pending" && state != "running") return c;
-    if (std::chrono::steady_clock::now() > deadline) {
-      return Status::Unavailable("command " + std::to_string(id) + " still " + state + " after the timeout");
+    if (c.ok()) {
+      const std::string state = c->value("state", "");
+      if (state != "pending" && state != "running") return c;
+      last = Status::Unavailable("command " + std::to_string(id) + " still " + state + " after the timeout");
+    } else if (c.status().code() != Status::Code::kFailedPrecondition) {
+      last = c.status().Context("waiting for command " + std::to_string(id));  // no answer: restarting?
+    } else if (c.status().message().find(": 401 ") != std::string::npos ||
+               c.status().message().find(": 403 ") != std::string::npos) {
+      last = c.status();
+      (void)client.Login(o.username, o.password);  // a restarted manager forgot our session
+    } else {
+      return c;
     }
+    if (std::chrono::steady_clock::now() > deadline) return last;
     std::this_thread::sleep_for(std::chrono::milliseconds(500));
   }
 }
@@ -84,7 +99,7 @@ int ReportCommand(manager::ManagerClient& client, const ManagerClientOptions& o,
     std::cout << "command " << id << " started\n";
     return kExitOk;
   }
-  Result<Json> c = WaitForCommand(client, id, o.timeout_seconds);
+  Result<Json> c = WaitForCommand(client, o, id);
   if (!c.ok()) return Fail(c.status().message());
   std::cout << "command " << id << " " << (*c)["state"].get<std::string>() << "\n";
   for (const Json& e : (*c)["errors"]) std::cout << "  " << Text(e) << "\n";
@@ -185,7 +200,7 @@ int RunManagerList(const ManagerClientOptions& o, const std::string& what) {
 
 int RunManagerAction(const ManagerClientOptions& o, const std::string& host, const std::string& action,
                      const std::string& args_text) {
-  Json args = Json::parse(args_text, nullptr, false);
+  Json args = ParseUntrustedJsonOrDiscarded(args_text);
   if (args.is_discarded() || !args.is_object()) return Fail("--args must be a JSON object, not " + args_text);
   auto client = Connect(o);
   if (!client.ok()) return Fail(client.status().message());
@@ -202,7 +217,7 @@ int RunManagerAction(const ManagerClientOptions& o, const std::string& host, con
   if (!started.ok()) return Fail(started.status().message());
   const int64_t command = (*started)["command_id"].get<int64_t>();
   if (!o.wait) return ReportCommand(**client, o, command);
-  Result<Json> done = WaitForCommand(**client, command, o.timeout_seconds);
+  Result<Json> done = WaitForCommand(**client, o, command);
   if (!done.ok()) return Fail(done.status().message());
   // The one step: what the agent answered.
   const Json step = done->value("steps", Json::array()).empty() ? Json() : (*done)["steps"][0];
@@ -305,7 +320,8 @@ void AddClientOptions(CLI::App* sub, ManagerClientOptions& o) {
 
 void AddWaitOptions(CLI::App* sub, ManagerClientOptions& o) {
   sub->add_flag("--wait", o.wait, "Wait for the command to end; exit 2 if it does not succeed");
-  sub->add_option("--timeout", o.timeout_seconds, "Seconds to wait")->capture_default_str();
+  sub->add_option("--timeout", o.timeout_seconds, "Seconds to wait")
+      ->check(cs::cli::RealIn(0, 1e6))->capture_default_str();
 }
 
 }  // namespace
@@ -319,16 +335,16 @@ std::unique_ptr<ManagerCli> AddManagerCommands(CLI::App& app) {
   m->add_option("--dir", c->serve.dir, "State directory (CA, certificates, users, database)")
       ->capture_default_str();
   m->add_option("--long-poll", c->serve.long_poll_seconds, "Seconds an agent's GET may wait")
-      ->check(CLI::Range(0.01, 1e6))->capture_default_str();
+      ->check(cs::cli::RealIn(0.01, 1e6))->capture_default_str();
   m->add_option("--step-timeout", c->serve.step_timeout_seconds, "Seconds an agent action may take")
-      ->check(CLI::Range(0.01, 1e6))->capture_default_str();
+      ->check(cs::cli::RealIn(0.01, 1e6))->capture_default_str();
   m->add_option("--contact-timeout", c->serve.contact_timeout_seconds,
                 "Seconds of silence after which a host is unreachable")
       ->capture_default_str()
-      ->check(CLI::Range(0.5, 86400.0));
+      ->check(cs::cli::RealIn(0.5, 86400.0));
   m->add_option("--session-wait", c->serve.session_wait_seconds,
                 "Seconds a command waits for a host's action_runner session")
-      ->check(CLI::Range(0.01, 1e6))->capture_default_str();
+      ->check(cs::cli::RealIn(0.01, 1e6))->capture_default_str();
 
   c->hosts = m->add_subcommand("hosts", "List registered hosts");
   c->targets = m->add_subcommand("targets", "List targets and where the agents say they run");
@@ -360,10 +376,12 @@ std::unique_ptr<ManagerCli> AddManagerCommands(CLI::App& app) {
   CLI::App* token = m->add_subcommand("token", "Registration tokens");
   token->require_subcommand(1);
   c->token_create = token->add_subcommand("create", "Create a token and print its secret (for register --secret)");
-  c->token_create->add_option("--credits", c->credits, "Registrations it allows")->capture_default_str();
+  c->token_create->add_option("--credits", c->credits, "Registrations it allows")
+      ->check(cs::cli::IntegerIn(1, 1000000))->capture_default_str();
   c->token_create->add_option("--profile", c->profile, "Server profile of the hosts it registers")
       ->capture_default_str();
-  c->token_create->add_option("--expiry-minutes", c->expiry_minutes, "Minutes until it expires (default 60)");
+  c->token_create->add_option("--expiry-minutes", c->expiry_minutes, "Minutes until it expires (default 60)")
+      ->check(cs::cli::RealIn(0.01, 525600));
   for (CLI::App* sub : {c->hosts, c->targets, c->commands, c->fs_create, c->token_create, c->conf_param, c->action}) {
     AddClientOptions(sub, c->client);
   }

@@ -2,6 +2,8 @@
 
 #include <CLI/CLI.hpp>
 
+#include "cli/number_options.h"
+
 #include <iostream>
 
 #include "sim/control/control_server.h"
@@ -82,7 +84,7 @@ std::unique_ptr<PowerCli> AddPowerCommands(CLI::App& app) {
   for (CLI::App* cmd : {c->pdu, c->server}) {
     AddControlOptions(cmd, *c);
     cmd->add_option("--pause-seconds", c->pause_seconds, "Reboot: seconds between off and on (default 5)")
-        ->check(CLI::Range(0.0, 3600.0));
+        ->check(cs::cli::RealIn(0.0, 3600.0));
   }
   c->status = power->add_subcommand("status", "Outlet states from the saved state: servers|pdus");
   c->status->add_option("WHAT", c->what, "servers or pdus")->required();

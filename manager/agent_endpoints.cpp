@@ -94,7 +94,9 @@ void AgentEndpoints::Message(const net::Request& request, net::Respond respond) 
 
 void AgentEndpoints::Post(const HostRecord& host, const net::Request& request,
                           net::Respond respond) {
-  Result<Json> parsed = ParseUntrustedJson(request.body);
+  JsonLimits limits;
+  limits.refuse_duplicate_keys = false;  // bulk reports: see JsonLimits
+  Result<Json> parsed = ParseUntrustedJson(request.body, limits);
   if (!parsed.ok()) return respond(JsonError(400, parsed.status().message()));
   const Json& body = *parsed;
   Result<protocol::Envelope> envelope = protocol::Envelope::FromJson(body);

@@ -53,6 +53,11 @@ Result<nlohmann::json> ParseUntrustedJson(std::string_view text, const JsonLimit
     return Status::InvalidArgument("the JSON document nests deeper than " + std::to_string(limits.max_depth) +
                                    " levels");
   }
+  if (!limits.refuse_duplicate_keys) {
+    json doc = json::parse(text.begin(), text.end(), nullptr, /*allow_exceptions=*/false);
+    if (doc.is_discarded()) return Status::InvalidArgument("the body is not valid JSON");
+    return doc;
+  }
   // One set of keys per object being read, innermost last.
   std::vector<std::set<std::string>> keys;
   json::parser_callback_t watch = [&keys](int, json::parse_event_t event, json& parsed) {

@@ -18,6 +18,10 @@ namespace cs {
 struct JsonLimits {
   size_t max_bytes = 16u << 20;  // the HTTP servers' body limit
   int max_depth = 64;            // real documents nest fewer than 10 levels
+  // Off for the agent protocol's bulk traffic (reports of thousands of
+  // devices, parsed on the manager's io threads): the key check needs
+  // nlohmann's slower callback parser. Depth and size stay bounded.
+  bool refuse_duplicate_keys = true;
 };
 
 // The document in `text`, or InvalidArgument saying what is wrong with it.

@@ -116,7 +116,9 @@ void Agent::OnGet(Result<net::Response> response) {
   } else if (response->status != 200) {
     failure = Status::Unavailable("GET answered " + std::to_string(response->status));
   } else {
-    Json body = ParseUntrustedJsonOrDiscarded(response->body);
+    JsonLimits limits;
+    limits.refuse_duplicate_keys = false;  // the protocol's bulk traffic: see JsonLimits
+    Json body = ParseUntrustedJsonOrDiscarded(response->body, limits);
     messages = protocol::MessagesFromJson(body);
     if (!messages.ok()) failure = messages.status().Context("bad GET answer");
   }

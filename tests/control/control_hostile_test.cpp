@@ -195,6 +195,16 @@ TEST_F(ControlHostileTest, NonLoopbackListenWithoutATokenDoesNotStart) {
   EXPECT_NE(server.status().message().find("--control-token-file"), std::string::npos) << server.status().message();
 }
 
+// Found by fuzz/request_guard: whitespace around the header's token is not
+// part of it (tokens are trimmed when read from their file).
+TEST(ControlListen, BearerIgnoresSurroundingWhitespace) {
+  EXPECT_TRUE(BearerMatches("  Bearer   s3cret \t", "s3cret"));
+  EXPECT_FALSE(BearerMatches("Bearer s3cret x", "s3cret"));
+  EXPECT_FALSE(BearerMatches("Bearers3cret", "s3cret"));
+  EXPECT_FALSE(BearerMatches("Bearer ", ""));
+  EXPECT_FALSE(BearerMatches(std::string("Bearer s3cret\0", 14), "s3cret"));
+}
+
 TEST(ControlListen, LoopbackAddresses) {
   EXPECT_TRUE(IsLoopbackAddress("127.0.0.1"));
   EXPECT_TRUE(IsLoopbackAddress("127.1.2.3"));

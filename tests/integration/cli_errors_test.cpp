@@ -202,3 +202,39 @@ TEST_F(ErrorsTest, NoStateYet) {
 
 }  // namespace
 }  // namespace cs::testing
+
+namespace cs::testing {
+namespace {
+
+// Every numeric option goes through the shared checker (util/number_check.h):
+// NaN, infinity, overflow and garbage are refused before anything runs.
+TEST_F(ErrorsTest, NumericOptionsRefuseNanInfinityAndOverflow) {
+  ExpectFirstSetupRefused({"--server_count", "99999999999999999999"}, "server_count");
+  ExpectFirstSetupRefused({"--server_count", "1e3"}, "server_count");
+  ExpectFirstSetupRefused({"--seed", "9223372036854775808"}, "seed");
+  Setup();
+  for (const char* value : {"nan", "inf", "-inf", "1e400", "0.01", "3601", "5s"}) {
+    const CliResult r = Run({"run", "--poll-seconds", value});
+    EXPECT_TRUE(IsUsageError(r, "poll-seconds")) << value << ": " << r.err;
+    EXPECT_NE(r.err.find("the value must be"), std::string::npos) << value << ": " << r.err;
+  }
+  const CliResult pause = Run({"power", "pdu", "pdu000", "1", "reboot", "--pause-seconds", "nan"});
+  EXPECT_NE(pause.err.find("the value must be"), std::string::npos) << pause.err;
+  const CliResult timeout = Run({"manager", "action", "test000", "start_lnet", "--wait", "--timeout", "nan"});
+  EXPECT_NE(timeout.err.find("the value must be"), std::string::npos) << timeout.err;
+  ExpectCheckOk();
+}
+
+// `ctl OPERATION --control-url URL`: the option is ctl's even after the
+// operation (it used to become an argument, and ctl talked to the default
+// address).
+TEST_F(ErrorsTest, CtlOptionsAfterTheOperationAreCtls) {
+  const CliResult r = Run({"ctl", "faults", "--control-url", "ftp://nowhere.invalid/"});
+  EXPECT_EQ(r.exit_code, 2) << r.err;
+  EXPECT_NE(r.err.find("ftp"), std::string::npos) << r.err;
+  const CliResult twice = Run({"ctl", "get_server", "--fqdn", "a", "--fqdn", "b"});
+  EXPECT_NE(twice.err.find("twice"), std::string::npos) << twice.err;
+}
+
+}  // namespace
+}  // namespace cs::testing

@@ -2,6 +2,8 @@
 // that registers with it (by credentials and by token), is set up by it,
 // gets a filesystem, fails a target over and back, survives a restart of
 // the manager and of the simulator, and refuses a manager it cannot verify.
+#include <future>
+
 #include "tests/integration/e2e_fixture.h"
 
 namespace cs::testing {
@@ -231,6 +233,49 @@ TEST_F(EndToEndTest, AManagerSignedByAnotherCaIsRefusedUnlessInsecure) {
     return hosts.size() == 1 && hosts[0]["last_contact"] != before[0]["last_contact"];
   })) << simulator->Output();
   EXPECT_EQ(simulator->Output().find("will NOT be verified"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace cs::testing
+
+namespace cs::testing {
+namespace {
+
+// `manager ... --wait` outlasts a restart of the manager: it used to exit
+// with a connection error when the manager went away. The command cannot
+// end by itself (its host is unreachable, so its step waits for a session);
+// the restarted manager records it as failed, and --wait reports that.
+TEST_F(EndToEndTest, WaitOutlastsARestartOfTheManager) {
+  StartManager("127.0.0.1:" + std::to_string(2305 + UniquePortOffset()));
+  Setup(1);
+  StartSimulator({"register", "--username", "admin", "--password", "lustre"});
+  ASSERT_TRUE(AllManaged(2));
+  const std::string listen = "127.0.0.1:" + port;
+  ASSERT_EQ(simulator->Stop(), 0);
+  simulator.reset();
+  ASSERT_TRUE(Eventually([&] {
+    for (const Json& h : ManagerJson({"hosts"})) {
+      if (h["fqdn"] == "test000.localdomain") return h["reachable"] == false;
+    }
+    return false;
+  }, seconds(60)));
+
+  const std::vector<std::string> args =
+      ManagerArgs({"action", "test000", "start_lnet", "--wait", "--timeout", "120"});
+  auto waiting = std::async(std::launch::async, [args] { return RunCli(args, seconds(150)); });
+  ASSERT_TRUE(Eventually([&] {
+    for (const Json& c : ManagerJson({"commands"})) {
+      if (c.value("message", "").find("start_lnet") != std::string::npos) return c["state"] == "running";
+    }
+    return false;
+  }, seconds(60)));
+  ASSERT_EQ(manager->Stop(), 0) << manager->Output();
+  manager.reset();
+  std::this_thread::sleep_for(seconds(3));
+  StartManager(listen);
+  const CliResult r = waiting.get();
+  EXPECT_NE(r.out.find("\"failed\""), std::string::npos) << r.Describe();
+  EXPECT_EQ(r.exit_code, 2) << r.Describe();
 }
 
 }  // namespace
