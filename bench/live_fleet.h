@@ -24,6 +24,9 @@ struct LiveFleetOptions {
   double poll_seconds = 10;
   double actions_per_second = 0;  // 0: no action storm
   double storm_seconds = 10;
+  // false: the manager runs with --no-host-setup (no setup commands, hosts
+  // stay "registered"): the agent protocol alone.
+  bool set_up_hosts = true;
   // Bounds: registration until every host is managed, and shutdown.
   double register_timeout_seconds = 600;
   std::string work_dir;       // "": a fresh directory under /tmp, removed after
