@@ -326,6 +326,21 @@ int64_t FailedAgentRequests(ControlClient& control, std::string* notes) {
   return failed;
 }
 
+// How many hosts `cluster-sim manager hosts --json` lists (-1: it failed):
+// the CLI reads every page of the list, whatever the fleet's size.
+int CliHostCount(const LiveFleetOptions& o, Fleet& f, std::string* notes) {
+  const std::string out = f.dir + "/cli_hosts.json";
+  ChildProcess cli({o.binary, "manager", "hosts", "--json", "--manager-url", f.manager_url, "--dir", f.dir + "/mgr"}, out);
+  const int status = cli.Wait(seconds(120));
+  if (status != 0) {
+    cli.Stop();
+    *notes += "manager hosts --json failed (" + std::to_string(status) + "); ";
+    return -1;
+  }
+  Json hosts = Json::parse(cli.Output(), nullptr, false);
+  return hosts.is_array() ? static_cast<int>(hosts.size()) : -1;
+}
+
 void Progress(const LiveFleetOptions& o, const std::string& text) {
   if (o.progress) o.progress(text);
 }
@@ -441,6 +456,9 @@ Result<LiveFleetReport> RunLiveFleet(const LiveFleetOptions& o) {
     add("missed_poll_updates", static_cast<double>(report.missed_poll_updates), "count");
     add("host_list_latency_steady_max", latencies.empty() ? -1 : *std::max_element(latencies.begin(), latencies.end()), "ms");
     add("host_list_latency_registering_max", max_latency_registering, "ms");
+
+    report.cli_hosts_listed = CliHostCount(o, f, &report.notes);
+    add("cli_hosts_listed", report.cli_hosts_listed, "count");
 
     // Action storm.
     int64_t storm_failed = 0;

@@ -48,6 +48,7 @@ struct LiveFleetReport {
   int64_t missed_poll_updates = 0;
   int64_t failed_requests = 0;
   int hosts_ever_unreachable = 0;
+  int cli_hosts_listed = -1;         // `cluster-sim manager hosts --json` after the steady phase
   double registration_seconds = 0;   // until every plugin session is open
   std::string notes;                 // what went wrong, for a failure message
   const Figure* Find(const std::string& name) const;

@@ -2,7 +2,7 @@
 // against the built-in manager, both as separate processes on 127.0.0.1,
 // for a 60 s steady phase: every server registered, every plugin session
 // open, not one poll update missed, no failed request, no host ever
-// unreachable. The manager sets no host up (--no-host-setup): the setup
+// unreachable, and `cluster-sim manager hosts` lists them all. The manager sets no host up (--no-host-setup): the setup
 // commands' thousands of actions are the action storm's business (the
 // benchmark), and on a loaded 2-core machine they would take the test past
 // two minutes. Bounded: registration may take 150 s at most.
@@ -37,6 +37,8 @@ TEST(LiveFleetScaleTest, AThousandServersKeepEverySessionAndMissNoUpdate) {
   for (const Figure& f : report->figures) std::cout << f.name << " " << f.value << " " << f.unit << "\n";
   EXPECT_EQ(report->hosts_registered, kServers) << report->notes;
   EXPECT_EQ(report->hosts_with_every_session, kServers) << report->notes;
+  // The CLI reads past the API's default page of 20.
+  EXPECT_EQ(report->cli_hosts_listed, kServers) << report->notes;
   EXPECT_EQ(report->missed_poll_updates, 0) << report->notes;
   EXPECT_EQ(report->failed_requests, 0) << report->notes;
   EXPECT_EQ(report->hosts_ever_unreachable, 0) << report->notes;
