@@ -160,9 +160,9 @@ struct Fleet {
 };
 
 Status StartManager(const LiveFleetOptions& o, Fleet& f) {
-  f.manager = std::make_unique<ChildProcess>(
-      std::vector<std::string>{o.binary, "manager", "--listen", "127.0.0.1:0", "--dir", f.dir + "/mgr"},
-      f.dir + "/manager.log");
+  std::vector<std::string> args = {o.binary, "manager", "--listen", "127.0.0.1:0", "--dir", f.dir + "/mgr"};
+  if (!o.set_up_hosts) args.push_back("--no-host-setup");
+  f.manager = std::make_unique<ChildProcess>(args, f.dir + "/manager.log");
   const std::string port = f.manager->WaitForOutput("listening on https://127\\.0\\.0\\.1:(\\d+)/", seconds(60));
   if (port.empty()) return Status::Unavailable("the manager did not start: " + f.manager->Output());
   f.manager_url = "https://localhost:" + port + "/";
@@ -326,6 +326,21 @@ int64_t FailedAgentRequests(ControlClient& control, std::string* notes) {
   return failed;
 }
 
+// How many hosts `cluster-sim manager hosts --json` lists (-1: it failed):
+// the CLI reads every page of the list, whatever the fleet's size.
+int CliHostCount(const LiveFleetOptions& o, Fleet& f, std::string* notes) {
+  const std::string out = f.dir + "/cli_hosts.json";
+  ChildProcess cli({o.binary, "manager", "hosts", "--json", "--manager-url", f.manager_url, "--dir", f.dir + "/mgr"}, out);
+  const int status = cli.Wait(seconds(120));
+  if (status != 0) {
+    cli.Stop();
+    *notes += "manager hosts --json failed (" + std::to_string(status) + "); ";
+    return -1;
+  }
+  Json hosts = Json::parse(cli.Output(), nullptr, false);
+  return hosts.is_array() ? static_cast<int>(hosts.size()) : -1;
+}
+
 void Progress(const LiveFleetOptions& o, const std::string& text) {
   if (o.progress) o.progress(text);
 }
@@ -376,6 +391,7 @@ Result<LiveFleetReport> RunLiveFleet(const LiveFleetOptions& o) {
     const auto register_start = Clock::now();
     CS_RETURN_IF_ERROR(StartRegister(o, f));
     double all_sessions = -1, all_managed = -1;
+    int with_every_session = 0;
     double max_latency_registering = 0;
     const auto register_deadline = register_start + std::chrono::duration_cast<Clock::duration>(
                                                         std::chrono::duration<double>(o.register_timeout_seconds));
@@ -383,8 +399,9 @@ Result<LiveFleetReport> RunLiveFleet(const LiveFleetOptions& o) {
       std::this_thread::sleep_for(milliseconds(500));
       if (!f.simulator->Running()) return Status::Internal("the simulator exited: " + f.simulator->Output());
       Result<SessionSnapshot> snap = TakeSessions(*f.rest);
+      if (snap.ok()) with_every_session = WithEverySession(*snap);
       if (snap.ok() && all_sessions < 0 && static_cast<int>(snap->session_count.size()) == o.servers &&
-          WithEverySession(*snap) == o.servers) {
+          with_every_session == o.servers) {
         all_sessions = Since(register_start);
       }
       Result<HostCounts> hosts = CountHosts(*f.rest);
@@ -392,16 +409,22 @@ Result<LiveFleetReport> RunLiveFleet(const LiveFleetOptions& o) {
         max_latency_registering = std::max(max_latency_registering, hosts->latency_ms);
         report.hosts_registered = hosts->total;
         report.hosts_managed = hosts->managed;
-        if (all_managed < 0 && hosts->managed == o.servers) all_managed = Since(register_start);
+        if (all_managed < 0 && (hosts->managed == o.servers || (!o.set_up_hosts && hosts->total == o.servers))) {
+          all_managed = Since(register_start);
+        }
         Progress(o, "registered " + std::to_string(hosts->total) + ", managed " + std::to_string(hosts->managed) +
                         ", with every session " + std::to_string(snap.ok() ? WithEverySession(*snap) : -1));
       }
     }
     report.registration_seconds = all_sessions;
     add("registrations_per_second", all_sessions > 0 ? o.servers / all_sessions : 0, "1/s");
-    add("seconds_until_all_managed", all_managed, "s");
+    add(o.set_up_hosts ? "seconds_until_all_managed" : "seconds_until_all_registered", all_managed, "s");
     if (all_sessions < 0 || all_managed < 0) {
-      report.notes += "registration did not finish within " + std::to_string(o.register_timeout_seconds) + " s; ";
+      report.hosts_with_every_session = with_every_session;
+      report.notes += "registration did not finish within " + std::to_string(o.register_timeout_seconds) +
+                      " s (registered " + std::to_string(report.hosts_registered) + ", managed " +
+                      std::to_string(report.hosts_managed) + ", with every session " +
+                      std::to_string(with_every_session) + "); ";
       return Status::Ok();
     }
 
@@ -433,6 +456,9 @@ Result<LiveFleetReport> RunLiveFleet(const LiveFleetOptions& o) {
     add("missed_poll_updates", static_cast<double>(report.missed_poll_updates), "count");
     add("host_list_latency_steady_max", latencies.empty() ? -1 : *std::max_element(latencies.begin(), latencies.end()), "ms");
     add("host_list_latency_registering_max", max_latency_registering, "ms");
+
+    report.cli_hosts_listed = CliHostCount(o, f, &report.notes);
+    add("cli_hosts_listed", report.cli_hosts_listed, "count");
 
     // Action storm.
     int64_t storm_failed = 0;

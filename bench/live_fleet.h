@@ -24,6 +24,9 @@ struct LiveFleetOptions {
   double poll_seconds = 10;
   double actions_per_second = 0;  // 0: no action storm
   double storm_seconds = 10;
+  // false: the manager runs with --no-host-setup (no setup commands, hosts
+  // stay "registered"): the agent protocol alone.
+  bool set_up_hosts = true;
   // Bounds: registration until every host is managed, and shutdown.
   double register_timeout_seconds = 600;
   std::string work_dir;       // "": a fresh directory under /tmp, removed after
@@ -45,6 +48,7 @@ struct LiveFleetReport {
   int64_t missed_poll_updates = 0;
   int64_t failed_requests = 0;
   int hosts_ever_unreachable = 0;
+  int cli_hosts_listed = -1;         // `cluster-sim manager hosts --json` after the steady phase
   double registration_seconds = 0;   // until every plugin session is open
   std::string notes;                 // what went wrong, for a failure message
   const Figure* Find(const std::string& name) const;

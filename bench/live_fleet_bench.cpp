@@ -67,9 +67,12 @@ int main(int argc, char** argv) {
       ->check(CLI::Range(1.0, 3600.0));
   app.add_option("--register-timeout", o.register_timeout_seconds, "Seconds registration may take")
       ->capture_default_str()->check(CLI::Range(10.0, 7200.0));
+  bool no_host_setup = false;
+  app.add_flag("--no-host-setup", no_host_setup, "The manager sets no host up (the agent protocol alone)");
   app.add_option("--binary", o.binary, "The cluster-sim executable")->capture_default_str();
   app.add_option("--work-dir", o.work_dir, "Keep the fleet, logs and state here (default: a scratch directory)");
   CLI11_PARSE(app, argc, argv);
+  o.set_up_hosts = !no_host_setup;
 
   if (isatty(STDERR_FILENO)) {
     o.progress = [](const std::string& text) { std::cerr << "\r\033[K" << text << std::flush; };

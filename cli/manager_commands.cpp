@@ -141,6 +141,7 @@ int RunManagerServe(const ManagerServeOptions& options) {
   m.step_timeout = Millis(options.step_timeout_seconds);
   m.contact_timeout = Millis(options.contact_timeout_seconds);
   m.session_wait = Millis(options.session_wait_seconds);
+  m.set_up_hosts = !options.no_host_setup;
 
   // Block the stop signals before any thread starts, then wait for them
   // here: no handler runs on an io thread.
@@ -342,6 +343,8 @@ std::unique_ptr<ManagerCli> AddManagerCommands(CLI::App& app) {
                 "Seconds of silence after which a host is unreachable")
       ->capture_default_str()
       ->check(cs::cli::RealIn(0.5, 86400.0));
+  m->add_flag("--no-host-setup", c->serve.no_host_setup,
+              "Do not set registered hosts up (they stay 'registered'; for benchmarks)");
   m->add_option("--session-wait", c->serve.session_wait_seconds,
                 "Seconds a command waits for a host's action_runner session")
       ->check(cs::cli::RealIn(0.01, 1e6))->capture_default_str();

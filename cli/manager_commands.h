@@ -24,6 +24,7 @@ struct ManagerServeOptions {
   double step_timeout_seconds = 300;
   double contact_timeout_seconds = 60;
   double session_wait_seconds = 3600;
+  bool no_host_setup = false;  // hosts stay "registered" (benchmarks of the agent protocol alone)
 };
 
 // How a client command reaches the manager.
