@@ -4,6 +4,7 @@
 
 #include <iostream>
 
+#include "cli/cib_commands.h"
 #include "cli/commands.h"
 #include "cli/ctl_command.h"
 #include "cli/daemon_commands.h"
@@ -109,6 +110,7 @@ int main(int argc, char** argv) {
   add_daemon_options(run_cmd);
   std::unique_ptr<cs::cli::ManagerCli> manager_cli = cs::cli::AddManagerCommands(app);
   std::unique_ptr<cs::cli::PowerCli> power_cli = cs::cli::AddPowerCommands(app);
+  std::unique_ptr<cs::cli::CibCli> cib_cli = cs::cli::AddCibCommands(app);
 
   cs::cli::CtlOptions ctl;
   CLI::App* ctl_cmd = app.add_subcommand("ctl", "Call the running daemon's control API: ctl <operation> [--name value ...]");
@@ -148,6 +150,7 @@ int main(int argc, char** argv) {
   if (run_cmd->parsed()) return cs::cli::RunRun(global, daemon);
   if (cs::cli::ManagerCliParsed(*manager_cli)) return cs::cli::RunManagerCli(*manager_cli);
   if (int rc = cs::cli::RunPowerCli(global, *power_cli); rc >= 0) return rc;
+  if (int rc = cs::cli::RunCibCli(global, *cib_cli); rc >= 0) return rc;
   if (ctl_cmd->parsed()) {
     ctl.words = ctl_cmd->remaining();
     return cs::cli::RunCtl(ctl);
