@@ -1,20 +1,26 @@
 // Cluster: the HA state one corosync/pacemaker cluster holds: its member
-// nodes (online or not, standby or not) and its HA resources (a Lustre target
-// each: where it may run and where it runs now). The rules are the original
-// simulator's, made explicit:
-//  - start / failback run a resource on its primary, failover on its
-//    secondary, stop leaves it nowhere;
-//  - a node leaving (or going standby) moves each resource it runs to the
-//    other of primary/secondary when that node can run resources, else stops it;
-//  - a node joining (or coming out of standby) starts stopped resources whose
-//    primary or secondary it is, and never moves running ones back
-//    (resource-stickiness 1000 in the real cluster).
-// A resource that was stopped on purpose (target-role Stopped) stays stopped
-// when nodes come and go.
+// nodes (online or not, standby or not, lost uncleanly and waiting to be
+// fenced) and its HA resources (a Lustre target each: its target-role, its
+// primary/secondary location constraints, where it runs, where its start
+// failed). Placement is pacemaker's, for the CIB the real chroma-agent writes
+// (pacemaker/placement.h): after every change the cluster settles as
+// pacemaker's scheduler would, transition after transition:
+//  - start / stop set target-role; failover / failback move the resource the
+//    way `crm_resource --move` does (a preference of INFINITY, then removed);
+//  - a node lost cleanly (pacemaker stopped, shutdown) frees its resources;
+//    one lost uncleanly (power, crash) is fenced first: its resources stay
+//    blocked until fencing succeeds (stonith-enabled=true);
+//  - without quorum (more than 2 nodes, half or fewer online) every resource
+//    stops (no-quorum-policy=stop) and no node is fenced;
+//  - a start that fails on a node bans the resource from it
+//    (start-failure-is-fatal) until a cleanup (failover / failback).
+// docs/cluster.md says how this is checked against crm_simulate.
 #pragma once
 
+#include <functional>
 #include <map>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -28,11 +34,16 @@ struct ClusterNode {
   std::string fqdn;
   bool online = true;
   bool standby = false;
+  bool unclean = false;  // lost without a clean shutdown and not yet fenced
+  int id = 0;            // pacemaker node id (corosync nodeid), 1-based
+  // configure_fencing's agents: [{agent, login, password, ipaddr, ipport, plug}]
+  nlohmann::json fence_agents = nlohmann::json::array();
 
-  bool CanRunResources() const { return online && !standby; }
+  bool CanRunResources() const { return online && !standby && !unclean; }
   bool operator==(const ClusterNode&) const = default;
 };
-NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(ClusterNode, nodename, fqdn, online, standby)
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(ClusterNode, nodename, fqdn, online, standby, unclean, id,
+                                                fence_agents)
 
 struct HaResource {
   std::string ha_label;
@@ -42,31 +53,51 @@ struct HaResource {
   std::optional<std::string> primary_node;
   std::optional<std::string> secondary_node;
   std::optional<std::string> started_on;
-  // False once stopped on purpose: node joins do not start it again.
+  // target-role: false while Stopped (created so, as the real agent does).
   bool enabled = true;
+  int order = 0;                          // position among the CIB's primitives
+  std::set<std::string> failed_on;        // nodes where a start failed (banned)
+  std::optional<std::string> blocked_on;  // ran on an unclean node, waits for fencing
 
   bool operator==(const HaResource&) const = default;
 };
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(HaResource, ha_label, uuid, device_path,
                                                 mount_point, primary_node, secondary_node,
-                                                started_on, enabled)
+                                                started_on, enabled, order, failed_on, blocked_on)
+
+// What the cluster needs from the world around it, injected so the cluster
+// stays pure logic: whether a start succeeds (the node sees the device) and
+// whether fencing a node succeeds (its PDU outlets switch). Defaults: yes.
+struct ClusterEnv {
+  std::function<bool(const HaResource&, const std::string& nodename)> can_start;
+  std::function<bool(const ClusterNode&)> fence;
+};
+
+// The name of the fencing primitive configure_pacemaker creates.
+inline constexpr const char* kFencingResource = "st-fencing";
 
 struct Cluster {
   int id = 0;
   std::map<std::string, ClusterNode> nodes;       // by nodename
   std::map<std::string, HaResource> resources;    // by ha_label
+  std::optional<std::string> fencing_on;          // where st-fencing runs
+  int next_order = 1;
+  int epoch = 1;                                  // CIB admin changes
 
-  // Adds the node (online) or marks it online again; then starts what it may.
-  void Join(const std::string& nodename, const std::string& fqdn);
-  // Marks the node offline and moves or stops what it ran.
-  Status Leave(const std::string& nodename);
-  Status SetStandby(const std::string& nodename, bool standby);
-  void RemoveNode(const std::string& nodename);
+  // Adds the node (online) or marks it online again; then settles.
+  void Join(const std::string& nodename, const std::string& fqdn, const ClusterEnv& env = {});
+  // The node leaves: cleanly (its resources stop there first) or not (it is
+  // fenced before they run elsewhere).
+  Status Leave(const std::string& nodename, bool clean = false, const ClusterEnv& env = {});
+  Status SetStandby(const std::string& nodename, bool standby, const ClusterEnv& env = {});
+  void RemoveNode(const std::string& nodename, const ClusterEnv& env = {});
 
-  Status Start(const std::string& ha_label);
-  Status Stop(const std::string& ha_label);
-  Status Failover(const std::string& ha_label);
-  Status Failback(const std::string& ha_label);
+  Status Start(const std::string& ha_label, const ClusterEnv& env = {});
+  Status Stop(const std::string& ha_label, const ClusterEnv& env = {});
+  Status Failover(const std::string& ha_label, const ClusterEnv& env = {});
+  Status Failback(const std::string& ha_label, const ClusterEnv& env = {});
+  // Runs transitions until nothing changes (fencing first, then placement).
+  void Settle(const ClusterEnv& env = {}, const std::map<std::string, std::string>& prefer = {});
 
   // configure_target_ha: records nodename as primary or secondary of the
   // resource, creating it (stopped) on first sight.
@@ -78,6 +109,21 @@ struct Cluster {
   void Unconfigure(const std::string& nodename, const std::string& ha_label, bool primary);
   void ClearResources() { resources.clear(); }
 
+  // Quorum as corosync counts it; clusters of two ignore it (the real agent
+  // sets no-quorum-policy=ignore there).
+  bool HasQuorum() const;
+  const char* NoQuorumPolicy() const { return nodes.size() > 2 ? "stop" : "ignore"; }
+  // Pacemaker node ids by nodename: each node's own, and fresh ones (in name
+  // order) for nodes saved before ids existed.
+  std::map<std::string, int> NodeIds() const;
+  // The designated controller: the online node with the lowest id.
+  const ClusterNode* DesignatedController() const;
+  // What crm_mon counts as active on the node (st-fencing included, and what
+  // an unclean node still holds).
+  size_t ResourcesActiveOn(const std::string& nodename) const;
+  // The primitives in CIB order.
+  std::vector<const HaResource*> InCibOrder() const;
+
   // ha_label -> node it runs on (nullopt when stopped).
   std::map<std::string, std::optional<std::string>> ResourceLocations() const;
   const HaResource* FindByUuid(const std::string& uuid) const;
@@ -86,12 +132,11 @@ struct Cluster {
   bool operator==(const Cluster&) const = default;
 
  private:
-  Status RunOn(const std::string& ha_label, const std::optional<std::string>& node,
-               const char* role);
-  bool NodeCanRun(const std::optional<std::string>& nodename) const;
-  void MoveOrStopResourcesOf(const std::string& nodename);
-  void StartResourcesFor(const std::string& nodename);
+  Status MoveTo(const std::string& ha_label, const std::optional<std::string>& node, const char* role,
+                const ClusterEnv& env);
+  bool FenceUncleanNodes(const ClusterEnv& env);
+  bool RunTransition(const ClusterEnv& env, const std::map<std::string, std::string>& prefer);
 };
-NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(Cluster, id, nodes, resources)
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(Cluster, id, nodes, resources, fencing_on, next_order, epoch)
 
 }  // namespace cs

@@ -14,15 +14,24 @@ void CheckResources(const World& world, const Cluster& cluster, Violations& out)
   for (const auto& [label, r] : cluster.resources) {
     if (!r.started_on) continue;
     const std::string& node = *r.started_on;
-    if (r.primary_node != node && r.secondary_node != node) {
-      out.push_back(where + ": resource " + label + " runs on " + node +
-                    ", which is neither its primary nor its secondary");
+    // Any node may run it (symmetric-cluster=true), except one where its
+    // start failed: pacemaker bans it there.
+    if (r.failed_on.count(node)) {
+      out.push_back(where + ": resource " + label + " runs on " + node + ", where its start failed");
     }
     auto it = cluster.nodes.find(node);
     if (it == cluster.nodes.end()) {
       out.push_back(where + ": resource " + label + " runs on " + node + ", not a member");
     } else if (!it->second.online) {
       out.push_back(where + ": resource " + label + " runs on offline node " + node);
+    }
+  }
+  for (const auto& [label, r] : cluster.resources) {
+    if (!r.blocked_on) continue;
+    auto it = cluster.nodes.find(*r.blocked_on);
+    if (it == cluster.nodes.end() || !it->second.unclean) {
+      out.push_back(where + ": resource " + label + " waits for the fencing of " + *r.blocked_on +
+                    ", which is not an unclean member");
     }
   }
   for (const auto& [nodename, node] : cluster.nodes) {

@@ -8,6 +8,8 @@
 #include <deque>
 
 #include "crypto/server_dir.h"
+#include "fakes/cluster_env.h"
+#include "sim/fencing.h"
 #include "net/https_client.h"
 #include "net/io_pool.h"
 #include "net/tls_context.h"
@@ -291,16 +293,21 @@ std::optional<agent::AgentStats> Simulator::AgentStatsOf(const std::string& fqdn
 
 Status Simulator::PowerOff(const std::string& fqdn) {
   StopAgent(fqdn);
+  std::vector<FenceRecord> fenced;
   Status s = store_->Apply([&](World& w) {
+    fenced.clear();
     Server* server = w.servers.Mutable(fqdn);
     if (!server) return Status::NotFound("no server " + fqdn);
     server->power_state = PowerState::kOff;
     if (Cluster* c = w.MutableClusterOf(*server)) {
-      if (c->nodes.count(server->nodename)) return c->Leave(server->nodename);
+      if (c->nodes.count(server->nodename)) return c->Leave(server->nodename, /*clean=*/false, FencingClusterEnv(w, &fenced));
     }
     return Status::Ok();
   });
-  if (s.ok()) options_.log->Info(fqdn, "powered off");
+  if (!s.ok()) return s;
+  options_.log->Info(fqdn, "powered off");
+  LogFencing(*options_.log, fenced);
+  ActOnFencing(*this, fenced);
   return s;
 }
 
@@ -330,7 +337,9 @@ Status Simulator::PowerOnAfter(const std::string& fqdn, std::chrono::millisecond
 
 void Simulator::FinishBoot(const std::string& fqdn) {
   bool registered = false;
+  std::vector<FenceRecord> fenced;  // a join can restore quorum: unclean peers get fenced
   Status s = store_->Apply([&](World& w) {
+    fenced.clear();
     Server* server = w.servers.Mutable(fqdn);
     if (!server || server->power_state != PowerState::kStartingUp) {
       return Status::FailedPrecondition(fqdn + " is no longer starting up");
@@ -341,7 +350,7 @@ void Simulator::FinishBoot(const std::string& fqdn) {
     }
     server->power_state = PowerState::kRunning;
     registered = server->registered;
-    if (Cluster* c = w.MutableClusterOf(*server)) c->Join(server->nodename, server->fqdn);
+    if (Cluster* c = w.MutableClusterOf(*server)) c->Join(server->nodename, server->fqdn, FencingClusterEnv(w, &fenced));
     return Status::Ok();
   });
   if (!s.ok()) {
@@ -349,6 +358,8 @@ void Simulator::FinishBoot(const std::string& fqdn) {
     return;
   }
   options_.log->Info(fqdn, "up");
+  LogFencing(*options_.log, fenced);
+  ActOnFencing(*this, fenced);
   if (registered) {
     Status started = StartAgent(fqdn);
     if (!started.ok()) options_.log->Warning(fqdn, "agent not started: " + started.message());
@@ -369,7 +380,7 @@ Status Simulator::ShutdownAfter(const std::string& fqdn, bool then_boot, std::ch
     }
     server->power_state = PowerState::kShuttingDown;
     if (Cluster* c = w.MutableClusterOf(*server)) {
-      if (c->nodes.count(server->nodename)) return c->Leave(server->nodename);
+      if (c->nodes.count(server->nodename)) return c->Leave(server->nodename, /*clean=*/true, WorldClusterEnv(w));
     }
     return Status::Ok();
   });

@@ -1,12 +1,17 @@
 // Simulator::SetOutlet: power as the PDUs see it (reference section 6).
 #include "sim/simulator.h"
 
+#include "fakes/cluster_env.h"
+#include "sim/fencing.h"
+
 namespace cs {
 
 Status Simulator::SetOutlet(const std::string& pdu_name, const std::string& outlet, bool on) {
   std::string fqdn;
   bool lost_power = false, gained_power = false;
+  std::vector<FenceRecord> fenced;
   Status s = store_->Apply([&](World& w) {
+    fenced.clear();
     Pdu* pdu = w.pdus.Mutable(pdu_name);
     if (!pdu) return Status::NotFound("no PDU " + pdu_name);
     if (!pdu->outlets.count(outlet)) return Status::NotFound(pdu_name + " has no outlet " + outlet);
@@ -24,7 +29,7 @@ Status Simulator::SetOutlet(const std::string& pdu_name, const std::string& outl
       Server* server = w.servers.Mutable(fqdn);
       server->power_state = PowerState::kOff;
       if (Cluster* c = w.MutableClusterOf(*server)) {
-        if (c->nodes.count(server->nodename)) return c->Leave(server->nodename);
+        if (c->nodes.count(server->nodename)) return c->Leave(server->nodename, /*clean=*/false, FencingClusterEnv(w, &fenced));
       }
     }
     return Status::Ok();
@@ -36,6 +41,8 @@ Status Simulator::SetOutlet(const std::string& pdu_name, const std::string& outl
     StopAgent(fqdn);
     options_.log->Info(fqdn, "lost power");
   }
+  LogFencing(*options_.log, fenced);
+  ActOnFencing(*this, fenced);
   if (gained_power) return PowerOn(fqdn);
   return Status::Ok();
 }

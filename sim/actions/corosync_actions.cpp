@@ -1,6 +1,7 @@
 // Corosync actions: the service state and multicast port of the server's
 // corosync, its network autoconfiguration, and the configuration steps the
 // simulation only acknowledges (rings, unconfigure).
+#include "fakes/cluster_env.h"
 #include "sim/actions/action_groups.h"
 
 namespace cs {
@@ -9,7 +10,10 @@ namespace {
 
 ActionHandler SetCorosyncState(const char* state) {
   return [state](ActionContext& ctx, const ActionArgs&) {
-    MutableThisServer(ctx).corosync.state = state;
+    Server& server = MutableThisServer(ctx);
+    const bool was_member = ClusterServicesRun(server);
+    server.corosync.state = state;
+    FollowClusterServices(ctx.world, server, was_member);
     return Ok();
   };
 }

@@ -4,6 +4,7 @@
 // start/stop/failover/failback). Import/export and the agent's target store
 // are acknowledged only.
 #include "fakes/lustre_targets.h"
+#include "fakes/cluster_env.h"
 #include "sim/actions/action_groups.h"
 
 namespace cs {
@@ -154,7 +155,7 @@ ActionOutcome UnconfigureTargetHa(ActionContext& ctx, const ActionArgs& args) {
   return ActionOutcome::Value(AgentResult(nullptr));
 }
 
-using ClusterOp = Status (Cluster::*)(const std::string&);
+using ClusterOp = Status (Cluster::*)(const std::string&, const ClusterEnv&);
 
 // start/stop/failover/failback: checks the resource exists before touching
 // the cluster, so a wrong label changes nothing.
@@ -167,7 +168,7 @@ ActionHandler ResourceAction(const char* action, ClusterOp op) {
     }
     Result<Cluster*> cluster = MutableCluster(ctx, action);
     if (!cluster.ok()) return ActionOutcome::FromStatus(cluster.status());
-    Status s = ((**cluster).*op)(ha_label);
+    Status s = ((**cluster).*op)(ha_label, WorldClusterEnv(ctx.world));
     if (!s.ok()) return ActionOutcome::FromStatus(s.Context(action));
     if (std::string(action) != "start_target") return Ok();
     // start_target answers where the target now runs.

@@ -14,12 +14,13 @@
 
 namespace cs {
 
-// What handlers work on. CIB backups live here: like the real test's
-// /tmp/cib-backup-<node>.xml, they are not part of the simulated state.
+// What handlers work on. CIB backups (the CIB XML `cib show` writes) live
+// here: like the real test's /tmp/cib-backup-<node>.xml, they are not part
+// of the simulated state.
 struct ControlContext {
   Simulator& sim;
   std::mutex backups_mu;
-  std::map<std::string, std::map<std::string, HaResource>> cib_backups;  // by cluster id
+  std::map<std::string, std::string> cib_backups;  // by cluster id
 };
 
 using OperationTable = std::map<std::string, ControlOperation>;

@@ -3,9 +3,13 @@
 // pacemaker and corosync services, /proc reads, Lustre client mounts,
 // journal lines and packages. Each change is one Store::Apply: checks
 // first, so a refused request changes nothing.
+#include <ctime>
 #include <sstream>
 
+#include "fakes/cluster_env.h"
 #include "fakes/lustre_targets.h"
+#include "pacemaker/cib_reader.h"
+#include "pacemaker/cib_writer.h"
 #include "sim/control/operations.h"
 #include "sim/plugins/log_lines.h"
 
@@ -66,13 +70,13 @@ SyncHandler AgentAction(const char* action) {
   };
 }
 
-SyncHandler ResourceChange(Status (Cluster::*change)(const std::string&)) {
+SyncHandler ResourceChange(Status (Cluster::*change)(const std::string&, const ClusterEnv&)) {
   return Change("fqdn", [change](World& w, const std::string& fqdn, const ActionArgs& a) -> Result<Json> {
     auto c = ClusterOf(w, fqdn);
     if (!c.ok()) return c.status();
     const std::string label = a.String("ha_label");
     CS_RETURN_IF_ERROR(HasResource(**c, fqdn, label));
-    CS_RETURN_IF_ERROR(((**c).*change)(label));
+    CS_RETURN_IF_ERROR(((**c).*change)(label, WorldClusterEnv(w)));
     return Done();
   });
 }
@@ -215,55 +219,79 @@ void AddHaOperations(OperationTable& t) {
       Change("server", [](World& w, const std::string& fqdn, const ActionArgs&) -> Result<Json> {
         auto c = ClusterOf(w, fqdn);
         if (!c.ok()) return c.status();
-        CS_RETURN_IF_ERROR((*c)->SetStandby(w.servers.Find(fqdn)->nodename, true));
+        CS_RETURN_IF_ERROR((*c)->SetStandby(w.servers.Find(fqdn)->nodename, true, WorldClusterEnv(w)));
         return Done();
       }));
   Add(t, "set_node_online", {Required("server", T::kAny)}, "Take the node out of standby",
       Change("server", [](World& w, const std::string& fqdn, const ActionArgs&) -> Result<Json> {
         auto c = ClusterOf(w, fqdn);
         if (!c.ok()) return c.status();
-        CS_RETURN_IF_ERROR((*c)->SetStandby(w.servers.Find(fqdn)->nodename, false));
+        CS_RETURN_IF_ERROR((*c)->SetStandby(w.servers.Find(fqdn)->nodename, false, WorldClusterEnv(w)));
         return Done();
       }));
   Add(t, "backup_cib", {Required("server", T::kAny)},
-      "Stop the resources running on the node and save its cluster's configuration; answers the labels stopped",
+      "Stop the resources running on the node and save its cluster's CIB; answers the labels stopped",
       [](ControlContext& ctx, const ActionArgs& a) -> Result<Json> {
         auto fqdn = ResolveServer(ctx.sim, a.Raw("server"));
         if (!fqdn.ok()) return fqdn.status();
         Json stopped = Json::array();
-        std::string key;
-        std::map<std::string, HaResource> saved;
+        std::string key, cib;
         Status applied = ctx.sim.store().Apply([&](World& w) -> Status {
           auto c = ClusterOf(w, *fqdn);
           if (!c.ok()) return c.status();
+          const ClusterEnv env = WorldClusterEnv(w);
           for (const HaResource* r : (*c)->RunningOn(w.servers.Find(*fqdn)->nodename)) stopped.push_back(r->ha_label);
-          for (const auto& label : stopped) CS_RETURN_IF_ERROR((*c)->Stop(label.get<std::string>()));
+          for (const auto& label : stopped) CS_RETURN_IF_ERROR((*c)->Stop(label.get<std::string>(), env));
           key = std::to_string((*c)->id);
-          saved = (*c)->resources;
+          cib = pacemaker::WriteCib(**c, static_cast<int64_t>(std::time(nullptr)));
           return Status::Ok();
         });
         if (!applied.ok()) return applied;
         std::lock_guard<std::mutex> lock(ctx.backups_mu);
-        ctx.cib_backups[key] = std::move(saved);
+        ctx.cib_backups[key] = std::move(cib);
         return stopped;
       });
-  Add(t, "restore_cib", {Required("server", T::kAny), Optional("start_targets", T::kList)},
-      "Put back the configuration backup_cib saved, then start the given resources",
+  Add(t, "export_cib", {Required("server", T::kAny)}, "The CIB of the server's cluster (XML text), as `cib show` writes it",
+      Read("server", [](const World& w, const std::string& fqdn, const ActionArgs&) -> Result<Json> {
+        const Cluster* c = w.ClusterOf(*w.servers.Find(fqdn));
+        if (!c) return Status::FailedPrecondition(fqdn + " belongs to no HA cluster");
+        return Json(pacemaker::WriteCib(*c, static_cast<int64_t>(std::time(nullptr))));
+      }));
+  Add(t, "restore_cib", {Required("server", T::kAny), Optional("start_targets", T::kList), Optional("cib", T::kString)},
+      "Put back a CIB (the one backup_cib saved, or `cib`: XML exported earlier), then start the given resources; "
+      "a corrupt or foreign CIB is refused and nothing changes",
       [](ControlContext& ctx, const ActionArgs& a) -> Result<Json> {
         auto fqdn = ResolveServer(ctx.sim, a.Raw("server"));
         if (!fqdn.ok()) return fqdn.status();
         const std::vector<std::string> start = a.StringList("start_targets");
         if (start.size() != a.Raw("start_targets").size()) return Status::InvalidArgument("start_targets must be a list of ha_labels");
+        const std::string given = a.Raw("cib").is_string() ? a.Raw("cib").get<std::string>() : "";
         std::lock_guard<std::mutex> lock(ctx.backups_mu);
         Status applied = ctx.sim.store().Apply([&](World& w) -> Status {
           auto c = ClusterOf(w, *fqdn);
           if (!c.ok()) return c.status();
-          auto backup = ctx.cib_backups.find(std::to_string((*c)->id));
-          if (backup == ctx.cib_backups.end()) return Status::FailedPrecondition("no CIB backup of the cluster of " + *fqdn);
-          (*c)->resources = backup->second;
+          std::string xml = given;
+          if (xml.empty()) {
+            auto backup = ctx.cib_backups.find(std::to_string((*c)->id));
+            if (backup == ctx.cib_backups.end()) return Status::FailedPrecondition("no CIB backup of the cluster of " + *fqdn);
+            xml = backup->second;
+          }
+          auto config = pacemaker::ReadCibConfig(xml);
+          if (!config.ok()) return config.status().Context("restore_cib");
+          CS_RETURN_IF_ERROR(pacemaker::CheckSameCluster(*config, **c).Context("restore_cib"));
+          const ClusterEnv env = WorldClusterEnv(w);
+          auto from_targets = [&w](HaResource& r) {  // what configure_target_ha was told
+            for (const auto& [serial, target] : w.targets.all()) {
+              if (target.uuid != r.uuid) continue;
+              r.device_path = PresentationPath(serial);
+              r.mount_point = "/mnt/" + target.label;
+            }
+          };
+          **c = pacemaker::WithConfiguration(**c, *config, from_targets);
+          (*c)->Settle(env);
           for (const auto& label : start) {
             CS_RETURN_IF_ERROR(HasResource(**c, *fqdn, label));
-            CS_RETURN_IF_ERROR((*c)->Start(label));
+            CS_RETURN_IF_ERROR((*c)->Start(label, env));
           }
           return Status::Ok();
         });

@@ -1,6 +1,9 @@
-// corosync: what `crm_mon` would show on this server: the nodes of its
-// cluster with their online/standby flags, and whether corosync and
-// pacemaker run here. Sent every poll.
+// corosync: what `crm_mon --as-xml` would show on this server, as the real
+// agent's plugin reports it (every attribute of each node element, and
+// whether fencing is enabled), and whether corosync and pacemaker run here.
+// The attributes are those Debian's crm_mon prints for the CIB `cib show`
+// exports (tests/plugins/corosync_plugin_test.cpp checks them with it). Sent
+// every poll.
 #include "sim/plugins/plugin_factories.h"
 
 namespace cs {
@@ -12,34 +15,27 @@ const char* Flag(bool b) { return b ? "true" : "false"; }
 // crm_mon reports every flag as the text "true"/"false".
 Json NodeEntry(const Cluster& cluster, const ClusterNode& node, bool is_dc) {
   return Json{{"name", node.nodename},
-              {"id", node.nodename},
+              {"id", std::to_string(cluster.NodeIds().at(node.nodename))},
               {"type", "member"},
               {"online", Flag(node.online)},
               {"standby", Flag(node.standby)},
               {"standby_onfail", "false"},
-              {"expected_up", "true"},
+              {"maintenance", "false"},
+              {"expected_up", Flag(node.online || node.unclean)},
               {"is_dc", Flag(is_dc)},
               {"shutdown", "false"},
               {"pending", "false"},
-              {"unclean", "false"},
-              {"resources_running", std::to_string(cluster.RunningOn(node.nodename).size())}};
-}
-
-// The designated controller: one online node (the first by name), where
-// the original marked every node as DC.
-std::string DesignatedController(const Cluster& cluster) {
-  for (const auto& [name, node] : cluster.nodes) {
-    if (node.online) return name;
-  }
-  return "";
+              {"unclean", Flag(node.unclean)},
+              {"resources_running", std::to_string(cluster.ResourcesActiveOn(node.nodename))}};
 }
 
 Json CrmInfo(const PluginContext& ctx) {
   Json nodes = Json::object();
   if (const Cluster* cluster = ctx.world.ClusterOf(ctx.server)) {
-    const std::string dc = DesignatedController(*cluster);
+    // The original marked every node as DC; pacemaker elects one.
+    const ClusterNode* dc = cluster->DesignatedController();
     for (const auto& [name, node] : cluster->nodes) {
-      nodes[name] = NodeEntry(*cluster, node, name == dc);
+      nodes[name] = NodeEntry(*cluster, node, dc && name == dc->nodename);
     }
   }
   return Json{{"nodes", nodes},

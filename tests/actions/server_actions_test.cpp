@@ -161,6 +161,30 @@ TEST_F(ServerActionsTest, CorosyncAndPacemaker) {
   EXPECT_EQ(Ok(s0, "configure_fencing", {{"agents", Json::array()}}), Json(nullptr));
 }
 
+// configure_fencing keeps the agents on the node (the CIB's N_fence_*
+// attributes); stopping pacemaker takes the node out of its cluster cleanly
+// and starting it with corosync running brings it back.
+TEST_F(ServerActionsTest, FencingAgentsAreKeptAndPacemakerStopsAndStartsMembership) {
+  const Json agents = Json::array({{{"agent", "fence_apc"}, {"login", "apc"}, {"password", "apc"},
+                                    {"ipaddr", "127.0.0.1"}, {"ipport", 2300}, {"plug", "1"}}});
+  EXPECT_EQ(Ok(s0, "configure_fencing", {{"agents", agents}}), Json(nullptr));
+  EXPECT_EQ(cluster0().nodes.at("test000").fence_agents, agents);
+  EXPECT_EQ(Ok(s0, "configure_fencing", {{"agents", agents.dump()}}), Json(nullptr)) << "as text, for CLI debugging";
+  EXPECT_TRUE(Run(s0, "configure_fencing", {{"agents", Json::array({{{"plug", "1"}}})}}).exception) << "no agent";
+  EXPECT_TRUE(Run(s0, "configure_fencing", {{"agents", "[not json"}}).exception);
+
+  Ok(s0, "start_corosync");
+  Ok(s0, "start_pacemaker");
+  EXPECT_TRUE(cluster0().nodes.at("test000").online);
+  Ok(s0, "stop_pacemaker");
+  EXPECT_FALSE(cluster0().nodes.at("test000").online);
+  EXPECT_FALSE(cluster0().nodes.at("test000").unclean) << "a clean leave";
+  Ok(s0, "start_pacemaker");
+  EXPECT_TRUE(cluster0().nodes.at("test000").online);
+  Ok(s0, "stop_corosync");
+  EXPECT_FALSE(cluster0().nodes.at("test000").online);
+}
+
 TEST_F(ServerActionsTest, FencingFailsOnAWorker) {
   ActionOutcome out = Run(w0, "configure_fencing", {{"agents", Json::array()}});
   ASSERT_TRUE(out.exception);

@@ -86,6 +86,56 @@ TEST_F(ControlTest, BackupCibStopsWhatRunsAndRestoreStartsIt) {
   EXPECT_EQ(RunningOn(kLabel), "test000");
 }
 
+// restore_cib takes a CIB exported earlier (export_cib, `cib show`): the
+// target-roles, constraints and node attributes it holds come back.
+TEST_F(ControlTest, RestoreCibFromAnExportedCib) {
+  auto cib = Call("export_cib", {{"server", s0}});
+  ASSERT_TRUE(cib.ok()) << cib.status().message();
+  ASSERT_TRUE(cib->is_string());
+  EXPECT_NE(cib->get<std::string>().find("<rsc_location id=\"testfs-OST0000-primary\""), std::string::npos);
+  ASSERT_TRUE(Call("stop_target", {{"fqdn", s0}, {"ha_label", kLabel}}).ok());
+  ASSERT_TRUE(Call("clear_ha", {{"servers", {s0}}}).ok());
+  ASSERT_TRUE(Call("restore_cib", {{"server", s0}, {"cib", *cib}}).ok());
+  EXPECT_EQ(RunningOn(kLabel), "test000") << "its target-role was Started";
+  auto locations = Call("resource_locations", {{"fqdn", s1}});
+  ASSERT_TRUE(locations.ok());
+  EXPECT_EQ(*locations, Json({{kLabel, "test000"}}));
+}
+
+TEST_F(ControlTest, RestoreCibRefusesCorruptForeignAndNewerCibsAndChangesNothing) {
+  auto exported = Call("export_cib", {{"server", s0}});
+  ASSERT_TRUE(exported.ok());
+  const std::string cib = exported->get<std::string>();
+  auto replaced = [&](const std::string& from, const std::string& to) {
+    std::string out = cib;
+    for (size_t at = out.find(from); at != std::string::npos; at = out.find(from, at + to.size())) {
+      out.replace(at, from.size(), to);
+    }
+    return out;
+  };
+  const Json before = Dump();
+  struct Case {
+    std::string cib;
+    int want;
+    std::string says;
+  } cases[] = {
+      {cib.substr(0, cib.size() / 2), 400, "XML error"},
+      {"<html><body>not a cib</body></html>", 400, "not a CIB"},
+      {replaced("crm_feature_set=\"3.16.1\"", "crm_feature_set=\"3.19.0\""), 400, "newer pacemaker"},
+      {replaced("test003", "test099"), 409, "foreign CIB"},
+      {replaced("name=\"target\" value=\"uuid-ost0\"", "name=\"target\" value=\"\""), 400, "no target uuid"},
+      {replaced("<resources>", "<resourcez>").replace(0, 0, ""), 400, "XML error"},
+  };
+  for (const auto& c : cases) {
+    auto r = Call("restore_cib", {{"server", s0}, {"cib", c.cib}});
+    EXPECT_EQ(HttpOf(r), c.want) << c.says << ": " << (r.ok() ? r->dump() : r.status().message());
+    if (!r.ok()) {
+      EXPECT_NE(r.status().message().find(c.says), std::string::npos) << r.status().message();
+    }
+  }
+  EXPECT_EQ(Dump(), before);
+}
+
 TEST_F(ControlTest, ReadProcOnServerAndClientSeesConfParams) {
   auto v = Call("read_proc", {{"address", s0}, {"path", "/proc/fs/lustre/obdfilter/testfs-OST0000/sync_journal"}});
   ASSERT_TRUE(v.ok()) << v.status().message();

@@ -122,6 +122,75 @@ TEST_F(ClusterTest, RemovingANodeMovesItsResources) {
   EXPECT_EQ(Where(), "n2");
 }
 
+TEST_F(ClusterTest, WithPrimaryAndSecondaryGoneItRunsOnAnotherNode) {
+  // symmetric-cluster=true: every node scores 0, enough to run (pacemaker
+  // wins over the original's "stop it").
+  for (const char* n : {"n4", "n5"}) cluster.Join(n, std::string(n) + ".localdomain");
+  ASSERT_TRUE(cluster.Start("fs-OST0000_1").ok());
+  ASSERT_TRUE(cluster.Leave("n1").ok());
+  ASSERT_TRUE(cluster.Leave("n2").ok());
+  EXPECT_EQ(cluster.fencing_on, "n3") << "st-fencing: the first of the equal nodes by name";
+  EXPECT_EQ(Where(), "n4") << "equal scores: the node with the fewest resources";
+}
+
+TEST_F(ClusterTest, AnUncleanNodeIsFencedBeforeItsResourcesMove) {
+  ASSERT_TRUE(cluster.Start("fs-OST0000_1").ok());
+  std::vector<std::string> fenced;
+  ClusterEnv env;
+  env.fence = [&](const ClusterNode& n) {
+    fenced.push_back(n.nodename);
+    EXPECT_EQ(Where(), std::nullopt) << "nothing starts elsewhere before fencing";
+    return true;
+  };
+  ASSERT_TRUE(cluster.Leave("n1", /*clean=*/false, env).ok());
+  EXPECT_EQ(fenced, std::vector<std::string>{"n1"});
+  EXPECT_EQ(Where(), "n2");
+  EXPECT_FALSE(cluster.nodes.at("n1").unclean);
+}
+
+TEST_F(ClusterTest, WhenFencingFailsTheResourcesStayBlocked) {
+  ASSERT_TRUE(cluster.Start("fs-OST0000_1").ok());
+  ClusterEnv env;
+  env.fence = [](const ClusterNode&) { return false; };
+  ASSERT_TRUE(cluster.Leave("n1", /*clean=*/false, env).ok());
+  EXPECT_EQ(Where(), std::nullopt);
+  EXPECT_EQ(cluster.resources.at("fs-OST0000_1").blocked_on, "n1");
+  EXPECT_TRUE(cluster.nodes.at("n1").unclean);
+  cluster.Settle();  // fencing works now
+  EXPECT_EQ(Where(), "n2");
+}
+
+TEST_F(ClusterTest, ACleanLeaveNeedsNoFencing) {
+  ASSERT_TRUE(cluster.Start("fs-OST0000_1").ok());
+  ClusterEnv env;
+  env.fence = [](const ClusterNode&) {
+    ADD_FAILURE() << "fenced a node that left cleanly";
+    return false;
+  };
+  ASSERT_TRUE(cluster.Leave("n1", /*clean=*/true, env).ok());
+  EXPECT_EQ(Where(), "n2");
+}
+
+TEST_F(ClusterTest, AFailedStartBansTheNodeUntilCleanup) {
+  ClusterEnv env;
+  env.can_start = [](const HaResource&, const std::string& node) { return node != "n1"; };
+  ASSERT_TRUE(cluster.Start("fs-OST0000_1", env).ok());
+  EXPECT_EQ(Where(), "n2");
+  EXPECT_EQ(cluster.resources.at("fs-OST0000_1").failed_on, std::set<std::string>{"n1"});
+  ASSERT_TRUE(cluster.Failback("fs-OST0000_1").ok()) << "cleanup clears the ban; n1 can start it now";
+  EXPECT_EQ(Where(), "n1");
+}
+
+TEST_F(ClusterTest, WithoutQuorumNothingRuns) {
+  ASSERT_TRUE(cluster.Start("fs-OST0000_1").ok());
+  ASSERT_TRUE(cluster.Leave("n2", true).ok());
+  ASSERT_TRUE(cluster.Leave("n3", true).ok());
+  EXPECT_FALSE(cluster.HasQuorum());
+  EXPECT_EQ(Where(), std::nullopt) << "no-quorum-policy=stop";
+  cluster.Join("n3", "n3.localdomain");
+  EXPECT_EQ(Where(), "n1");
+}
+
 TEST_F(ClusterTest, JsonRoundTrip) {
   ASSERT_TRUE(cluster.Start("fs-OST0000_1").ok());
   Json j = cluster;

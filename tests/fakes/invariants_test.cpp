@@ -28,9 +28,17 @@ class InvariantsTest : public ::testing::Test {
   World world;
 };
 
-TEST_F(InvariantsTest, ResourceOnANodeThatIsNeitherPrimaryNorSecondary) {
+TEST_F(InvariantsTest, ResourceOnANodeWhereItsStartFailed) {
   world.clusters.Mutable("0")->resources["MGS_1"].started_on = "test002";
-  EXPECT_TRUE(Reports("neither its primary nor its secondary"));
+  EXPECT_FALSE(Reports("test002")) << "symmetric-cluster=true: any online node may run it";
+  world.clusters.Mutable("0")->resources["MGS_1"].failed_on = {"test002"};
+  EXPECT_TRUE(Reports("where its start failed"));
+}
+
+TEST_F(InvariantsTest, ResourceBlockedOnACleanNode) {
+  world.clusters.Mutable("0")->resources["MGS_1"].started_on.reset();
+  world.clusters.Mutable("0")->resources["MGS_1"].blocked_on = "test001";
+  EXPECT_TRUE(Reports("waits for the fencing of test001"));
 }
 
 TEST_F(InvariantsTest, ResourceOnAnOfflineNode) {

@@ -15,16 +15,16 @@ using StateTest = CliTest;
 TEST_F(StateTest, CheckFindsResourceOnWrongNode) {
   Setup();
   ExpectCheckOk();
-  // A resource whose primary/secondary are test000/test001 but that runs on
-  // test002: the cluster says something no real cluster could.
+  // A resource running on test002 where its start failed: the cluster says
+  // something no real cluster could (pacemaker bans it there).
   Sql(R"(UPDATE clusters SET body = json_set(body, '$.resources.bad_resource', json('{
         "ha_label": "bad_resource", "uuid": "0123", "device_path": "/dev/x",
         "mount_point": "/mnt/x", "primary_node": "test000", "secondary_node": "test001",
-        "started_on": "test002", "enabled": true}')) WHERE key = '0')");
+        "started_on": "test002", "enabled": true, "failed_on": ["test002"]}')) WHERE key = '0')");
   const CliResult r = Run({"check"});
   EXPECT_EQ(r.exit_code, 1) << r.Describe();
   EXPECT_NE(r.out.find("bad_resource"), std::string::npos) << r.Describe();
-  EXPECT_NE(r.out.find("neither its primary nor its secondary"), std::string::npos) << r.Describe();
+  EXPECT_NE(r.out.find("where its start failed"), std::string::npos) << r.Describe();
   EXPECT_NE(r.out.find("violation"), std::string::npos) << r.Describe();
   EXPECT_EQ(r.out.find("ok: state is consistent"), std::string::npos) << r.Describe();
 }

@@ -12,6 +12,9 @@
 #include <nlohmann/json.hpp>
 #include <regex>
 
+#include <fstream>
+
+#include "pacemaker/crm_tools.h"
 #include "tests/integration/daemon_process.h"
 #include "tests/integration/run_cli.h"
 
@@ -46,9 +49,12 @@ class PowerTest : public ::testing::Test {
                   .exit_code,
               0);
     offset = UniquePortOffset();
+    StartDaemon("0.3");
+  }
+  void StartDaemon(const std::string& boot_seconds) {
     daemon = std::make_unique<DaemonProcess>(
         std::vector<std::string>{"--config", dir.path(), "run", "--pdu-port-offset", std::to_string(offset),
-                                 "--boot-seconds", "0.3", "--pdu-reboot-seconds", "0.5", "--control-listen",
+                                 "--boot-seconds", boot_seconds, "--pdu-reboot-seconds", "0.5", "--control-listen",
                                  "127.0.0.1:0"},
         dir.Sub("daemon.log"));
     ASSERT_TRUE(daemon->WaitForOutput("running 0 registered servers")) << daemon->Output();
@@ -92,6 +98,61 @@ class PowerTest : public ::testing::Test {
   std::string control_url;
   std::unique_ptr<DaemonProcess> daemon;
 };
+
+// A power loss through the real fence_apc, with fencing configured as
+// configure_fencing records it: the node is fenced through its outlet, its
+// target runs on the node crm_simulate picks for the CIB exported before,
+// and once the fence reboot's pause is over the node boots again.
+TEST_F(PowerTest, PowerLossThroughFenceApcFencesTheNodeAndPacemakerPicksWhereItsTargetRuns) {
+  ASSERT_EQ(RunWithConfig(dir.path(), {"setup", "--server_count", "4", "--worker_count", "0"}).exit_code, 0);
+  offset = UniquePortOffset();
+  // An HA target and fencing, put into the saved state as the agent's
+  // actions would leave them.
+  ASSERT_EQ(RunWithConfig(dir.path(), {"state", "export", dir.Sub("view")}).exit_code, 0);
+  const std::string cluster_file = dir.Sub("view/fake_cluster_0.json");
+  Json cluster = Json::parse(std::ifstream(cluster_file), nullptr, false);
+  ASSERT_TRUE(cluster.is_object());
+  for (auto& [name, node] : cluster["nodes"].items()) {
+    const int index = std::stoi(name.substr(4));
+    node["fence_agents"] = Json::array({{{"agent", "fence_apc"}, {"login", "apc"}, {"password", "apc"},
+                                         {"ipaddr", "127.0.0.1"}, {"ipport", Port(0)},
+                                         {"plug", std::to_string(index + 1)}}});
+  }
+  cluster["resources"]["testfs-OST0000"] = {
+      {"ha_label", "testfs-OST0000"}, {"uuid", "u0"}, {"device_path", "/dev/disk/by-id/scsi-FAKEDEVICE000-scsi0-0-0"},
+      {"mount_point", "/mnt/testfs-OST0000"}, {"primary_node", "test000"}, {"secondary_node", "test001"},
+      {"started_on", "test000"}, {"enabled", true}, {"order", 1}};
+  std::ofstream(cluster_file) << cluster.dump(2);
+  ASSERT_EQ(RunWithConfig(dir.path(), {"state", "import", dir.Sub("view"), "--replace"}).exit_code, 0);
+  StartDaemon("3");
+
+  const std::string before = dir.Sub("before.xml"), after = dir.Sub("after.xml");
+  ASSERT_EQ(RunWithConfig(dir.path(), {"cib", "show", "test000", "--output", before}).exit_code, 0);
+  Program off = Fence(0, 1, "off");
+  ASSERT_EQ(off.exit_code, 0) << off.output;
+  ASSERT_TRUE(daemon->WaitForOutput("fenced by test001")) << daemon->Output();
+
+  auto oracle = pacemaker::CrmSimulate(before, after, {"--node-fail", "test000", "--quorum=1"});
+  ASSERT_TRUE(oracle.ok()) << oracle.status().message();
+  const auto pacemaker_picks = oracle->after.placement.at("testfs-OST0000");
+  ASSERT_TRUE(pacemaker_picks.has_value());
+  std::string runs_on;
+  for (const Json& c : Clusters()) {
+    for (const Json& r : c["resources"]) {
+      if (r["ha_label"] == "testfs-OST0000" && r["started_on"].is_string()) runs_on = r["started_on"];
+    }
+  }
+  EXPECT_EQ(runs_on, *pacemaker_picks) << Clusters().dump();
+  ASSERT_TRUE(Eventually([&] { return Server("test000.localdomain")["power_state"] == "running"; }, std::chrono::seconds(60)))
+      << "the fence reboot switched the outlet on again: " << daemon->Output();
+  Program status = Fence(0, 1, "status");
+  EXPECT_EQ(status.exit_code, 0) << status.output;
+  ASSERT_EQ(RunWithConfig(dir.path(), {"cib", "show", "test000", "--output", after}).exit_code, 0);
+  auto view = pacemaker::CrmMon(after);
+  ASSERT_TRUE(view.ok()) << view.status().message();
+  EXPECT_TRUE(view->online.count("test000")) << "rejoined";
+  EXPECT_EQ(view->placement.at("testfs-OST0000"), pacemaker_picks) << "stickiness: no move back";
+}
 
 TEST_F(PowerTest, StatusListAndOffOnMatchTheState) {
   StartFleet(4, 1);

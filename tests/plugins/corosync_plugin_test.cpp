@@ -2,6 +2,12 @@
 // nodes with their flags.
 #include "tests/plugins/plugin_test_util.h"
 
+#include <ctime>
+#include <fstream>
+
+#include "pacemaker/cib_writer.h"
+#include "pacemaker/crm_tools.h"
+
 namespace cs {
 namespace {
 
@@ -59,10 +65,46 @@ TEST_F(CorosyncPluginTest, ReportsStandbyAndRunningResources) {
   ASSERT_TRUE(ClusterOf("test004").Start("testfs-OST0000_FAKEDEVICE004").ok());
   ASSERT_TRUE(ClusterOf("test004").SetStandby("test006", true).ok());
   Json nodes = Body("test004")["crm_info"]["nodes"];
-  EXPECT_EQ(nodes["test004"]["resources_running"], "1");
+  EXPECT_EQ(nodes["test004"]["resources_running"], "2") << "the target and st-fencing, as crm_mon counts";
   EXPECT_EQ(nodes["test005"]["resources_running"], "0");
   EXPECT_EQ(nodes["test006"]["standby"], "true");
   EXPECT_EQ(nodes["test004"]["standby"], "false");
+}
+
+// What the real agent's plugin would read from crm_mon: every attribute we
+// report equals the one Debian's crm_mon prints for the exported CIB.
+TEST_F(CorosyncPluginTest, CrmInfoSaysWhatCrmMonSaysAboutTheExportedCib) {
+  StartBoth("test004");
+  AddTarget("FAKEDEVICE004", "testfs-OST0000", "test004", "test005");
+  AddTarget("FAKEDEVICE005", "testfs-OST0001", "test005", "test006");
+  ASSERT_TRUE(ClusterOf("test004").Start("testfs-OST0000_FAKEDEVICE004").ok());
+  ASSERT_TRUE(ClusterOf("test004").Start("testfs-OST0001_FAKEDEVICE005").ok());
+  ASSERT_TRUE(ClusterOf("test004").SetStandby("test006", true).ok());
+  ClusterEnv no_fencing;
+  no_fencing.fence = [](const ClusterNode&) { return false; };
+  ASSERT_TRUE(ClusterOf("test004").Leave("test005", /*clean=*/false, no_fencing).ok());
+  ASSERT_TRUE(ClusterOf("test004").Leave("test007", /*clean=*/true).ok());
+
+  char dir[] = "/tmp/cs-crm-info-XXXXXX";
+  ASSERT_NE(mkdtemp(dir), nullptr);
+  const std::string path = std::string(dir) + "/cib.xml";
+  std::ofstream(path) << pacemaker::WriteCib(ClusterOf("test004"), static_cast<int64_t>(std::time(nullptr)));
+  auto view = pacemaker::CrmMon(path);
+  std::remove(path.c_str());
+  rmdir(dir);
+  ASSERT_TRUE(view.ok()) << view.status().message();
+
+  const Json nodes = Body("test004")["crm_info"]["nodes"];
+  ASSERT_EQ(nodes.size(), view->node_attributes.size());
+  for (const auto& [name, attrs] : view->node_attributes) {
+    ASSERT_TRUE(nodes.contains(name)) << name;
+    for (const auto& [key, value] : nodes[name].items()) {
+      ASSERT_TRUE(attrs.count(key)) << "crm_mon prints no " << key;
+      EXPECT_EQ(value.get<std::string>(), attrs.at(key)) << name << " " << key;
+    }
+  }
+  EXPECT_EQ(nodes["test005"]["unclean"], "true");
+  EXPECT_EQ(nodes["test007"]["expected_up"], "false");
 }
 
 TEST_F(CorosyncPluginTest, WorkersHaveNoClusterNodes) {

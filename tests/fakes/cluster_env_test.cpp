@@ -1,0 +1,99 @@
+// Fencing through the world's PDUs: a node lost uncleanly is fenced through
+// the outlets configure_fencing recorded before its resources run elsewhere;
+// when the PDU is not there, its resources stay blocked. And a start fails
+// on a node that does not see the target's device.
+#include "fakes/cluster_env.h"
+
+#include <gtest/gtest.h>
+
+#include "fakes/fleet.h"
+#include "util/clock.h"
+
+namespace cs {
+namespace {
+
+class ClusterEnvTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    FleetSpec spec;
+    spec.server_count = 6;
+    spec.worker_count = 0;
+    spec.cluster_size = 6;
+    spec.su_size = 2;  // test000/test001 see the first SU's volumes only
+    ASSERT_TRUE(SetupFleet(world, spec, clock).ok());
+    Cluster& c = MutableCluster();
+    ASSERT_TRUE(c.Configure("test000", path, "fs-OST0000", "u0", true, "/mnt/ost0").ok());
+    ASSERT_TRUE(c.Configure("test001", path, "fs-OST0000", "u0", false, "/mnt/ost0").ok());
+    ASSERT_TRUE(c.Start("fs-OST0000", WorldClusterEnv(world)).ok());
+    ASSERT_EQ(Where(), "test000");
+  }
+  Cluster& MutableCluster() { return *world.MutableClusterOf(*world.servers.Find("test000.localdomain")); }
+  std::optional<std::string> Where() { return MutableCluster().resources.at("fs-OST0000").started_on; }
+  void FenceWith(const std::string& node, Json agents) { MutableCluster().nodes.at(node).fence_agents = std::move(agents); }
+  static Json Apc(const std::string& port, const std::string& plug) {
+    return Json::array({{{"agent", "fence_apc"}, {"login", "apc"}, {"password", "apc"}, {"ipaddr", "127.0.0.1"},
+                         {"ipport", port}, {"plug", plug}}});
+  }
+
+  ManualClock clock{WallTime{}};
+  World world;
+  const std::string path = PresentationPath(VolumeSerial(0));
+};
+
+TEST_F(ClusterEnvTest, ALostNodeIsFencedThroughItsOutletBeforeItsResourcesMove) {
+  const std::string outlet = *world.servers.Find("test000.localdomain")->outlet;
+  FenceWith("test000", Apc("2300", outlet));
+  std::vector<FenceRecord> fenced;
+  ClusterEnv env = FencingClusterEnv(world, &fenced);
+  auto fence = env.fence;
+  env.fence = [&](const ClusterNode& n) {
+    EXPECT_EQ(Where(), std::nullopt) << "nothing runs elsewhere before the fencing";
+    return fence(n);
+  };
+  ASSERT_TRUE(MutableCluster().Leave("test000", /*clean=*/false, env).ok());
+  ASSERT_EQ(fenced.size(), 1u);
+  EXPECT_TRUE(fenced[0].ok) << fenced[0].detail;
+  EXPECT_TRUE(fenced[0].power_cycled);
+  EXPECT_EQ(fenced[0].executor, "test001") << "the DC ran the device";
+  EXPECT_FALSE(world.pdus.Find("pdu000")->OutletOn(outlet)) << "off; the simulator switches it on after the pause";
+  EXPECT_EQ(Where(), "test001");
+  const std::vector<std::string> journal = FencingJournal(fenced[0]);
+  EXPECT_NE(journal.back().find("Peer test000 was terminated (reboot) by test001"), std::string::npos) << journal.back();
+}
+
+TEST_F(ClusterEnvTest, WhenThePduIsNotThereTheResourcesStayBlocked) {
+  FenceWith("test000", Apc("2399", "1"));
+  world.pdus.Erase("pdu000");
+  std::vector<FenceRecord> fenced;
+  ASSERT_TRUE(MutableCluster().Leave("test000", /*clean=*/false, FencingClusterEnv(world, &fenced)).ok());
+  ASSERT_EQ(fenced.size(), 1u);
+  EXPECT_FALSE(fenced[0].ok);
+  EXPECT_NE(fenced[0].detail.find("no PDU answers"), std::string::npos) << fenced[0].detail;
+  EXPECT_EQ(Where(), std::nullopt);
+  EXPECT_TRUE(MutableCluster().nodes.at("test000").unclean);
+  EXPECT_NE(FencingJournal(fenced[0]).back().find("was not terminated"), std::string::npos);
+}
+
+TEST_F(ClusterEnvTest, AnUnknownAgentCannotFence) {
+  FenceWith("test000", Json::array({{{"agent", "fence_virsh"}, {"ipaddr", "127.0.0.1"}, {"plug", "x"}}}));
+  std::vector<FenceRecord> fenced;
+  ASSERT_TRUE(MutableCluster().Leave("test000", /*clean=*/false, FencingClusterEnv(world, &fenced)).ok());
+  ASSERT_EQ(fenced.size(), 1u);
+  EXPECT_FALSE(fenced[0].ok);
+  EXPECT_EQ(Where(), std::nullopt);
+}
+
+TEST_F(ClusterEnvTest, AStartFailsOnANodeThatDoesNotSeeTheDevice) {
+  EXPECT_TRUE(NodeSeesDevice(world, "test001", path));
+  EXPECT_FALSE(NodeSeesDevice(world, "test002", path)) << "another SU";
+  EXPECT_TRUE(NodeSeesDevice(world, "test002", "/dev/made-up")) << "a path no server sees";
+  Cluster& c = MutableCluster();
+  ASSERT_TRUE(c.Leave("test000", /*clean=*/true, WorldClusterEnv(world)).ok());
+  ASSERT_TRUE(c.Leave("test001", /*clean=*/true, WorldClusterEnv(world)).ok());
+  EXPECT_EQ(Where(), std::nullopt) << "the other nodes cannot mount it";
+  EXPECT_EQ(c.resources.at("fs-OST0000").failed_on,
+            (std::set<std::string>{"test002", "test003", "test004", "test005"}));
+}
+
+}  // namespace
+}  // namespace cs
