@@ -103,7 +103,7 @@ Status Store::Load() {
   for (Kind kind : AllKinds()) {
     auto stmt = db_->Prepare(std::string("SELECT key, body FROM ") + KindName(kind));
     if (!stmt.ok()) {
-      db_->Exec("ROLLBACK");
+      db_->Rollback();
       return stmt.status();
     }
     Status s;
@@ -118,7 +118,7 @@ Status Store::Load() {
       if (!s.ok()) break;
     }
     if (!s.ok()) {
-      db_->Exec("ROLLBACK");
+      db_->Rollback();
       world_.Clear();
       return s.Context("loading " + db_->path());
     }
@@ -146,13 +146,13 @@ Status Store::Commit(World& world, const std::set<ObjectRef>& changes) {
   for (const ObjectRef& ref : changes) {
     Status s = WriteObject(world, ref);
     if (!s.ok()) {
-      db_->Exec("ROLLBACK");
+      db_->Rollback();
       return s;
     }
     if (write_hook_) write_hook_(++written);
   }
   Status s = db_->Exec("COMMIT");
-  if (!s.ok()) db_->Exec("ROLLBACK");
+  if (!s.ok()) db_->Rollback();
   return s;
 }
 
@@ -197,7 +197,7 @@ Status Store::ReplaceAll(const World& world) {
   write_all(Kind::kCopytool, world.copytools);
   if (s.ok()) s = db_->Exec("COMMIT");
   if (!s.ok()) {
-    db_->Exec("ROLLBACK");
+    db_->Rollback();
     return s;
   }
   return Load();
