@@ -123,7 +123,14 @@ Status Store::Load() {
       return s.Context("loading " + db_->path());
     }
   }
-  return db_->Exec("COMMIT");
+  CS_RETURN_IF_ERROR(db_->Exec("COMMIT"));
+  Publish(nullptr);
+  return Status::Ok();
+}
+
+void Store::Publish(const std::set<ObjectRef>* changed) {
+  std::shared_ptr<const World> previous = changed ? snapshot_.load() : nullptr;
+  snapshot_.store(World::Snapshot(previous.get(), world_, changed ? *changed : std::set<ObjectRef>{}));
 }
 
 Status Store::WriteObject(const World& world, const ObjectRef& ref) {
@@ -161,11 +168,14 @@ Status Store::Apply(const std::function<Status(World&)>& operation) {
   world_.TakeChanges();  // nothing should be pending; be safe
   Status s = operation(world_);
   std::set<ObjectRef> changes = world_.TakeChanges();
-  if (s.ok() && !changes.empty()) s = Commit(world_, changes);
-  if (!s.ok() && !changes.empty()) {
-    // Undo in memory what the operation did, from the last commit.
-    Status reloaded = Load();
-    if (!reloaded.ok()) return s.Context("(and reloading failed: " + reloaded.message() + ")");
+  if (changes.empty()) return s;  // nothing to write, nothing to undo
+  if (s.ok()) s = Commit(world_, changes);
+  if (s.ok()) {
+    Publish(&changes);
+  } else {
+    // Undo in memory what the operation did: the objects it touched become
+    // what the last commit left, which the snapshot holds.
+    world_.RestoreFrom(*snapshot_.load(), changes);
   }
   return s;
 }
