@@ -467,12 +467,20 @@ std::vector<Json> Simulator::PollPlugin(const std::string& fqdn, const std::stri
 agent::ActionReport Simulator::RunAction(const std::string& fqdn, const std::string& action,
                                          const Json& args) {
   ActionOutcome outcome;
-  Random random = Random::ForStream(seed_, fqdn + "/action/" + FormatAgentTime(clock_.Now()));
   FreshPluginSource plugins(clock_, seed_);
   Status s = store_->Apply([&](World& w) {
+    // Seeded from the fleet's seed and the action's identity (server, name,
+    // how many of its actions drew randomness before), never the clock.
+    const Server* server = w.servers.Find(fqdn);
+    const uint64_t serial = server ? server->random_actions : 0;
+    Random random = Random::ForStream(seed_, fqdn + "/action/" + action + "/" + std::to_string(serial));
     ActionContext ctx{w, fqdn, clock_, random, &plugins};
     outcome = cs::RunAction(ActionCatalog::Default(), ctx, action, args);
-    return outcome.exception ? Status::FailedPrecondition(*outcome.exception) : Status::Ok();
+    if (outcome.exception) return Status::FailedPrecondition(*outcome.exception);
+    if (random.draws() > 0) {
+      if (Server* drawn = w.servers.Mutable(fqdn)) ++drawn->random_actions;
+    }
+    return Status::Ok();
   });
   agent::ActionReport report;
   report.result = outcome.result;
