@@ -52,7 +52,7 @@ class [[nodiscard]] Status {
 };
 
 template <typename T>
-class [[nodiscard]] Result {
+class Result {
  public:
   Result(T value) : value_(std::move(value)) {}  // NOLINT: implicit by design
   Result(Status status) : status_(std::move(status)) {}  // NOLINT
