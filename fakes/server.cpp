@@ -61,7 +61,8 @@ void to_json(Json& j, const Server& s) {
            {"log_rate", s.log_rate},
            {"registered", s.registered},
            {"host_id", s.host_id},
-           {"outlet", s.outlet}};
+           {"outlet", s.outlet},
+           {"random_actions", s.random_actions}};
 }
 
 void from_json(const Json& j, Server& s) {
@@ -93,6 +94,7 @@ void from_json(const Json& j, Server& s) {
   s.registered = j.value("registered", d.registered);
   s.host_id = j.value("host_id", d.host_id);
   s.outlet = j.value("outlet", d.outlet);
+  s.random_actions = j.value("random_actions", d.random_actions);
 }
 
 std::string ServerNodename(int i) {

@@ -69,6 +69,11 @@ struct Server {
   std::optional<int64_t> host_id;
   // Outlet number of this server on every PDU ("1", "2", ...); workers have none.
   std::optional<std::string> outlet;
+  // How many actions on this server drew random numbers (a target's UUID):
+  // with the fleet's seed and the action's name, the identity the next
+  // one's random stream is seeded from, so replaying the same actions on
+  // the same fleet gives the same UUIDs, and a second format gives new ones.
+  uint64_t random_actions = 0;
 
   bool running() const { return power_state != PowerState::kOff; }
   // "10.0.0.3@tcp0" for every interface on an LNet network, by interface number.

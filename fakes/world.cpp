@@ -93,6 +93,64 @@ void LoadInto(Table<T>& table, const std::string& key, const Json& body) {
 }
 }  // namespace
 
+namespace {
+// Calls f(table_of_this, table_of_other) for the table of `kind` (not settings).
+template <typename W, typename O, typename F>
+void ForTable(W& world, O& other, Kind kind, F&& f) {
+  switch (kind) {
+    case Kind::kSettings: return;
+    case Kind::kServer: return f(world.servers, other.servers);
+    case Kind::kCluster: return f(world.clusters, other.clusters);
+    case Kind::kVolume: return f(world.volumes, other.volumes);
+    case Kind::kPresentations: return f(world.presentations, other.presentations);
+    case Kind::kTarget: return f(world.targets, other.targets);
+    case Kind::kMgt: return f(world.mgts, other.mgts);
+    case Kind::kPdu: return f(world.pdus, other.pdus);
+    case Kind::kController: return f(world.controllers, other.controllers);
+    case Kind::kClient: return f(world.clients, other.clients);
+    case Kind::kCopytool: return f(world.copytools, other.copytools);
+  }
+}
+}  // namespace
+
+std::shared_ptr<const World> World::Snapshot(const World* previous, const World& working,
+                                             const std::set<ObjectRef>& changed) {
+  auto snap = std::make_shared<World>();
+  snap->settings_ = working.settings_;
+  auto start = [&](auto& mine, const auto& theirs, const auto* before) {
+    if (before) {
+      mine.ShareAllOf(*before);
+    } else {
+      for (const auto& [key, value] : theirs.all()) mine.Load(key, value);
+    }
+  };
+  auto before = [&](auto member) { return previous ? &(previous->*member) : nullptr; };
+  start(snap->servers, working.servers, before(&World::servers));
+  start(snap->clusters, working.clusters, before(&World::clusters));
+  start(snap->volumes, working.volumes, before(&World::volumes));
+  start(snap->presentations, working.presentations, before(&World::presentations));
+  start(snap->targets, working.targets, before(&World::targets));
+  start(snap->mgts, working.mgts, before(&World::mgts));
+  start(snap->pdus, working.pdus, before(&World::pdus));
+  start(snap->controllers, working.controllers, before(&World::controllers));
+  start(snap->clients, working.clients, before(&World::clients));
+  start(snap->copytools, working.copytools, before(&World::copytools));
+  if (previous) {
+    for (const ObjectRef& ref : changed) {
+      ForTable(*snap, working, ref.kind, [&](auto& mine, const auto& theirs) { mine.CopyOneFrom(theirs, ref.key); });
+    }
+  }
+  return snap;
+}
+
+void World::RestoreFrom(const World& committed, const std::set<ObjectRef>& changed) {
+  for (const ObjectRef& ref : changed) {
+    if (ref.kind == Kind::kSettings) settings_ = committed.settings_;
+    ForTable(*this, committed, ref.kind, [&](auto& mine, const auto& theirs) { mine.CopyOneFrom(theirs, ref.key); });
+  }
+  changes_.clear();
+}
+
 Json World::Serialize(const ObjectRef& ref) const {
   switch (ref.kind) {
     case Kind::kSettings: return Json(settings_);

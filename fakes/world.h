@@ -8,6 +8,7 @@
 
 #include <compare>
 #include <map>
+#include <memory>
 #include <set>
 #include <string>
 #include <vector>
@@ -49,44 +50,111 @@ struct ObjectRef {
   auto operator<=>(const ObjectRef&) const = default;
 };
 
-// A keyed collection of one kind that records which keys changed.
+// A keyed collection of one kind that records which keys changed. Each
+// object lives on the heap behind a shared_ptr, so a read-only snapshot of
+// the world (World::Snapshot) can share every object it did not change with
+// the snapshot before it; the working world never shares its objects, so
+// a pointer from Find() sees every later change made through Mutable().
 template <typename T>
 class Table {
+  using Items = std::map<std::string, std::shared_ptr<T>>;
+
  public:
+  // Every object by key, in key order; iterates as (key, object) pairs,
+  // like the std::map<std::string, T> it stands for.
+  class View {
+   public:
+    class iterator {
+     public:
+      using value_type = std::pair<const std::string&, const T&>;
+      using difference_type = std::ptrdiff_t;
+      iterator() = default;
+      explicit iterator(typename Items::const_iterator it) : it_(it) {}
+      value_type operator*() const { return {it_->first, *it_->second}; }
+      iterator& operator++() {
+        ++it_;
+        return *this;
+      }
+      iterator operator++(int) {
+        iterator before = *this;
+        ++it_;
+        return before;
+      }
+      bool operator==(const iterator&) const = default;
+
+     private:
+      typename Items::const_iterator it_;
+    };
+    explicit View(const Items& items) : items_(&items) {}
+    iterator begin() const { return iterator(items_->begin()); }
+    iterator end() const { return iterator(items_->end()); }
+    size_t size() const { return items_->size(); }
+    bool empty() const { return items_->empty(); }
+    bool operator==(const View& other) const {
+      if (size() != other.size()) return false;
+      for (auto a = begin(), b = other.begin(); a != end(); ++a, ++b) {
+        if ((*a).first != (*b).first || !((*a).second == (*b).second)) return false;
+      }
+      return true;
+    }
+
+   private:
+    const Items* items_;
+  };
+
   Table(Kind kind, std::set<ObjectRef>* changes) : kind_(kind), changes_(changes) {}
   Table(const Table&) = delete;
   Table& operator=(const Table&) = delete;
 
-  const std::map<std::string, T>& all() const { return items_; }
+  View all() const { return View(items_); }
   size_t size() const { return items_.size(); }
   bool contains(const std::string& key) const { return items_.count(key) != 0; }
   const T* Find(const std::string& key) const {
     auto it = items_.find(key);
-    return it == items_.end() ? nullptr : &it->second;
+    return it == items_.end() ? nullptr : it->second.get();
   }
   // Marks the object changed: only call when about to change it.
   T* Mutable(const std::string& key) {
     auto it = items_.find(key);
     if (it == items_.end()) return nullptr;
     Touch(key);
-    return &it->second;
+    return it->second.get();
   }
   T& Put(const std::string& key, T value) {
     Touch(key);
-    return items_[key] = std::move(value);
+    auto& slot = items_[key];
+    if (slot) {
+      *slot = std::move(value);  // pointers from Find() stay valid
+    } else {
+      slot = std::make_shared<T>(std::move(value));
+    }
+    return *slot;
   }
   void Erase(const std::string& key) {
     if (items_.erase(key)) Touch(key);
   }
   void Touch(const std::string& key) { changes_->insert(ObjectRef{kind_, key}); }
   // Loading from the store: no change recorded.
-  void Load(const std::string& key, T value) { items_[key] = std::move(value); }
+  void Load(const std::string& key, T value) { items_[key] = std::make_shared<T>(std::move(value)); }
   void Clear() { items_.clear(); }
+
+  // For snapshots and undo: share every object of `other` (a snapshot's
+  // immutable objects), or copy one object from `from` (absent: erase).
+  // No change recorded.
+  void ShareAllOf(const Table& other) { items_ = other.items_; }
+  void CopyOneFrom(const Table& from, const std::string& key) {
+    const T* item = from.Find(key);
+    if (item) {
+      items_[key] = std::make_shared<T>(*item);
+    } else {
+      items_.erase(key);
+    }
+  }
 
  private:
   Kind kind_;
   std::set<ObjectRef>* changes_;
-  std::map<std::string, T> items_;
+  Items items_;
 };
 
 class World {
@@ -125,8 +193,19 @@ class World {
   Json Serialize(const ObjectRef& ref) const;
   // Loads one object read from the store (no change recorded).
   Status Deserialize(Kind kind, const std::string& key, const Json& body);
-  // Drops everything (for reloading after a failed commit).
+  // Drops everything (for reloading).
   void Clear();
+
+  // A read-only copy of `working` as it is now, for readers that must not
+  // wait for writers (a poll rendering DATA). Built from `previous`, the
+  // snapshot before it (null: copy everything): objects not in `changed`
+  // are shared with it, those in `changed` are copied from `working`. Costs
+  // one map copy per kind plus one object copy per change.
+  static std::shared_ptr<const World> Snapshot(const World* previous, const World& working,
+                                               const std::set<ObjectRef>& changed);
+  // Undoes an operation: the objects in `changed` become what `committed`
+  // (the last snapshot) has, and no change is recorded.
+  void RestoreFrom(const World& committed, const std::set<ObjectRef>& changed);
 
  private:
   std::set<ObjectRef> changes_;

@@ -156,14 +156,14 @@ std::optional<net::TlsClientConfig> Simulator::TlsFor(const std::string& fqdn, S
 
 Status Simulator::StartAgent(const std::string& fqdn) {
   // Lock order (docs/architecture.md): the store's mutex before mu_, and
-  // mu_ is a leaf. So the server is read, its files read and its transport
-  // built with no lock of the Simulator held; mu_ is taken only to insert
-  // the slot.
+  // mu_ is a leaf. So the server is read (from the committed snapshot: no
+  // lock at all), its files read and its transport built with no lock of
+  // the Simulator held; mu_ is taken only to insert the slot.
   if (AgentRunning(fqdn)) return Status::FailedPrecondition("the agent of " + fqdn + " is already running");
   std::string boot_time;
   {
-    std::lock_guard<std::mutex> lock(store_->mutex());
-    const Server* s = store_->world().servers.Find(fqdn);
+    std::shared_ptr<const World> world = store_->Snapshot();
+    const Server* s = world->servers.Find(fqdn);
     if (!s) return Status::NotFound("no server " + fqdn);
     if (!s->registered) return Status::FailedPrecondition(fqdn + " is not registered");
     if (s->power_state != PowerState::kRunning) {
@@ -223,11 +223,9 @@ void Simulator::StopAgent(const std::string& fqdn) {
 
 size_t Simulator::StartAll() {
   std::vector<std::string> fqdns;
-  {
-    std::lock_guard<std::mutex> lock(store_->mutex());
-    for (const auto& [fqdn, s] : store_->world().servers.all()) {
-      if (s.registered && s.power_state == PowerState::kRunning) fqdns.push_back(fqdn);
-    }
+  std::shared_ptr<const World> world = store_->Snapshot();  // held while iterating
+  for (const auto& [fqdn, s] : world->servers.all()) {
+    if (s.registered && s.power_state == PowerState::kRunning) fqdns.push_back(fqdn);
   }
   const auto step = fqdns.empty() ? std::chrono::milliseconds(0)
                                   : options_.start_spread / static_cast<int64_t>(fqdns.size());
@@ -463,10 +461,12 @@ std::vector<Json> Simulator::PollPlugin(const std::string& fqdn, const std::stri
     std::lock_guard<std::mutex> lock(slot->log_mu);
     lines.swap(slot->pending_log_lines);
   }
-  std::lock_guard<std::mutex> lock(store_->mutex());
-  const Server* server = store_->world().servers.Find(fqdn);
+  // The committed world, without the store's lock: a poll never waits for
+  // another server's action or its commit (docs/architecture.md).
+  std::shared_ptr<const World> world = store_->Snapshot();
+  const Server* server = world->servers.Find(fqdn);
   if (!server) return {};
-  PluginContext ctx{store_->world(), *server, clock_.Now(), slot->random, slot->metrics, &lines};
+  PluginContext ctx{*world, *server, clock_.Now(), slot->random, slot->metrics, &lines};
   PluginBodies bodies = first ? p->StartSession(ctx) : p->UpdateSession(ctx);
   if (!lines.empty()) {  // not taken by this plugin: keep for the journal
     std::lock_guard<std::mutex> log_lock(slot->log_mu);
@@ -478,12 +478,20 @@ std::vector<Json> Simulator::PollPlugin(const std::string& fqdn, const std::stri
 agent::ActionReport Simulator::RunAction(const std::string& fqdn, const std::string& action,
                                          const Json& args) {
   ActionOutcome outcome;
-  Random random = Random::ForStream(seed_, fqdn + "/action/" + FormatAgentTime(clock_.Now()));
   FreshPluginSource plugins(clock_, seed_);
   Status s = store_->Apply([&](World& w) {
+    // Seeded from the fleet's seed and the action's identity (server, name,
+    // how many of its actions drew randomness before), never the clock.
+    const Server* server = w.servers.Find(fqdn);
+    const uint64_t serial = server ? server->random_actions : 0;
+    Random random = Random::ForStream(seed_, fqdn + "/action/" + action + "/" + std::to_string(serial));
     ActionContext ctx{w, fqdn, clock_, random, &plugins};
     outcome = cs::RunAction(ActionCatalog::Default(), ctx, action, args);
-    return outcome.exception ? Status::FailedPrecondition(*outcome.exception) : Status::Ok();
+    if (outcome.exception) return Status::FailedPrecondition(*outcome.exception);
+    if (random.draws() > 0) {
+      if (Server* drawn = w.servers.Mutable(fqdn)) ++drawn->random_actions;
+    }
+    return Status::Ok();
   });
   agent::ActionReport report;
   report.result = outcome.result;

@@ -51,7 +51,7 @@ Status MigrateSchema(SqliteDb& db) {
     Status s = db.Exec(Migrations()[static_cast<size_t>(v)]);
     if (s.ok()) s = db.Exec("PRAGMA user_version = " + std::to_string(v + 1));
     if (!s.ok()) {
-      db.Exec("ROLLBACK");
+      db.Rollback();
       return s.Context("migrating to schema version " + std::to_string(v + 1));
     }
     CS_RETURN_IF_ERROR(db.Exec("COMMIT"));

@@ -62,6 +62,11 @@ Status SqliteDb::Exec(const std::string& sql) {
   return s;
 }
 
+void SqliteDb::Rollback() {
+  Status ignored = Exec("ROLLBACK");  // see the header: the first error wins
+  (void)ignored;
+}
+
 Result<std::unique_ptr<SqliteStatement>> SqliteDb::Prepare(const std::string& sql) {
   sqlite3_stmt* stmt = nullptr;
   int rc = sqlite3_prepare_v2(db_, sql.c_str(), static_cast<int>(sql.size()), &stmt, nullptr);

@@ -27,6 +27,11 @@ class SqliteDb {
   SqliteDb& operator=(const SqliteDb&) = delete;
 
   Status Exec(const std::string& sql);
+  // Undoes the open transaction on a path that has already failed, whose
+  // first error is the one the caller reports. A failing ROLLBACK is not
+  // reported on top: SQLite has then rolled back by itself (or does when
+  // the connection closes), and the next BEGIN says if it is still open.
+  void Rollback();
   Result<std::unique_ptr<SqliteStatement>> Prepare(const std::string& sql);
   // The Status for the connection's last error, worded for a person.
   Status LastError(const std::string& doing) const;

@@ -103,7 +103,7 @@ Status Store::Load() {
   for (Kind kind : AllKinds()) {
     auto stmt = db_->Prepare(std::string("SELECT key, body FROM ") + KindName(kind));
     if (!stmt.ok()) {
-      db_->Exec("ROLLBACK");
+      db_->Rollback();
       return stmt.status();
     }
     Status s;
@@ -118,12 +118,19 @@ Status Store::Load() {
       if (!s.ok()) break;
     }
     if (!s.ok()) {
-      db_->Exec("ROLLBACK");
+      db_->Rollback();
       world_.Clear();
       return s.Context("loading " + db_->path());
     }
   }
-  return db_->Exec("COMMIT");
+  CS_RETURN_IF_ERROR(db_->Exec("COMMIT"));
+  Publish(nullptr);
+  return Status::Ok();
+}
+
+void Store::Publish(const std::set<ObjectRef>* changed) {
+  std::shared_ptr<const World> previous = changed ? snapshot_.load() : nullptr;
+  snapshot_.store(World::Snapshot(previous.get(), world_, changed ? *changed : std::set<ObjectRef>{}));
 }
 
 Status Store::WriteObject(const World& world, const ObjectRef& ref) {
@@ -146,13 +153,13 @@ Status Store::Commit(World& world, const std::set<ObjectRef>& changes) {
   for (const ObjectRef& ref : changes) {
     Status s = WriteObject(world, ref);
     if (!s.ok()) {
-      db_->Exec("ROLLBACK");
+      db_->Rollback();
       return s;
     }
     if (write_hook_) write_hook_(++written);
   }
   Status s = db_->Exec("COMMIT");
-  if (!s.ok()) db_->Exec("ROLLBACK");
+  if (!s.ok()) db_->Rollback();
   return s;
 }
 
@@ -161,11 +168,14 @@ Status Store::Apply(const std::function<Status(World&)>& operation) {
   world_.TakeChanges();  // nothing should be pending; be safe
   Status s = operation(world_);
   std::set<ObjectRef> changes = world_.TakeChanges();
-  if (s.ok() && !changes.empty()) s = Commit(world_, changes);
-  if (!s.ok() && !changes.empty()) {
-    // Undo in memory what the operation did, from the last commit.
-    Status reloaded = Load();
-    if (!reloaded.ok()) return s.Context("(and reloading failed: " + reloaded.message() + ")");
+  if (changes.empty()) return s;  // nothing to write, nothing to undo
+  if (s.ok()) s = Commit(world_, changes);
+  if (s.ok()) {
+    Publish(&changes);
+  } else {
+    // Undo in memory what the operation did: the objects it touched become
+    // what the last commit left, which the snapshot holds.
+    world_.RestoreFrom(*snapshot_.load(), changes);
   }
   return s;
 }
@@ -197,7 +207,7 @@ Status Store::ReplaceAll(const World& world) {
   write_all(Kind::kCopytool, world.copytools);
   if (s.ok()) s = db_->Exec("COMMIT");
   if (!s.ok()) {
-    db_->Exec("ROLLBACK");
+    db_->Rollback();
     return s;
   }
   return Load();

@@ -3,10 +3,16 @@
 // working copy. Every logical operation runs through Apply(): the operation
 // changes the World, then exactly the objects it changed are written in one
 // transaction. If the operation fails, or the write does, the World is
-// reloaded from the database, so memory and disk never disagree and a
-// process killed at any instant leaves the old state or the new, never a mix.
+// put back as the last commit left it (only the objects it touched), so
+// memory and disk never disagree and a process killed at any instant leaves
+// the old state or the new, never a mix.
+//
+// Readers that must never wait for a writer (a poll rendering DATA while
+// another server's action commits) take Snapshot(): the world as last
+// committed, immutable, published after every commit with one atomic swap.
 #pragma once
 
+#include <atomic>
 #include <functional>
 #include <memory>
 #include <mutex>
@@ -39,6 +45,9 @@ class Store {
   // may Apply() at the same time.
   const World& world() const { return world_; }
   std::mutex& mutex() { return mu_; }
+  // The world as last committed, without any lock: it never changes, and
+  // stays valid as long as the pointer is held.
+  std::shared_ptr<const World> Snapshot() const { return snapshot_.load(); }
 
   // Runs one logical operation and persists what it changed, atomically.
   Status Apply(const std::function<Status(World&)>& operation);
@@ -56,6 +65,8 @@ class Store {
  private:
   Store(std::string dir, std::unique_ptr<SqliteDb> db);
   Status Load();
+  // Publishes the working world after a commit of `changed` (all: after Load).
+  void Publish(const std::set<ObjectRef>* changed);
   Status Commit(World& world, const std::set<ObjectRef>& changes);
   Status WriteObject(const World& world, const ObjectRef& ref);
 
@@ -63,6 +74,7 @@ class Store {
   std::unique_ptr<SqliteDb> db_;
   World world_;
   std::mutex mu_;
+  std::atomic<std::shared_ptr<const World>> snapshot_;
   std::function<void(int)> write_hook_;
 };
 

@@ -39,6 +39,7 @@ Random Random::ForStream(uint64_t seed, const std::string& name) {
 }
 
 uint64_t Random::Next() {
+  ++draws_;
   const uint64_t result = Rotl(s_[1] * 5, 7) * 9;
   const uint64_t t = s_[1] << 17;
   s_[2] ^= s_[0];

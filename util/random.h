@@ -23,9 +23,13 @@ class Random {
   int64_t Uniform(int64_t lo, int64_t hi);
   // A random version-4 UUID in the usual text form.
   std::string Uuid();
+  // How many numbers were drawn so far (whether a user of the stream
+  // consumed any randomness at all).
+  uint64_t draws() const { return draws_; }
 
  private:
   uint64_t s_[4];
+  uint64_t draws_ = 0;
 };
 
 // value moved by a uniform step in [-max_step, max_step], clamped to

@@ -1,0 +1,122 @@
+// The store's snapshots: readers that must never wait for a writer (a poll
+// rendering DATA) see the world as last committed, lock-free, even while
+// another operation runs or sits inside its fsync'd commit; a published
+// snapshot never changes; objects a commit did not touch are shared with
+// the snapshot before it; and a failed operation is undone object by
+// object, with no reload of the whole world.
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <future>
+#include <thread>
+
+#include "fakes/fleet.h"
+#include "state/store.h"
+#include "tests/fakes/world_dump.h"
+#include "tests/state/temp_dir.h"
+
+namespace cs {
+namespace {
+
+using cs::testing::TempDir;
+constexpr const char* kA = "test000.localdomain";
+constexpr const char* kB = "test001.localdomain";
+
+std::unique_ptr<Store> MakeStore(const TempDir& tmp) {
+  Store::Options options;
+  options.mode = Store::Mode::kCreate;
+  auto store = Store::Open(tmp.path(), options);
+  EXPECT_TRUE(store.ok()) << store.status().ToString();
+  if (!store.ok()) return nullptr;
+  FleetSpec spec;
+  spec.server_count = 4;
+  ManualClock clock(WallTime(std::chrono::microseconds(1)));
+  Status s = (*store)->Apply([&](World& w) { return SetupFleet(w, spec, clock); });
+  EXPECT_TRUE(s.ok()) << s.ToString();
+  return std::move(*store);
+}
+
+Json Dump(const World& w) { return cs::testing::DumpWorld(w); }
+
+TEST(SnapshotTest, IsTheCommittedWorldAndNeverChangesAfterwards) {
+  TempDir tmp;
+  auto store = MakeStore(tmp);
+  ASSERT_NE(store, nullptr);
+  std::shared_ptr<const World> before = store->Snapshot();
+  const Json dumped = Dump(*before);
+  EXPECT_EQ(dumped, Dump(store->world()));
+
+  ASSERT_TRUE(store->Apply([](World& w) {
+    w.servers.Mutable(kA)->lnet_up = true;
+    return Status::Ok();
+  }).ok());
+  EXPECT_EQ(Dump(*before), dumped);  // the old snapshot is untouched
+  std::shared_ptr<const World> after = store->Snapshot();
+  EXPECT_TRUE(after->servers.Find(kA)->lnet_up);
+  EXPECT_EQ(Dump(*after), Dump(store->world()));
+  // Publishing copied what changed and shared the rest.
+  EXPECT_NE(after->servers.Find(kA), before->servers.Find(kA));
+  EXPECT_EQ(after->servers.Find(kB), before->servers.Find(kB));
+  // The working world never shares an object with a snapshot.
+  EXPECT_NE(store->world().servers.Find(kB), after->servers.Find(kB));
+}
+
+TEST(SnapshotTest, ReadersDoNotWaitForACommitInProgress) {
+  TempDir tmp;
+  auto store = MakeStore(tmp);
+  ASSERT_NE(store, nullptr);
+  std::promise<void> inside_commit, release;
+  std::shared_future<void> released = release.get_future().share();
+  store->SetWriteHookForTesting([&, released](int written) {
+    if (written != 1) return;
+    inside_commit.set_value();
+    released.wait_for(std::chrono::seconds(20));  // bounded, should the test fail
+  });
+  auto writer = std::async(std::launch::async, [&] {
+    return store->Apply([](World& w) {
+      w.servers.Mutable(kA)->lnet_up = true;
+      return Status::Ok();
+    });
+  });
+  ASSERT_EQ(inside_commit.get_future().wait_for(std::chrono::seconds(20)), std::future_status::ready);
+  // The writer holds the store's mutex inside its transaction; a reader
+  // on another thread still gets the committed world at once.
+  auto reader = std::async(std::launch::async, [&] { return store->Snapshot()->servers.Find(kA)->lnet_up; });
+  const bool reader_done = reader.wait_for(std::chrono::seconds(10)) == std::future_status::ready;
+  release.set_value();
+  ASSERT_TRUE(reader_done) << "a snapshot reader waited for a commit";
+  EXPECT_FALSE(reader.get());  // not committed yet: the old state
+  EXPECT_TRUE(writer.get().ok());
+  EXPECT_TRUE(store->Snapshot()->servers.Find(kA)->lnet_up);
+}
+
+TEST(SnapshotTest, FailedOperationIsUndoneWithoutReloadingTheWorld) {
+  TempDir tmp;
+  auto store = MakeStore(tmp);
+  ASSERT_NE(store, nullptr);
+  const Json dumped = Dump(store->world());
+  // A reload would rebuild every object; an undo leaves untouched ones where they are.
+  const Server* untouched = store->world().servers.Find(kB);
+  const Server* touched = store->world().servers.Find(kA);
+  std::shared_ptr<const World> published = store->Snapshot();
+  Status s = store->Apply([](World& w) {
+    w.servers.Mutable(kA)->lnet_up = true;
+    w.volumes.Erase("FAKEDEVICE000");
+    return Status::FailedPrecondition("changed my mind");
+  });
+  EXPECT_EQ(s.code(), Status::Code::kFailedPrecondition);
+  EXPECT_EQ(Dump(store->world()), dumped);
+  EXPECT_EQ(store->world().servers.Find(kB), untouched);
+  EXPECT_NE(store->world().servers.Find(kA), touched);  // copied back from the last commit
+  EXPECT_EQ(store->Snapshot(), published);               // nothing new was published
+
+  // One that changed nothing restores nothing.
+  const Server* before = store->world().servers.Find(kA);
+  Status nothing = store->Apply([](World&) { return Status::FailedPrecondition("no"); });
+  EXPECT_FALSE(nothing.ok());
+  EXPECT_EQ(store->world().servers.Find(kA), before);
+  EXPECT_EQ(store->Snapshot(), published);
+}
+
+}  // namespace
+}  // namespace cs
