@@ -51,6 +51,12 @@ Status ParseAuthority(std::string_view authority, Url* url) {
     has_port = true;
   }
   if (host.empty()) return Status::InvalidArgument("empty host");
+  // A host prints back the way it was read: brackets only around an IPv6
+  // address (which has a ':'), and never inside a host.
+  if (host.find_first_of("[]") != std::string_view::npos) return Status::InvalidArgument("'[' or ']' inside the host");
+  if (authority.front() == '[' && host.find(':') == std::string_view::npos) {
+    return Status::InvalidArgument("brackets around a host that is not an IPv6 address");
+  }
   url->host = std::string(host);
   url->port = DefaultPort(url->scheme);
   if (has_port) CS_RETURN_IF_ERROR(ParsePort(port_text, &url->port));

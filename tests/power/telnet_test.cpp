@@ -19,6 +19,25 @@ TEST(TelnetCodec, GreetingOffersEchoAndSuppressGoAhead) {
   EXPECT_TRUE(codec.echoing());
 }
 
+// Found by fuzz/line_editor_fuzz.cpp: a stream of "Are You There" is
+// answered once each, so the reply stays within 5 bytes per byte received
+// (the fuzz target's bound had assumed 3).
+TEST(TelnetCodec, EveryAreYouThereIsAnsweredOnceAndNothingElseGrows) {
+  TelnetCodec codec;
+  (void)codec.Greeting();
+  std::string in;
+  for (int i = 0; i < 10; ++i) in += std::string("\xff\xf6", 2);
+  in += std::string("\xff\xff", 2);  // an escaped 255: one data byte
+  std::string text;
+  std::string reply;
+  codec.Receive(in, &text, &reply);
+  EXPECT_EQ(text, std::string("\xff", 1));
+  std::string expected;
+  for (int i = 0; i < 10; ++i) expected += "\r\n[Yes]\r\n";
+  EXPECT_EQ(reply, expected);
+  EXPECT_LE(reply.size(), 5 * in.size());
+}
+
 // What inetutils telnet sent fence_apc's way when we recorded it.
 TEST(TelnetCodec, AnswersTheNegotiationOfARealClient) {
   TelnetCodec codec;
