@@ -53,8 +53,10 @@ Result<std::vector<OutletRef>> AgentOutlets(const World& world, const Json& agen
 bool FenceNode(World& world, const ClusterNode& node, FenceRecord& record) {
   const Json& agents = node.fence_agents;
   if (!agents.is_array() || agents.empty()) {
-    record.detail = "no fencing device configured for " + node.nodename + ": fence_chroma has nothing to switch";
-    return true;
+    // fence_chroma's `list` names only nodes with fence attributes: no
+    // device can fence this one, so pacemaker cannot, and blocks.
+    record.detail = "no fencing device configured for " + node.nodename;
+    return false;
   }
   auto outlets = AgentOutlets(world, agents);
   if (!outlets.ok()) {

@@ -30,9 +30,9 @@ ClusterEnv WorldClusterEnv(const World& world);
 // off here (the node is down when fencing reports success); switching them
 // on again, after the reboot's pause, is the simulator's (sim/fencing.h). A
 // node whose agents name a PDU the world does not have, or an agent other
-// than fence_apc / fence_apc_snmp, cannot be fenced. A node with no agent
-// at all counts as fenced (see docs/differences.md). Each attempt is
-// appended to `fenced`.
+// than fence_apc / fence_apc_snmp, cannot be fenced, and neither can a
+// node with no agent at all (fence_chroma lists only nodes with agents).
+// Each attempt is appended to `fenced`.
 ClusterEnv FencingClusterEnv(World& world, std::vector<FenceRecord>* fenced);
 
 // The journal lines the surviving nodes log for a fencing attempt.

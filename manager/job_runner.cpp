@@ -9,6 +9,16 @@
 namespace cs::manager {
 
 namespace {
+
+// A copy of an action's arguments with every "password" value masked.
+Json WithoutPasswords(Json args) {
+  if (args.is_object()) {
+    for (auto& [key, value] : args.items()) value = key == "password" ? Json("********") : WithoutPasswords(value);
+  } else if (args.is_array()) {
+    for (Json& value : args) value = WithoutPasswords(value);
+  }
+  return args;
+}
 std::string NowText() { return FormatAgentTime(SystemClock().Now()); }
 }  // namespace
 
@@ -156,7 +166,7 @@ void JobRunner::TrySendLocked(std::shared_ptr<Running> run) {
   run->action_id = action_id;
   ReindexLocked(*run);
   ArmTimerLocked(run, step_timeout_);  // the action's own time starts now
-  step["args"] = args;
+  step["args"] = WithoutPasswords(args);  // command views never show configure_fencing's
   step["state"] = "running";
   step["action_id"] = action_id;
   SaveLocked(*run);

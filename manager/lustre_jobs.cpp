@@ -1,5 +1,7 @@
 #include "manager/lustre_jobs.h"
 
+#include "manager/rest_api.h"
+
 #include <algorithm>
 #include <map>
 #include <set>
@@ -63,14 +65,71 @@ Result<int64_t> LustreJobs::SetUpHost(const HostRecord& host) {
     c.steps.push_back(Step(f, "start_corosync2", Json::object()));
     c.steps.push_back(Step(f, "configure_pacemaker", Json::object()));
     c.steps.push_back(Step(f, "start_pacemaker", Json::object()));
-    c.steps.push_back(Step(f, "configure_fencing", {{"agents", Json::array()}}));
+    StepSpec fencing;
+    fencing.fqdn = f;
+    fencing.action = "configure_fencing";
+    fencing.args = [this, id = host.id](const Json&) { return Json{{"agents", FenceAgents(id)}}; };
+    c.steps.push_back(fencing);
   }
   (void)store_.SetHostState(f, "configuring");
-  c.on_finish = [this, f, profile = host.profile](const std::string& state) {
-    (void)store_.SetHostState(f, state == "succeeded" ? (profile == "base_monitored" ? "monitored" : "managed")
-                                                      : "setup_failed");
-  };
+  c.on_finish = [this, f, profile = host.profile](const std::string& state) { FinishSetUp(f, profile, state); };
   return jobs_.Submit(std::move(c));
+}
+
+void LustreJobs::FinishSetUp(const std::string& fqdn, const std::string& profile, const std::string& state) {
+  const bool ok = state == "succeeded";
+  (void)store_.SetHostState(fqdn, ok ? (profile == "base_monitored" ? "monitored" : "managed") : "setup_failed");
+  bool refence = false;
+  {
+    std::lock_guard<std::mutex> lock(fencing_mu_);
+    refence = refence_after_setup_.erase(fqdn) > 0;
+  }
+  if (!ok || !refence) return;
+  std::optional<HostRecord> host = store_.HostByFqdn(fqdn);
+  if (host) (void)ConfigureFencing(*host);
+}
+
+Json LustreJobs::FenceAgents(int64_t host_id) {
+  Json agents = Json::array();
+  for (const Json& outlet : store_.ListRecords("power_control_device_outlet")) {
+    const Json& host = outlet.value("host", Json());
+    if (!host.is_string() || IdFromUri(host.get<std::string>()) != host_id) continue;
+    std::optional<Json> device = store_.GetRecord("power_control_device", IdFromUri(outlet.value("device", "")));
+    if (!device) continue;
+    std::optional<Json> type = store_.GetRecord("power_control_type", IdFromUri(device->value("device_type", "")));
+    if (!type) continue;
+    agents.push_back({{"agent", type->value("agent", "")},
+                      {"login", device->value("username", type->value("default_username", ""))},
+                      {"password", device->value("password", type->value("default_password", ""))},
+                      {"plug", outlet.value("identifier", "")},
+                      {"ipaddr", device->value("address", "")},
+                      {"ipport", device->value("port", Json(23))}});
+  }
+  return agents;
+}
+
+Result<int64_t> LustreJobs::ConfigureFencing(const HostRecord& host) {
+  CommandSpec c;
+  c.message = "Configure fencing on " + host.fqdn;
+  StepSpec fencing;
+  fencing.fqdn = host.fqdn;
+  fencing.action = "configure_fencing";
+  fencing.args = [this, id = host.id](const Json&) { return Json{{"agents", FenceAgents(id)}}; };
+  c.steps.push_back(fencing);
+  return jobs_.Submit(std::move(c));
+}
+
+void LustreJobs::OutletsChanged(const std::set<int64_t>& host_ids) {
+  for (int64_t id : host_ids) {
+    std::optional<HostRecord> host = store_.HostById(id);
+    if (!host || host->profile != "base_managed_rh7") continue;
+    if (host->state == "managed") {
+      (void)ConfigureFencing(*host);
+    } else if (host->state == "configuring") {
+      std::lock_guard<std::mutex> lock(fencing_mu_);
+      refence_after_setup_.insert(host->fqdn);
+    }
+  }
 }
 
 Result<std::string> LustreJobs::ResolveHost(const std::string& name) {

@@ -10,6 +10,8 @@
 // only by HostReports from the agents' resource_locations.
 #pragma once
 
+#include <mutex>
+#include <set>
 #include <string>
 
 #include "manager/host_reports.h"
@@ -46,6 +48,17 @@ class LustreJobs {
   // tests: the step records the action's result or exception).
   Result<int64_t> HostAction(int64_t host_id, const std::string& action, const Json& args);
 
+  // configure_fencing's agents for a host, as IML's ConfigureHostFencingStep
+  // builds them: one per PDU outlet assigned to the host, {agent, login,
+  // password, plug, ipaddr, ipport} from the outlet's device and its type.
+  Json FenceAgents(int64_t host_id);
+
+  // After outlets were (re)assigned: configures fencing again on each
+  // managed host among `host_ids` (IML's reconfigure_fencing); a host still
+  // in setup is configured again when its setup succeeds, so an assignment
+  // made while its configure_fencing step ran is not lost.
+  void OutletsChanged(const std::set<int64_t>& host_ids);
+
  private:
   struct Placement {
     std::string primary, primary_path;
@@ -55,10 +68,14 @@ class LustreJobs {
   Result<Placement> Place(const Json& spec);
   Status CheckDevicesFree(const std::vector<Placement>& places);
   void AddTargetSteps(CommandSpec& command, int64_t target_id, const Json& target);
+  Result<int64_t> ConfigureFencing(const HostRecord& host);
+  void FinishSetUp(const std::string& fqdn, const std::string& profile, const std::string& state);
 
   ManagerStore& store_;
   HostReports& reports_;
   JobRunner& jobs_;
+  std::mutex fencing_mu_;                  // guards refence_after_setup_; taken alone
+  std::set<std::string> refence_after_setup_;  // fqdns whose outlets changed during setup
 };
 
 }  // namespace cs::manager

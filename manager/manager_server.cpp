@@ -151,6 +151,7 @@ struct ManagerServer::Impl {
       return lustre.SetConfParam(id, key, value);
     };
     h.cancel_command = [this](int64_t id) { return jobs.Cancel(id); };
+    h.outlets_changed = [this](const std::set<int64_t>& host_ids) { lustre.OutletsChanged(host_ids); };
     h.session_stats = [this] {
       std::vector<Json> out;
       for (const HostSessionStats& s : sessions.Stats()) out.push_back(SessionStatsJson(s));

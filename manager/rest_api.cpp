@@ -1,5 +1,7 @@
 #include "manager/rest_api.h"
 
+#include <set>
+
 #include "manager/agent_endpoints.h"
 #include "manager/list_page.h"
 #include "manager/secure_ids.h"
@@ -50,6 +52,13 @@ int64_t ParseId(const std::string& text) {
 
 std::string Uri(const std::string& kind, int64_t id) {
   return "/api/" + kind + "/" + std::to_string(id) + "/";
+}
+
+// Power records keep their passwords for configure_fencing; no view shows them.
+Json WithoutSecrets(Json doc) {
+  doc.erase("password");
+  doc.erase("default_password");
+  return doc;
 }
 
 Json WithUri(Json doc, const std::string& kind) {
@@ -338,13 +347,13 @@ net::Response RestApi::Records(const net::Request& request, const std::string& k
     size_t total = 0;
     std::vector<Json> out;
     for (Json& doc : store_.ListRecords(kind, page->offset, page->limit, &total)) {
-      out.push_back(WithUri(std::move(doc), parts[0]));
+      out.push_back(WithUri(WithoutSecrets(std::move(doc)), parts[0]));
     }
     return JsonOk(200, PageBody(ListUri(parts[0]), *page, total, std::move(out)));
   }
   std::optional<Json> doc = store_.GetRecord(kind, ParseId(parts[1]));
   if (!doc) return JsonError(404, "no " + parts[0] + " " + parts[1]);
-  return JsonOk(200, WithUri(std::move(*doc), parts[0]));
+  return JsonOk(200, WithUri(WithoutSecrets(std::move(*doc)), parts[0]));
 }
 
 net::Response RestApi::PowerTypes(const net::Request& request,
@@ -359,16 +368,16 @@ net::Response RestApi::PowerTypes(const net::Request& request,
     return JsonError(400, "max_outlets must be a whole number from 0 to 1024");
   }
   t["name"] = t.value("make", std::string("")) + " " + t.value("model", std::string(""));
-  t.erase("default_password");  // a fake's "apc", but passwords are not echoed
+  // The default password is kept for configure_fencing, never echoed.
   Result<int64_t> id = store_.InsertRecord("power_control_type", t);
   if (!id.ok()) return StatusResponse(id.status());
-  return JsonOk(201, WithUri(*store_.GetRecord("power_control_type", *id), "power_control_type"));
+  return JsonOk(201, WithUri(WithoutSecrets(*store_.GetRecord("power_control_type", *id)), "power_control_type"));
 }
 
 net::Response RestApi::PowerDevices(const net::Request& request,
                                     const std::vector<std::string>& parts) {
   auto with_outlets = [this](Json device) {
-    device = WithUri(std::move(device), "power_control_device");
+    device = WithUri(WithoutSecrets(std::move(device)), "power_control_device");
     device["outlets"] = Json::array();
     for (Json& o : store_.ListRecords("power_control_device_outlet")) {
       if (o.value("device", std::string()) == device["resource_uri"]) {
@@ -395,7 +404,8 @@ net::Response RestApi::PowerDevices(const net::Request& request,
       "power_control_type", IdFromUri(d.value("device_type", std::string())));
   if (!type) return JsonError(400, "device_type must be a power_control_type resource_uri");
   if (!d.value("name", Json()).is_string()) return JsonError(400, "name is required");
-  d.erase("password");
+  // The password (the type's default when absent) is kept for
+  // configure_fencing, never echoed.
   Result<int64_t> id = store_.InsertRecord("power_control_device", d);
   if (!id.ok()) return StatusResponse(id.status());
   const std::string uri = Uri("power_control_device", *id);
@@ -419,8 +429,12 @@ net::Response RestApi::Outlets(const net::Request& request, const std::vector<st
   if (!outlet) return JsonError(404, "no outlet " + parts[1]);
   Result<Json> body = ParseBody(request);
   if (!body.ok()) return JsonError(400, body.status().message());
+  std::set<int64_t> changed_hosts;
   if (body->contains("host")) {
     const Json& host = (*body)["host"];
+    const Json& before = outlet->value("host", Json());
+    if (before.is_string()) changed_hosts.insert(IdFromUri(before.get<std::string>()));
+    if (host.is_string()) changed_hosts.insert(IdFromUri(host.get<std::string>()));
     if (host.is_null()) {
       (*outlet)["host"] = nullptr;
     } else if (!host.is_string() || !store_.HostById(IdFromUri(host.get<std::string>()))) {
@@ -431,6 +445,7 @@ net::Response RestApi::Outlets(const net::Request& request, const std::vector<st
   }
   Status s = store_.PutRecord("power_control_device_outlet", id, *outlet);
   if (!s.ok()) return StatusResponse(s);
+  if (hooks_.outlets_changed && !changed_hosts.empty()) hooks_.outlets_changed(changed_hosts);
   return JsonOk(200, WithUri(*outlet, "power_control_device_outlet"));
 }
 

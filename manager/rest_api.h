@@ -25,6 +25,7 @@
 #include <functional>
 #include <map>
 #include <mutex>
+#include <set>
 #include <string>
 
 #include "fakes/json_helpers.h"
@@ -50,6 +51,9 @@ class RestApi {
     std::function<std::vector<Json>()> session_stats;
     // GET log/?limit=&offset=&fqdn=&message__contains=: a page of journal lines.
     std::function<Result<Json>(const net::QueryParams& query)> list_logs;
+    // After PATCH power_control_device_outlet/: the hosts the outlet left
+    // and joined (their fencing is configured again).
+    std::function<void(const std::set<int64_t>& host_ids)> outlets_changed;
   };
 
   RestApi(ManagerStore& store, const Users& users, const Clock& clock, Hooks hooks);
@@ -88,6 +92,8 @@ class RestApi {
 
 // Cookie header value -> name -> value.
 std::map<std::string, std::string> ParseCookies(const std::string& header);
+// The id at the end of a resource_uri ("/api/host/3/" -> 3), -1 if none.
+int64_t IdFromUri(const std::string& uri);
 
 // The id at the end of a resource URI ("/api/host/3/" -> 3), or -1.
 int64_t IdFromUri(const std::string& uri);

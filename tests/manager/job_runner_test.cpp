@@ -29,38 +29,51 @@ class JobTest : public ManagerTest {
   // plays `script` until the setup command ends (at most 15 s).
   Json RunSetup(const Script& script, std::vector<std::string>* actions) {
     auto agent = NewAgent("worker0.localdomain");
-    auto r = agent->Register(CreateToken(1, "posix_copytool_worker"));
+    return Play(*agent, RegisterAndOpen(*agent, "posix_copytool_worker"), script, actions);
+  }
+
+  // Registers the agent with a `profile` token and opens its action_runner
+  // session; returns the setup command's id.
+  int64_t RegisterAndOpen(TestAgent& agent, const std::string& profile) {
+    auto r = agent.Register(CreateToken(1, profile));
     EXPECT_EQ(r->status, 201);
     const int64_t command_id = Json::parse(r->body)["command_id"];
     EXPECT_GT(command_id, 0);
-    agent->GetMessages();  // SESSION_TERMINATE_ALL
+    agent.GetMessages();  // SESSION_TERMINATE_ALL
     // Not OpenSession(): the first ACTION_START comes in the same answer as
     // the SESSION_CREATE_RESPONSE.
-    agent->Post({Message::SessionCreateRequest("action_runner", agent->fqdn)});
-    std::string session;
-    int64_t seq = 0;
+    agent.Post({Message::SessionCreateRequest("action_runner", agent.fqdn)});
+    return command_id;
+  }
+
+  // Answers the agent's actions with `script` until command `command_id`
+  // ends (at most 15 s); returns its record.
+  Json Play(TestAgent& agent, int64_t command_id, const Script& script, std::vector<std::string>* actions) {
     const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(15);
     while (std::chrono::steady_clock::now() < deadline) {
       auto command = manager_->store().GetRecord("command", command_id);
       if (command && (*command)["state"] != "running" && (*command)["state"] != "pending") return *command;
-      for (const Message& m : agent->GetMessages()) {
-        if (m.type == MessageType::kSessionCreateResponse) session = m.session_id.value_or("");
+      for (const Message& m : agent.GetMessages()) {
+        if (m.type == MessageType::kSessionCreateResponse) session_ = m.session_id.value_or("");
         if (m.type != MessageType::kData || m.plugin != "action_runner") continue;
-        EXPECT_EQ(m.session_id, session);
+        EXPECT_EQ(m.session_id, session_);
         EXPECT_EQ(m.body["type"], "ACTION_START");
         actions->push_back(m.body["action"]);
         auto answer = script(m.body["action"], m.body["args"]);
         if (!answer) continue;
-        agent->Post({Message::Data("action_runner", session, seq++,
-                                   Json{{"type", "ACTION_COMPLETE"}, {"id", m.body["id"]},
-                                        {"result", answer->first}, {"exception", answer->second},
-                                        {"subprocesses", Json::array()}},
-                                   agent->fqdn)});
+        agent.Post({Message::Data("action_runner", session_, seq_++,
+                                  Json{{"type", "ACTION_COMPLETE"}, {"id", m.body["id"]},
+                                       {"result", answer->first}, {"exception", answer->second},
+                                       {"subprocesses", Json::array()}},
+                                  agent.fqdn)});
       }
     }
-    ADD_FAILURE() << "the command did not end";
+    ADD_FAILURE() << "command " << command_id << " did not end";
     return Json();
   }
+
+  std::string session_;
+  int64_t seq_ = 0;
 };
 
 const Json kOk = {{"wrapper_version", 1}, {"result", true}};
@@ -72,6 +85,66 @@ TEST_F(JobTest, SetupCompletesWhenEveryActionSucceeds) {
   EXPECT_EQ(actions, (std::vector<std::string>{"install_packages", "configure_ntp", "load_lnet", "start_lnet"}));
   for (const Json& step : command["steps"]) EXPECT_EQ(step["state"], "succeeded");
   EXPECT_EQ(manager_->store().HostByFqdn("worker0.localdomain")->state, "managed");
+}
+
+// configure_fencing carries the host's PDU outlets, as IML's
+// ConfigureHostFencingStep sends them: an outlet assigned while the host is
+// in setup is in it, and reassigning it later configures fencing again.
+// Passwords go to the agent, never into the command's view.
+TEST_F(JobTest, ConfigureFencingSendsTheHostsOutletsAndFollowsReassignment) {
+  auto admin = Admin();
+  auto type = admin->Call("POST", "api/power_control_type/",
+                          Json{{"agent", "fence_apc"}, {"make", "Fake"}, {"model", "PDU"},
+                               {"default_username", "apc"}, {"default_password", "apc"}, {"max_outlets", 2}});
+  ASSERT_TRUE(type.ok()) << type.status().ToString();
+  auto pdu = admin->Call("POST", "api/power_control_device/",
+                         Json{{"device_type", (*type)["resource_uri"]}, {"name", "pdu0"},
+                              {"address", "127.0.0.1"}, {"port", 2300}});
+  ASSERT_TRUE(pdu.ok()) << pdu.status().ToString();
+  EXPECT_FALSE(pdu->contains("password"));
+  const std::string outlet_uri = (*pdu)["outlets"][1]["resource_uri"];
+
+  auto agent = NewAgent("test000.localdomain");
+  const int64_t setup = RegisterAndOpen(*agent, "base_managed_rh7");
+  const std::string host_uri = "/api/host/" + std::to_string(manager_->store().HostByFqdn(agent->fqdn)->id) + "/";
+  ASSERT_TRUE(admin->Call("PATCH", outlet_uri.substr(1), Json{{"host", host_uri}}).ok());
+
+  std::vector<Json> fencing;
+  std::vector<std::string> actions;
+  Script script = [&](const std::string& action, const Json& args) {
+    if (action == "configure_fencing") fencing.push_back(args["agents"]);
+    return std::make_optional(std::make_pair(kOk, Json()));
+  };
+  Json command = Play(*agent, setup, script, &actions);
+  ASSERT_EQ(command["state"], "succeeded") << command.dump(2);
+  const Json expected = Json::array({{{"agent", "fence_apc"}, {"login", "apc"}, {"password", "apc"},
+                                      {"plug", "2"}, {"ipaddr", "127.0.0.1"}, {"ipport", 2300}}});
+  ASSERT_EQ(fencing.size(), 1u);
+  EXPECT_EQ(fencing[0], expected);
+  EXPECT_EQ(command["steps"].back()["action"], "configure_fencing");
+  EXPECT_EQ(command["steps"].back()["args"]["agents"][0]["password"], "********");
+  EXPECT_EQ(command.dump().find("\"password\":\"apc\""), std::string::npos) << command.dump();
+
+  // The assignment came during setup: fencing is configured again after it.
+  auto next_command = [&](int64_t after) -> int64_t {
+    for (const Json& c : manager_->store().ListRecords("command")) {
+      if (c["id"].get<int64_t>() > after && c.value("message", "").find("Configure fencing") == 0) return c["id"];
+    }
+    return 0;
+  };
+  const int64_t again = next_command(setup);
+  ASSERT_GT(again, 0);
+  EXPECT_EQ(Play(*agent, again, script, &actions)["state"], "succeeded");
+  ASSERT_EQ(fencing.size(), 2u);
+  EXPECT_EQ(fencing[1], expected);
+
+  // A managed host whose outlet is taken away is configured without it.
+  ASSERT_TRUE(admin->Call("PATCH", outlet_uri.substr(1), Json{{"host", nullptr}}).ok());
+  const int64_t unassigned = next_command(again);
+  ASSERT_GT(unassigned, 0);
+  EXPECT_EQ(Play(*agent, unassigned, script, &actions)["state"], "succeeded");
+  ASSERT_EQ(fencing.size(), 3u);
+  EXPECT_EQ(fencing[2], Json::array());
 }
 
 TEST_F(JobTest, AnExceptionFailsTheCommand) {

@@ -8,6 +8,8 @@
 #include <ctime>
 #include <fstream>
 
+#include "fakes/cluster_env.h"
+#include "fakes/fleet.h"
 #include "pacemaker/crm_tools.h"
 #include "tests/pacemaker/cluster_builder.h"
 #include "tests/pacemaker/compare.h"
@@ -127,6 +129,44 @@ TEST_F(CibTest, UncleanNodeWhoseFencingFailedKeepsItsResourcesBlocked) {
   EXPECT_EQ(c.resources.at("fs-MDT0000").started_on, std::nullopt);
   EXPECT_EQ(c.resources.at("fs-MDT0000").blocked_on, NodeName(0));
   ExpectPacemakerAgrees(c);
+}
+
+// A node with no fence agent: fence_chroma lists only nodes with agents, so
+// nothing can fence it and pacemaker keeps its resources blocked. crm_mon
+// agrees, and crm_simulate (whose fencing always succeeds) says the
+// resource could move only by fencing that node first.
+TEST_F(CibTest, ANodeWithNoFenceAgentIsNotFencedAndItsResourcesStayBlocked) {
+  World world;
+  ManualClock clock{WallTime{}};
+  FleetSpec spec;
+  spec.server_count = 2;
+  spec.worker_count = 0;
+  spec.cluster_size = 2;
+  ASSERT_TRUE(SetupFleet(world, spec, clock).ok());
+  Cluster& c = *world.MutableClusterOf(*world.servers.Find("test000.localdomain"));
+  ASSERT_TRUE(c.Configure("test000", "/dev/a", "fs-MDT0000", "u0", true, "/mnt/mdt").ok());
+  ASSERT_TRUE(c.Configure("test001", "/dev/a", "fs-MDT0000", "u0", false, "/mnt/mdt").ok());
+  ASSERT_TRUE(c.Start("fs-MDT0000", WorldClusterEnv(world)).ok());
+  ASSERT_EQ(c.resources.at("fs-MDT0000").started_on, "test000");
+  ASSERT_TRUE(c.nodes.at("test000").fence_agents.empty());
+
+  std::vector<FenceRecord> fenced;
+  ASSERT_TRUE(c.Leave("test000", /*clean=*/false, FencingClusterEnv(world, &fenced)).ok());
+  ASSERT_EQ(fenced.size(), 1u);
+  EXPECT_FALSE(fenced[0].ok) << fenced[0].detail;
+  EXPECT_NE(fenced[0].detail.find("no fencing device configured for test000"), std::string::npos);
+  EXPECT_FALSE(fenced[0].power_cycled);
+  EXPECT_TRUE(c.nodes.at("test000").unclean);
+  EXPECT_EQ(c.resources.at("fs-MDT0000").started_on, std::nullopt);
+  EXPECT_EQ(c.resources.at("fs-MDT0000").blocked_on, "test000");
+  ExpectPacemakerAgrees(c);
+
+  auto next = CrmSimulate(Export(c), dir_ + "/after.xml", {});
+  ASSERT_TRUE(next.ok()) << next.status().message();
+  pugi::xml_document out;
+  ASSERT_TRUE(out.load_string(next->output.c_str()));
+  EXPECT_TRUE(out.select_node("//transition/fencing_action[@target='test000']")) << next->output;
+  EXPECT_EQ(next->after.placement["fs-MDT0000"], "test001") << "recovered only once test000 was fenced";
 }
 
 TEST_F(CibTest, WithoutQuorumEverythingStops) {
