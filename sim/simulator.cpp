@@ -487,7 +487,7 @@ agent::ActionReport Simulator::RunAction(const std::string& fqdn, const std::str
     Random random = Random::ForStream(seed_, fqdn + "/action/" + action + "/" + std::to_string(serial));
     ActionContext ctx{w, fqdn, clock_, random, &plugins};
     outcome = cs::RunAction(ActionCatalog::Default(), ctx, action, args);
-    if (outcome.exception) return Status::FailedPrecondition(*outcome.exception);
+    if (outcome.exception && !outcome.keep_changes_on_failure) return Status::FailedPrecondition(*outcome.exception);
     if (random.draws() > 0) {
       if (Server* drawn = w.servers.Mutable(fqdn)) ++drawn->random_actions;
     }

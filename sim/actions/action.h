@@ -50,10 +50,13 @@ struct ActionOutcome {
   Json result;                           // ACTION_COMPLETE "result"
   std::optional<std::string> exception;  // set when the action failed
   AfterResponse after = AfterResponse::kNone;
+  // A failed action's changes are normally undone; this one's are kept
+  // (a failed start: pacemaker keeps the failcount that bans the node).
+  bool keep_changes_on_failure = false;
 
-  static ActionOutcome Value(Json result) { return ActionOutcome{std::move(result), {}, {}}; }
+  static ActionOutcome Value(Json result) { return ActionOutcome{std::move(result), {}, {}, false}; }
   static ActionOutcome Failure(std::string text) {
-    return ActionOutcome{Json(nullptr), std::move(text), {}};
+    return ActionOutcome{Json(nullptr), std::move(text), {}, false};
   }
   static ActionOutcome FromStatus(const Status& s) { return Failure(s.message()); }
 };

@@ -168,8 +168,15 @@ ActionHandler ResourceAction(const char* action, ClusterOp op) {
     }
     Result<Cluster*> cluster = MutableCluster(ctx, action);
     if (!cluster.ok()) return ActionOutcome::FromStatus(cluster.status());
+    const size_t failures_before = (*cluster)->resources.at(ha_label).failed_on.size();
     Status s = ((**cluster).*op)(ha_label, WorldClusterEnv(ctx.world));
-    if (!s.ok()) return ActionOutcome::FromStatus(s.Context(action));
+    if (!s.ok()) {
+      ActionOutcome failed = ActionOutcome::FromStatus(s.Context(action));
+      // A start that failed on a node bans it there until a cleanup, whatever
+      // the command's outcome: the failcount lives in the CIB's status.
+      failed.keep_changes_on_failure = (*cluster)->resources.at(ha_label).failed_on.size() > failures_before;
+      return failed;
+    }
     if (std::string(action) != "start_target") return Ok();
     // start_target answers where the target now runs.
     return ActionOutcome::Value(AgentResult((*cluster)->resources.at(ha_label).started_on));

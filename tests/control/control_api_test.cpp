@@ -198,6 +198,44 @@ TEST_F(ControlTest, PowerOffAndOnWithoutFencingBlocksTheTargetUntilTheNodeIsBack
   EXPECT_EQ(RunningOn(kLabel), "test000") << "its primary, back";
 }
 
+// A start_target that fails on every node answers an error, and the bans
+// (failcounts) stay, as pacemaker keeps them in the CIB's status: once the
+// device is back, no banned node runs it until a cleanup. The action's
+// transaction is not rolled back for them.
+TEST_F(ControlTest, AFailedStartKeepsItsBansThoughTheActionFails) {
+  const std::string hidden = "/dev/disk/by-id/seen-by-the-worker-only";
+  auto set_device = [&](const std::string& path) {
+    ASSERT_TRUE(sim_->store().Apply([&](World& w) {
+      const Presentations* seen = w.presentations.Find("worker000.localdomain");
+      Presentations p = seen ? *seen : Presentations{};
+      p[hidden] = VolumeSerial(0);
+      w.presentations.Put("worker000.localdomain", p);
+      w.clusters.Mutable("0")->resources.at(kLabel).device_path = path;
+      return Status::Ok();
+    }).ok());
+  };
+  const std::string visible = [&] {
+    std::lock_guard<std::mutex> lock(sim_->store().mutex());
+    return sim_->store().world().clusters.Find("0")->resources.at(kLabel).device_path;
+  }();
+  ASSERT_TRUE(Call("stop_target", {{"fqdn", s0}, {"ha_label", kLabel}}).ok());
+  set_device(hidden);
+  agent::ActionReport failed = sim_->RunAction(s0, "start_target", {{"ha_label", kLabel}});
+  ASSERT_TRUE(failed.exception.has_value());
+  EXPECT_NE(failed.exception->find("Failed to start target"), std::string::npos) << *failed.exception;
+  auto bans = [&] {
+    std::lock_guard<std::mutex> lock(sim_->store().mutex());
+    return sim_->store().world().clusters.Find("0")->resources.at(kLabel).failed_on;
+  };
+  EXPECT_EQ(bans(), (std::set<std::string>{"test000", "test001", "test002", "test003"}));
+  EXPECT_EQ(RunningOn(kLabel), std::nullopt);
+
+  set_device(visible);
+  EXPECT_TRUE(sim_->RunAction(s0, "start_target", {{"ha_label", kLabel}}).exception.has_value())
+      << "every node is still banned";
+  EXPECT_EQ(RunningOn(kLabel), std::nullopt);
+}
+
 TEST_F(ControlTest, KillServerThenStartServer) {
   ASSERT_TRUE(Call("kill_server", {{"fqdn", s0}}).ok());
   EXPECT_EQ(PowerOf(s0), PowerState::kOff);
