@@ -80,6 +80,7 @@ Simulator::Simulator(SimulatorOptions options) : options_(std::move(options)) {}
 
 Simulator::~Simulator() {
   Stop();
+  sampler_.reset();  // its timer lives on the pool's io_context
   // Only now: servers made on the io_context (PDUs, control API) may be
   // destroyed after Stop() but must go before the context does.
   pool_.reset();
@@ -117,7 +118,9 @@ Status Simulator::Init() {
   for (const auto& p : MakeDevicePlugins()) agent_plugins_.emplace_back(p->name());
   agent_plugins_.emplace_back(agent::kActionRunnerPlugin);
   pool_ = std::make_unique<net::IoPool>(options_.threads);
+  sampler_ = std::make_unique<MetricsSampler>(pool_->context(), [this] { return Stats(); }, options_.metrics_interval);
   pool_->Start();
+  sampler_->Start();
   return Status::Ok();
 }
 
@@ -242,6 +245,7 @@ size_t Simulator::StartAll() {
 void Simulator::Stop() {
   if (!pool_ || stopped_) return;
   stopped_ = true;
+  sampler_->Stop();
   std::vector<std::string> fqdns = RunningAgents();
   for (const auto& fqdn : fqdns) StopAgent(fqdn);
   pool_->Stop();

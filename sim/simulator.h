@@ -27,6 +27,7 @@
 #include "sim/agent/agent.h"
 #include "sim/agent/fault_set.h"
 #include "sim/log.h"
+#include "sim/metrics_sampler.h"
 #include "state/store.h"
 #include "util/clock.h"
 
@@ -57,6 +58,8 @@ struct SimulatorOptions {
   // Spread agent starts over this period so they do not all report at once.
   std::chrono::milliseconds start_spread{10000};
   size_t max_registrations_in_flight = 16;
+  // How often the history of load figures takes a row (sim/metrics_sampler.h).
+  std::chrono::milliseconds metrics_interval{2000};
   Log* log = nullptr;  // required
 };
 
@@ -140,6 +143,8 @@ class Simulator : public agent::AgentHost {
   metrics::Registry& metrics() { return *metrics_; }
   // Everything recorded since the simulator opened, with the fleet's gauges.
   metrics::Snapshot Stats() const;
+  // The history of those figures, a row every metrics_interval.
+  MetricsSampler& sampler() { return *sampler_; }
 
   // agent::AgentHost
   std::vector<Json> PollPlugin(const std::string& fqdn, const std::string& plugin, bool first) override;
@@ -172,6 +177,7 @@ class Simulator : public agent::AgentHost {
   WallTime metrics_started_at_ = clock_.Now();
   std::unique_ptr<Store> store_;
   std::unique_ptr<net::IoPool> pool_;
+  std::unique_ptr<MetricsSampler> sampler_;  // on pool_'s io_context
   std::string agent_url_;
   std::string ca_pem_;
   // Guards slots_ and queued_log_lines_. A leaf: nothing else is locked
