@@ -5,8 +5,11 @@
 #include <sys/file.h>
 #include <unistd.h>
 
+#include <cerrno>
+#include <functional>
 #include <iostream>
 
+#include "cli/run_reports.h"
 #include "net/io_pool.h"
 #include "net/tls_context.h"
 #include "sim/control/control_api.h"
@@ -31,11 +34,20 @@ sigset_t BlockStopSignals() {
   return set;
 }
 
-void WaitForStopSignal(const sigset_t& set, Log& log) {
-  int sig = 0;
-  sigwait(&set, &sig);
+// Waits for SIGINT or SIGTERM, calling `each_second` about once a second
+// meanwhile (the live line).
+void WaitForStopSignal(const sigset_t& set, Log& log, const std::function<void()>& each_second) {
+  const timespec second{1, 0};
+  int sig = -1;
+  while (sig < 0) {
+    sig = sigtimedwait(&set, nullptr, &second);
+    if (sig < 0 && errno != EAGAIN && errno != EINTR) break;
+    if (sig < 0) each_second();
+  }
   log.Info("", std::string("received ") + (sig == SIGINT ? "SIGINT" : "SIGTERM") + ", stopping");
 }
+
+ReportOptions ReportsOf(const DaemonOptions& daemon) { return ReportOptions{daemon.csv_prefix, daemon.html}; }
 
 // One daemon per state directory: a second one would run every agent twice.
 // The lock is released when the process exits, however it exits.
@@ -227,11 +239,17 @@ int RunRegister(const GlobalOptions& global, const DaemonOptions& daemon, const 
   if (!reg.secret && !(reg.username && reg.password)) {
     return Fail("register needs --secret, or --username and --password");
   }
+  if (Status paths = CheckReportPaths(ReportsOf(daemon)); !paths.ok()) return Fail(paths.message());
   const sigset_t signals = BlockStopSignals();
   Log log;
   auto running = StartDaemon(global, daemon, log);
   if (!running.ok()) return Fail(running.status().message());
   Daemon& d = *running;
+  RunReports reports(*d.sim, ReportsOf(daemon), "cluster-sim register");
+  if (Status s = reports.Start(); !s.ok()) {
+    d.Stop();
+    return Fail(s.message());
+  }
   Result<Secrets> secrets = Status::Internal("unset");
   {
     std::lock_guard<std::mutex> lock(d.sim->store().mutex());
@@ -266,22 +284,30 @@ int RunRegister(const GlobalOptions& global, const DaemonOptions& daemon, const 
       log.Info("", "PDU entries created on the manager");
     }
   }
-  WaitForStopSignal(signals, log);
+  WaitForStopSignal(signals, log, [&] { reports.ShowLiveLine(); });
+  const bool reported = reports.Finish();
   d.Stop();
-  return failed ? kExitError : kExitOk;
+  return failed || !reported ? kExitError : kExitOk;
 }
 
 int RunRun(const GlobalOptions& global, const DaemonOptions& daemon) {
+  if (Status paths = CheckReportPaths(ReportsOf(daemon)); !paths.ok()) return Fail(paths.message());
   const sigset_t signals = BlockStopSignals();
   Log log;
   auto running = StartDaemon(global, daemon, log);
   if (!running.ok()) return Fail(running.status().message());
   Daemon& d = *running;
+  RunReports reports(*d.sim, ReportsOf(daemon), "cluster-sim run");
+  if (Status s = reports.Start(); !s.ok()) {
+    d.Stop();
+    return Fail(s.message());
+  }
   size_t n = d.sim->StartAll();
   log.Info("", "running " + std::to_string(n) + " registered servers from " + global.config + "/");
-  WaitForStopSignal(signals, log);
+  WaitForStopSignal(signals, log, [&] { reports.ShowLiveLine(); });
+  const bool reported = reports.Finish();
   d.Stop();
-  return kExitOk;
+  return reported ? kExitOk : kExitError;
 }
 
 }  // namespace cs::cli

@@ -1,7 +1,8 @@
 // The long-running commands: `register` (register every unregistered server
 // with the manager, then keep answering it) and `run` (restart the
 // registered fleet from the saved state). Both run until SIGINT or SIGTERM,
-// then stop every agent and exit 0.
+// then stop every agent and exit 0. With --csv / --html they write their
+// load reports as they stop (cli/run_reports.h).
 #pragma once
 
 #include <optional>
@@ -28,6 +29,9 @@ struct DaemonOptions {
   // The control API (sim/control/control_server.h).
   std::string control_listen = "127.0.0.1:8743";
   std::optional<std::string> control_token_file;
+  // Load reports (cli/run_reports.h): Locust's CSV files and the HTML report.
+  std::optional<std::string> csv_prefix;
+  std::optional<std::string> html;
 };
 
 struct RegisterOptions {

@@ -101,6 +101,11 @@ int main(int argc, char** argv) {
     cmd->add_option("--control-listen", daemon.control_listen, "Control API address (ADDR:PORT)")->capture_default_str();
     cmd->add_option("--control-token-file", daemon.control_token_file,
                     "Require Authorization: Bearer <the token in this file> on the control API");
+    cmd->add_option("--csv", daemon.csv_prefix,
+                    "Write Locust's PREFIX_stats.csv, PREFIX_stats_history.csv, PREFIX_failures.csv (docs/metrics.md)")
+        ->type_name("PREFIX");
+    cmd->add_option("--html", daemon.html, "Write the HTML load report to FILE when stopping (docs/metrics.md)")
+        ->type_name("FILE");
   };
   cs::cli::RegisterOptions reg;
   CLI::App* register_cmd = app.add_subcommand("register", "Register every unregistered server with the manager, then keep running");

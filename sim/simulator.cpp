@@ -80,6 +80,7 @@ Simulator::Simulator(SimulatorOptions options) : options_(std::move(options)) {}
 
 Simulator::~Simulator() {
   Stop();
+  sampler_.reset();  // its timer lives on the pool's io_context
   // Only now: servers made on the io_context (PDUs, control API) may be
   // destroyed after Stop() but must go before the context does.
   pool_.reset();
@@ -117,7 +118,9 @@ Status Simulator::Init() {
   for (const auto& p : MakeDevicePlugins()) agent_plugins_.emplace_back(p->name());
   agent_plugins_.emplace_back(agent::kActionRunnerPlugin);
   pool_ = std::make_unique<net::IoPool>(options_.threads);
+  sampler_ = std::make_unique<MetricsSampler>(pool_->context(), [this] { return Stats(); }, options_.metrics_interval);
   pool_->Start();
+  sampler_->Start();
   return Status::Ok();
 }
 
@@ -191,6 +194,7 @@ Status Simulator::StartAgent(const std::string& fqdn) {
   config.server_boot_time = boot_time;
   config.timing = options_.timing;
   config.get_retry = options_.get_retry;
+  config.metrics = metrics_.get();
   slot->agent = agent::Agent::Create(pool_->context(), config, std::move(*transport), this, &clock_);
   {
     std::lock_guard<std::mutex> lock(mu_);
@@ -241,6 +245,7 @@ size_t Simulator::StartAll() {
 void Simulator::Stop() {
   if (!pool_ || stopped_) return;
   stopped_ = true;
+  sampler_->Stop();
   std::vector<std::string> fqdns = RunningAgents();
   for (const auto& fqdn : fqdns) StopAgent(fqdn);
   pool_->Stop();
@@ -280,6 +285,30 @@ std::optional<Json> Simulator::AgentReport(const std::string& fqdn) const {
               {"actions_run", st.actions_run},
               {"actions_cancelled", st.actions_cancelled},
               {"terminate_alls", st.terminate_alls}};
+}
+
+metrics::Snapshot Simulator::Stats() const {
+  metrics::Snapshot snapshot;
+  snapshot.started_at = metrics_started_at_;
+  snapshot.requests = metrics_->Collect();
+  snapshot.long_poll_messages = metrics_->long_poll_messages();
+  {
+    std::shared_ptr<const World> world = store_->Snapshot();
+    for (const auto& [fqdn, s] : world->servers.all()) {
+      snapshot.gauges.servers_running += s.power_state == PowerState::kRunning;
+    }
+  }
+  std::vector<std::shared_ptr<Slot>> slots;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    for (const auto& [fqdn, slot] : slots_) slots.push_back(slot);
+  }
+  for (const auto& slot : slots) snapshot.gauges.agents_connected += slot->agent->stats().connected;
+  const Json faults = faults_->ToJson();
+  snapshot.gauges.faults_active = static_cast<int64_t>(faults["all"].size());
+  for (const auto& [fqdn, host] : faults["hosts"].items()) snapshot.gauges.faults_active += static_cast<int64_t>(host.size());
+  snapshot.taken_at = clock_.Now();
+  return snapshot;
 }
 
 std::optional<agent::AgentStats> Simulator::AgentStatsOf(const std::string& fqdn) const {

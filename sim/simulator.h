@@ -22,9 +22,12 @@
 #include <vector>
 
 #include "crypto/keys.h"
+#include "metrics/registry.h"
+#include "metrics/snapshot.h"
 #include "sim/agent/agent.h"
 #include "sim/agent/fault_set.h"
 #include "sim/log.h"
+#include "sim/metrics_sampler.h"
 #include "state/store.h"
 #include "util/clock.h"
 
@@ -37,6 +40,7 @@ namespace cs {
 namespace net {
 class IoPool;
 struct TlsClientConfig;
+struct Response;
 }  // namespace net
 
 struct SimulatorOptions {
@@ -54,6 +58,8 @@ struct SimulatorOptions {
   // Spread agent starts over this period so they do not all report at once.
   std::chrono::milliseconds start_spread{10000};
   size_t max_registrations_in_flight = 16;
+  // How often the history of load figures takes a row (sim/metrics_sampler.h).
+  std::chrono::milliseconds metrics_interval{2000};
   Log* log = nullptr;  // required
 };
 
@@ -132,6 +138,14 @@ class Simulator : public agent::AgentHost {
   // Runs `fn` on a pool thread after `delay`.
   void RunAfter(std::chrono::milliseconds delay, std::function<void()> fn) { After(delay, std::move(fn)); }
 
+  // --- Load figures (metrics/, docs/metrics.md). ---
+  // Where every agent request and registration is timed.
+  metrics::Registry& metrics() { return *metrics_; }
+  // Everything recorded since the simulator opened, with the fleet's gauges.
+  metrics::Snapshot Stats() const;
+  // The history of those figures, a row every metrics_interval.
+  MetricsSampler& sampler() { return *sampler_; }
+
   // agent::AgentHost
   std::vector<Json> PollPlugin(const std::string& fqdn, const std::string& plugin, bool first) override;
   agent::ActionReport RunAction(const std::string& fqdn, const std::string& action, const Json& args) override;
@@ -148,6 +162,7 @@ class Simulator : public agent::AgentHost {
   std::optional<net::TlsClientConfig> TlsFor(const std::string& fqdn, Status* error) const;
   void RegisterOne(const std::string& fqdn, const std::string& secret,
                    std::function<void(Status)> done);
+  void RecordRegistration(WallTime sent_at, const Result<net::Response>& response);
   void RegisterEach(std::vector<std::pair<std::string, std::string>> work, RegistrationProgress progress,
                     std::function<void(std::vector<RegistrationResult>)> done);
   void After(std::chrono::milliseconds delay, std::function<void()> f);
@@ -157,8 +172,12 @@ class Simulator : public agent::AgentHost {
 
   SimulatorOptions options_;
   SystemClock clock_;
+  // Before slots_: agents record into it until they are destroyed.
+  std::unique_ptr<metrics::Registry> metrics_ = std::make_unique<metrics::Registry>();
+  WallTime metrics_started_at_ = clock_.Now();
   std::unique_ptr<Store> store_;
   std::unique_ptr<net::IoPool> pool_;
+  std::unique_ptr<MetricsSampler> sampler_;  // on pool_'s io_context
   std::string agent_url_;
   std::string ca_pem_;
   // Guards slots_ and queued_log_lines_. A leaf: nothing else is locked

@@ -62,10 +62,10 @@ bool DaemonProcess::WaitForOutput(const std::string& text, std::chrono::millisec
   return false;
 }
 
-int DaemonProcess::Stop(std::chrono::milliseconds timeout) {
+int DaemonProcess::Stop(std::chrono::milliseconds timeout, int signal) {
   if (pid_ <= 0) return -1;
   if (exit_status_ != -2) return exit_status_;
-  kill(pid_, SIGTERM);
+  kill(pid_, signal);
   const auto deadline = std::chrono::steady_clock::now() + timeout;
   while (std::chrono::steady_clock::now() < deadline) {
     if (!Running()) return exit_status_;

@@ -27,9 +27,9 @@ class DaemonProcess {
                      std::chrono::milliseconds timeout = std::chrono::seconds(30)) const;
   std::string Output() const;
   bool Running() const;
-  // SIGTERM, then waits (bounded) for the exit; returns the exit status,
-  // -1 when it had to be killed, or -100 - N when it died of signal N.
-  int Stop(std::chrono::milliseconds timeout = std::chrono::seconds(20));
+  // `signal` (SIGTERM), then waits (bounded) for the exit; returns the exit
+  // status, -1 when it had to be killed, or -100 - N when it died of signal N.
+  int Stop(std::chrono::milliseconds timeout = std::chrono::seconds(20), int signal = 15 /* SIGTERM */);
 
  private:
   pid_t pid_ = -1;
