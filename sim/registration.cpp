@@ -10,6 +10,7 @@
 #include <future>
 
 #include "crypto/server_dir.h"
+#include "metrics/failure_reason.h"
 #include "net/https_client.h"
 #include "net/io_pool.h"
 #include "sim/simulator.h"
@@ -38,6 +39,19 @@ Status ExplainRegistrationFailure(int status, const std::string& body) {
 }
 
 }  // namespace
+
+// The registration POST, request to response: 201 is its only success.
+void Simulator::RecordRegistration(WallTime sent_at, const Result<net::Response>& response) {
+  const auto took = std::chrono::duration_cast<std::chrono::microseconds>(clock_.Now() - sent_at).count();
+  std::string failure;
+  if (!response.ok()) {
+    failure = metrics::TransportFailure(response.status());
+  } else if (response->status != 201) {
+    failure = metrics::HttpFailure(response->status);
+  }
+  metrics_->Record(metrics::RequestKind::kRegister, took > 0 ? static_cast<uint64_t>(took) : 0, failure,
+                   response.ok() ? response->body.size() : 0);
+}
 
 void Simulator::RegisterOne(const std::string& fqdn, const std::string& secret,
                             std::function<void(Status)> done) {
@@ -78,7 +92,9 @@ void Simulator::RegisterOne(const std::string& fqdn, const std::string& secret,
                       {"csr", *csr}}
                      .dump();
   request.timeout = std::chrono::seconds(60);
-  client->Send(std::move(request), [this, fqdn, dir, client, done](Result<net::Response> response) mutable {
+  const WallTime sent_at = clock_.Now();
+  client->Send(std::move(request), [this, fqdn, dir, client, done, sent_at](Result<net::Response> response) mutable {
+    RecordRegistration(sent_at, response);
     Status outcome;
     if (!response.ok()) {
       outcome = response.status();

@@ -191,6 +191,7 @@ Status Simulator::StartAgent(const std::string& fqdn) {
   config.server_boot_time = boot_time;
   config.timing = options_.timing;
   config.get_retry = options_.get_retry;
+  config.metrics = metrics_.get();
   slot->agent = agent::Agent::Create(pool_->context(), config, std::move(*transport), this, &clock_);
   {
     std::lock_guard<std::mutex> lock(mu_);
@@ -280,6 +281,30 @@ std::optional<Json> Simulator::AgentReport(const std::string& fqdn) const {
               {"actions_run", st.actions_run},
               {"actions_cancelled", st.actions_cancelled},
               {"terminate_alls", st.terminate_alls}};
+}
+
+metrics::Snapshot Simulator::Stats() const {
+  metrics::Snapshot snapshot;
+  snapshot.started_at = metrics_started_at_;
+  snapshot.requests = metrics_->Collect();
+  snapshot.long_poll_messages = metrics_->long_poll_messages();
+  {
+    std::shared_ptr<const World> world = store_->Snapshot();
+    for (const auto& [fqdn, s] : world->servers.all()) {
+      snapshot.gauges.servers_running += s.power_state == PowerState::kRunning;
+    }
+  }
+  std::vector<std::shared_ptr<Slot>> slots;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    for (const auto& [fqdn, slot] : slots_) slots.push_back(slot);
+  }
+  for (const auto& slot : slots) snapshot.gauges.agents_connected += slot->agent->stats().connected;
+  const Json faults = faults_->ToJson();
+  snapshot.gauges.faults_active = static_cast<int64_t>(faults["all"].size());
+  for (const auto& [fqdn, host] : faults["hosts"].items()) snapshot.gauges.faults_active += static_cast<int64_t>(host.size());
+  snapshot.taken_at = clock_.Now();
+  return snapshot;
 }
 
 std::optional<agent::AgentStats> Simulator::AgentStatsOf(const std::string& fqdn) const {

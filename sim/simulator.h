@@ -22,6 +22,8 @@
 #include <vector>
 
 #include "crypto/keys.h"
+#include "metrics/registry.h"
+#include "metrics/snapshot.h"
 #include "sim/agent/agent.h"
 #include "sim/agent/fault_set.h"
 #include "sim/log.h"
@@ -37,6 +39,7 @@ namespace cs {
 namespace net {
 class IoPool;
 struct TlsClientConfig;
+struct Response;
 }  // namespace net
 
 struct SimulatorOptions {
@@ -132,6 +135,12 @@ class Simulator : public agent::AgentHost {
   // Runs `fn` on a pool thread after `delay`.
   void RunAfter(std::chrono::milliseconds delay, std::function<void()> fn) { After(delay, std::move(fn)); }
 
+  // --- Load figures (metrics/, docs/metrics.md). ---
+  // Where every agent request and registration is timed.
+  metrics::Registry& metrics() { return *metrics_; }
+  // Everything recorded since the simulator opened, with the fleet's gauges.
+  metrics::Snapshot Stats() const;
+
   // agent::AgentHost
   std::vector<Json> PollPlugin(const std::string& fqdn, const std::string& plugin, bool first) override;
   agent::ActionReport RunAction(const std::string& fqdn, const std::string& action, const Json& args) override;
@@ -148,6 +157,7 @@ class Simulator : public agent::AgentHost {
   std::optional<net::TlsClientConfig> TlsFor(const std::string& fqdn, Status* error) const;
   void RegisterOne(const std::string& fqdn, const std::string& secret,
                    std::function<void(Status)> done);
+  void RecordRegistration(WallTime sent_at, const Result<net::Response>& response);
   void RegisterEach(std::vector<std::pair<std::string, std::string>> work, RegistrationProgress progress,
                     std::function<void(std::vector<RegistrationResult>)> done);
   void After(std::chrono::milliseconds delay, std::function<void()> f);
@@ -157,6 +167,9 @@ class Simulator : public agent::AgentHost {
 
   SimulatorOptions options_;
   SystemClock clock_;
+  // Before slots_: agents record into it until they are destroyed.
+  std::unique_ptr<metrics::Registry> metrics_ = std::make_unique<metrics::Registry>();
+  WallTime metrics_started_at_ = clock_.Now();
   std::unique_ptr<Store> store_;
   std::unique_ptr<net::IoPool> pool_;
   std::string agent_url_;

@@ -5,6 +5,7 @@
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/strand.hpp>
 
+#include "metrics/failure_reason.h"
 #include "net/url.h"
 #include "util/json_parse.h"
 
@@ -12,6 +13,22 @@ namespace cs::agent {
 
 namespace asio = boost::asio;
 using protocol::Message;
+using metrics::RequestKind;
+
+namespace {
+
+bool IsActionComplete(const Message& m) {
+  return m.type == protocol::MessageType::kData && m.plugin == kActionRunnerPlugin && m.body.is_object() &&
+         m.body.value("type", "") == "ACTION_COMPLETE";
+}
+
+// Why a request failed, as failures are counted; empty when it succeeded.
+std::string FailureOf(const Result<net::Response>& response, bool ok_status) {
+  if (!response.ok()) return metrics::TransportFailure(response.status());
+  return ok_status ? std::string() : metrics::HttpFailure(response->status);
+}
+
+}  // namespace
 
 struct Agent::Io {
   explicit Io(asio::io_context& io) : strand(asio::make_strand(io)), timer(strand) {}
@@ -98,6 +115,7 @@ std::string Agent::Query() const {
 }
 
 void Agent::SendGet() {
+  get_sent_at_ = clock_->Now();
   std::weak_ptr<Agent> weak = weak_from_this();
   transport_->Get(Query(), [weak](Result<net::Response> response) {
     if (auto self = weak.lock()) {
@@ -110,6 +128,7 @@ void Agent::SendGet() {
 
 void Agent::OnGet(Result<net::Response> response) {
   Status failure;
+  std::string reason = FailureOf(response, response.ok() && response->status == 200);
   Result<std::vector<Message>> messages = Status::Internal("unset");
   if (!response.ok()) {
     failure = response.status();
@@ -120,13 +139,18 @@ void Agent::OnGet(Result<net::Response> response) {
     limits.refuse_duplicate_keys = false;  // the protocol's bulk traffic: see JsonLimits
     Json body = ParseUntrustedJsonOrDiscarded(response->body, limits);
     messages = protocol::MessagesFromJson(body);
-    if (!messages.ok()) failure = messages.status().Context("bad GET answer");
+    if (!messages.ok()) {
+      failure = messages.status().Context("bad GET answer");
+      reason = "bad answer";
+    }
   }
+  Measure(RequestKind::kLongPoll, get_sent_at_, reason, response.ok() ? response->body.size() : 0);
   if (!failure.ok()) {
     host_->Log(fqdn(), "warning", "GET failed: " + failure.message() + "; all sessions end");
     {
       std::lock_guard<std::mutex> lock(mu_);
       ++stats_.gets_failed;
+      stats_.connected = false;
       core_.OnGetFailed();
     }
     std::weak_ptr<Agent> weak = weak_from_this();
@@ -142,10 +166,17 @@ void Agent::OnGet(Result<net::Response> response) {
   {
     std::lock_guard<std::mutex> lock(mu_);
     ++stats_.gets_ok;
+    stats_.connected = true;
     for (const Message& m : *messages) {
       if (m.type == protocol::MessageType::kSessionTerminateAll) ++stats_.terminate_alls;
     }
     work = core_.Handle(*messages);
+  }
+  if (config_.metrics) {
+    config_.metrics->AddLongPollMessages(messages->size());
+    NoteSessionsCreated(*messages);
+    const WallTime now = clock_->Now();
+    for (const ActionStart& start : work.starts) action_timing_[start.id] = ActionTiming{now};
   }
   SendGet();
   HandleWork(std::move(work));
@@ -158,6 +189,7 @@ void Agent::HandleWork(IncomingWork work) {
     auto before = pending_actions_.size();
     std::erase_if(pending_actions_, [&](const ActionStart& a) { return a.id == id; });
     if (pending_actions_.size() != before) {
+      action_timing_.erase(id);  // never ran: no round trip to time
       std::lock_guard<std::mutex> lock(mu_);
       ++stats_.actions_cancelled;
       host_->Log(fqdn(), "info", "action " + id + " cancelled before it ran");
@@ -181,6 +213,13 @@ void Agent::RunPendingActions() {
       std::lock_guard<std::mutex> lock(mu_);
       ++stats_.actions_run;
       queued = core_.QueueActionComplete(a.session_id, a.id, report.result, report.exception);
+    }
+    if (auto timing = action_timing_.find(a.id); timing != action_timing_.end()) {
+      timing->second.failed = report.exception.has_value();
+      if (!queued) {  // its session ended: the answer will never go
+        Measure(RequestKind::kActionRoundTrip, timing->second.read_at, "session ended");
+        action_timing_.erase(timing);
+      }
     }
     if (report.after == AfterAnswer::kNone) continue;
     if (queued) {
@@ -237,6 +276,8 @@ void Agent::Flush() {
   }
   protocol::Envelope envelope{batch, config_.server_boot_time, client_start_time_};
   post_in_flight_ = true;
+  post_sent_at_ = clock_->Now();
+  NoteSent(batch);
   std::weak_ptr<Agent> weak = weak_from_this();
   transport_->Post(envelope.ToJson().dump(), [weak, batch](Result<net::Response> response) mutable {
     if (auto self = weak.lock()) {
@@ -250,6 +291,9 @@ void Agent::Flush() {
 void Agent::OnPost(std::vector<Message> batch, Result<net::Response> response) {
   post_in_flight_ = false;
   const bool ok = response.ok() && response->status >= 200 && response->status < 300;
+  const std::string reason = FailureOf(response, ok);
+  Measure(RequestKind::kData, post_sent_at_, reason, response.ok() ? response->body.size() : 0);
+  NotePostOutcome(batch, reason);
   {
     std::lock_guard<std::mutex> lock(mu_);
     if (ok) {
@@ -275,6 +319,60 @@ void Agent::OnPost(std::vector<Message> batch, Result<net::Response> response) {
     host_->AfterAnswerSent(fqdn(), what);
   }
   if (!stopped_) Flush();
+}
+
+}  // namespace cs::agent
+
+namespace cs::agent {
+
+void Agent::Measure(RequestKind kind, WallTime since, const std::string& failure, uint64_t bytes) {
+  if (!config_.metrics) return;
+  const auto took = std::chrono::duration_cast<std::chrono::microseconds>(clock_->Now() - since).count();
+  config_.metrics->Record(kind, took > 0 ? static_cast<uint64_t>(took) : 0, failure, bytes);
+}
+
+// A session request goes out: its clock starts. One still unanswered from
+// before (the core asks again after its backoff) never got its response.
+void Agent::NoteSent(const std::vector<Message>& batch) {
+  if (!config_.metrics) return;
+  for (const Message& m : batch) {
+    if (m.type != protocol::MessageType::kSessionCreateRequest) continue;
+    auto [it, inserted] = session_requested_at_.try_emplace(m.plugin, post_sent_at_);
+    if (!inserted) {
+      Measure(RequestKind::kSessionCreate, it->second, "no response");
+      it->second = post_sent_at_;
+    }
+  }
+}
+
+void Agent::NoteSessionsCreated(const std::vector<Message>& answer) {
+  for (const Message& m : answer) {
+    if (m.type != protocol::MessageType::kSessionCreateResponse) continue;
+    auto it = session_requested_at_.find(m.plugin);
+    if (it == session_requested_at_.end()) continue;
+    Measure(RequestKind::kSessionCreate, it->second, "");
+    session_requested_at_.erase(it);
+  }
+}
+
+// What the POST's outcome means for the session requests and action
+// answers it carried.
+void Agent::NotePostOutcome(const std::vector<Message>& batch, const std::string& failure) {
+  if (!config_.metrics) return;
+  for (const Message& m : batch) {
+    if (m.type == protocol::MessageType::kSessionCreateRequest && !failure.empty()) {
+      auto it = session_requested_at_.find(m.plugin);
+      if (it == session_requested_at_.end()) continue;
+      Measure(RequestKind::kSessionCreate, it->second, failure);
+      session_requested_at_.erase(it);
+    } else if (IsActionComplete(m)) {
+      auto it = action_timing_.find(m.body.value("id", ""));
+      if (it == action_timing_.end()) continue;
+      Measure(RequestKind::kActionRoundTrip, it->second.read_at,
+              !failure.empty() ? failure : (it->second.failed ? "action failed" : ""));
+      action_timing_.erase(it);
+    }
+  }
 }
 
 }  // namespace cs::agent

@@ -14,6 +14,7 @@
 #include <string>
 #include <vector>
 
+#include "metrics/registry.h"
 #include "sim/agent/agent_core.h"
 #include "sim/agent/transport.h"
 #include "util/clock.h"
@@ -54,6 +55,8 @@ struct AgentConfig {
   std::string server_boot_time;      // agent time text
   AgentTiming timing;
   std::chrono::milliseconds get_retry{10000};  // after a failed GET
+  // Where the agent's requests are timed (metrics/registry.h); none: not timed.
+  metrics::Registry* metrics = nullptr;
 };
 
 // Counters for tests, status and benchmarks.
@@ -61,6 +64,7 @@ struct AgentStats {
   uint64_t gets_ok = 0, gets_failed = 0, posts_ok = 0, posts_failed = 0;
   uint64_t messages_sent = 0, actions_run = 0, actions_cancelled = 0;
   uint64_t terminate_alls = 0;
+  bool connected = false;  // the last long poll was answered
 };
 
 class Agent : public std::enable_shared_from_this<Agent> {
@@ -100,6 +104,11 @@ class Agent : public std::enable_shared_from_this<Agent> {
   template <typename F>
   void OnStrand(F&& f);
   std::string Query() const;
+  // Request timing (metrics/request_kind.h); strand only.
+  void Measure(metrics::RequestKind kind, WallTime since, const std::string& failure, uint64_t bytes = 0);
+  void NoteSent(const std::vector<protocol::Message>& batch);
+  void NoteSessionsCreated(const std::vector<protocol::Message>& answer);
+  void NotePostOutcome(const std::vector<protocol::Message>& batch, const std::string& failure);
 
   AgentConfig config_;
   std::unique_ptr<AgentTransport> transport_;
@@ -115,6 +124,15 @@ class Agent : public std::enable_shared_from_this<Agent> {
   std::string client_start_time_;
   std::vector<ActionStart> pending_actions_;
   std::map<std::string, AfterAnswer> after_answer_;  // by action id
+  // Strand only: when the request in flight went out, and what is awaited.
+  WallTime get_sent_at_{};
+  WallTime post_sent_at_{};
+  std::map<std::string, WallTime> session_requested_at_;  // by plugin: posted, awaiting its response
+  struct ActionTiming {
+    WallTime read_at;
+    bool failed = false;  // the action raised: its round trip counts as a failure
+  };
+  std::map<std::string, ActionTiming> action_timing_;  // by action id: read, not yet posted back
 };
 
 }  // namespace cs::agent

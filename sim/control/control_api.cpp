@@ -2,6 +2,7 @@
 
 #include <exception>
 
+#include "metrics/prometheus.h"
 #include "sim/control/operations.h"
 
 namespace cs {
@@ -56,7 +57,10 @@ ControlApi::ControlApi(Simulator& sim) : ctx_(new ControlContext{sim, {}, {}}) {
   AddPowerOperations(ops_);
   AddCheckOperations(ops_);
   AddSimulatorMethods(ops_);
+  AddStatsOperations(ops_);
 }
+
+std::string ControlApi::PrometheusMetrics() const { return metrics::PrometheusText(ctx_->sim.Stats()); }
 
 ControlApi::~ControlApi() = default;
 

@@ -49,6 +49,8 @@ class ControlApi {
   std::vector<std::string> Names() const;
   // {name: {params: [...], help}} for `GET /api/v1/` and `ctl --help`.
   Json Describe() const;
+  // The load figures in Prometheus text format (metrics/prometheus.h).
+  std::string PrometheusMetrics() const;
 
  private:
   std::unique_ptr<ControlContext> ctx_;

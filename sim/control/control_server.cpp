@@ -2,6 +2,7 @@
 
 #include <fstream>
 
+#include "metrics/prometheus.h"
 #include "net/https_server.h"
 #include "sim/control/request_guard.h"
 #include "sim/control/xmlrpc.h"
@@ -63,6 +64,7 @@ class ControlServer::Impl {
       }
     }
     if (request.path == "/" || request.path == "/RPC2") return HandleXmlRpc(request, answer);
+    if (request.path == "/metrics") return HandleMetrics(request, answer);
     if (request.path == kApiPrefix || request.path == "/api/v1") {
       // GET for people and browsers; POST so clients can use one code path.
       return answer(JsonAnswer(200, Json{{"result", api_.Describe()}}), "");
@@ -93,6 +95,18 @@ class ControlServer::Impl {
       if (r.ok()) return answer(JsonAnswer(200, Json{{"result", *r}}), op);
       answer(ErrorAnswer(HttpStatusOf(r.status()), r.status().message()), op + ": " + r.status().message());
     });
+  }
+
+  // Prometheus scrapes with a plain GET: no body, so no Content-Type to check.
+  void HandleMetrics(const net::Request& request, const Answer& answer) {
+    if (request.method != "GET" && request.method != "HEAD") {
+      return answer(ErrorAnswer(405, "GET /metrics (Prometheus text format)"), "");
+    }
+    net::Response r;
+    r.status = 200;
+    r.headers.Set("Content-Type", metrics::kPrometheusContentType);
+    r.body = api_.PrometheusMetrics();
+    answer(std::move(r), "");
   }
 
   void HandleXmlRpc(const net::Request& request, const Answer& answer) {

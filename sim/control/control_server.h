@@ -7,6 +7,9 @@
 //   POST / or /RPC2           XML-RPC (text/xml), the original's method names
 //                             with positional parameters; errors are faults
 //                             whose faultCode is the HTTP status above
+//   GET  /metrics             the load figures in Prometheus text format
+//                             (metrics/prometheus.h); a plain GET, so a
+//                             Prometheus scrape passes the guard's checks
 // Before anything else every request passes the request guard
 // (sim/control/request_guard.h: Host, Origin, Content-Type), so no web page
 // can drive it. With a token, every request needs "Authorization: Bearer

@@ -1,0 +1,5 @@
+# metrics/: histograms, the thread-sharded registry, the Prometheus text,
+# Locust's CSV files and the HTML report (tests/metrics/).
+cs_add_test(metrics_test
+  SOURCES metrics/histogram_test.cpp
+  LIBS cs_metrics)
