@@ -29,8 +29,15 @@ import time
 
 import gevent
 import gevent.event
+import locust.runners
 from locust import User, between, events
 from locust.runners import STATE_MISSING, MasterRunner, WorkerRunner
+
+if not locust.runners.__version__:
+    # Debian's python3-locust 2.12.1 has an empty __version__, and a master
+    # refuses a worker whose hello carries no version ("an old (pre 2.0)
+    # worker"): both ends of a distributed run load this file, so both say 2.12.
+    locust.runners.__version__ = "2.12"
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 from cluster_sim_locust import _checks, _events, _manager, _scenarios, _shard  # noqa: E402
@@ -44,7 +51,7 @@ VERDICT = "cluster_sim_verdict"
 
 @events.init_command_line_parser.add_listener
 def add_options(parser):
-    group = parser.add_argument_group("cluster-sim", "The simulated fleet (docs/distributed.md)")
+    group = parser  # Locust's own parser: only it knows include_in_web_ui
     group.add_argument("--cluster-sim-bin", env_var="CLUSTER_SIM_BIN", default=os.path.normpath(BUILD_TREE_BINARY),
                        help="cluster-sim binary on this machine (default: the build tree's)")
     group.add_argument("--cluster-sim-ca", env_var="CLUSTER_SIM_CA", default="",
@@ -346,6 +353,11 @@ def on_test_stopping(environment, **_):
     elif not isinstance(runner, WorkerRunner):
         VERDICTS.record("local", OWNER.finish())
         VERDICTS.report(environment)
+    else:
+        return
+    # Locust's CSV writer rewrites its files every second: let it write once
+    # more, with the shards' last requests and the checks, before Locust quits.
+    gevent.sleep(2.5)
 
 
 @events.quitting.add_listener
