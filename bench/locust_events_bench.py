@@ -16,7 +16,7 @@ import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "python"))
 from cluster_sim_locust._events import ShardRequestFailure, StatsDelta  # noqa: E402
-from locust import User, events  # noqa: E402,F401
+from locust import events  # noqa: E402
 from locust.env import Environment  # noqa: E402
 
 KINDS = [("POST", "register"), ("POST", "session create"), ("POST", "DATA"), ("GET", "long poll"),

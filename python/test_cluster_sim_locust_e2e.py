@@ -16,7 +16,6 @@ import glob
 import json
 import os
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -27,6 +26,7 @@ import urllib.request
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 from cluster_sim_locust._manager import Manager  # noqa: E402
+from cluster_sim_locust._shard import free_port  # noqa: E402
 
 BINARY = os.path.abspath(os.environ.get("CLUSTER_SIM", os.path.join(HERE, "..", "build", "cluster-sim")))
 LOCUST = os.environ.get("LOCUST", "/usr/bin/locust")
@@ -34,14 +34,6 @@ CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 USERS = int(os.environ.get("USERS", "60"))
 OUR_TYPES = {("POST", "register"), ("POST", "session create"), ("POST", "DATA"), ("GET", "long poll"),
              ("ACTION", "round trip")}
-
-
-def free_port():
-    s = socket.socket()
-    s.bind(("127.0.0.1", 0))
-    port = s.getsockname()[1]
-    s.close()
-    return port
 
 
 def wait_for(what, predicate, timeout, step=1.0):
@@ -86,7 +78,7 @@ class LocustRun(unittest.TestCase):
         self.manager_url = "https://localhost:%d/" % self.manager_port
         self.manager_dir = os.path.join(self.dir, "manager")
         self.manager = self.spawn("manager", [BINARY, "manager", "--listen", "127.0.0.1:%d" % self.manager_port,
-                                              "--dir", self.manager_dir])
+                                              "--dir", self.manager_dir, "--long-poll", "5"])
         self.ca = os.path.join(self.manager_dir, "ca.crt")
         wait_for("the manager", self.manager_answers, 60)
         self.shards = os.path.join(self.dir, "shards")
@@ -250,7 +242,7 @@ class WebUiTest(LocustRun):
             try:
                 with urllib.request.urlopen(base + "stats/requests", timeout=5) as r:
                     names = {s["name"] for s in json.load(r)["stats"]}
-                return {"register", "session create"} <= names
+                return {"register", "session create", "long poll"} <= names
             except OSError:
                 return False
         wait_for("Locust to report our requests", has_requests, 240, step=2)

@@ -22,7 +22,6 @@ See docs/distributed.md.
 import json
 import logging
 import os
-import random
 import sys
 import tempfile
 import time
