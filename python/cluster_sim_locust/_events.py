@@ -1,6 +1,6 @@
 """From a shard's cumulative `stats` answers to one Locust request per request.
 
-The daemon counts its measured requests (docs/metrics-contract: registration,
+The daemon counts its measured requests (`cluster-sim ctl stats`: registration,
 session create, DATA POST, long-poll GET, action round trip) cumulatively
 since it started, with a histogram of non-empty buckets
 ``[representative ms, count]`` and failures by reason. `StatsDelta` keeps the
