@@ -58,6 +58,10 @@ int main(int argc, char** argv) {
   AddCount(setup, "racks_per_row", &spec.racks_per_row, "Racks per row; 0: one row (default 0)");
   setup->add_option("--cluster_spread,--cluster-spread", spec.cluster_spread,
                     "none, or rack: each corosync cluster's nodes in different racks (default none)");
+  setup->add_option("--name_prefix,--name-prefix", spec.name_prefix,
+                    "Starts every nodename, PDU name and volume serial: unique names per shard (default none)");
+  AddCount(setup, "name_offset", &spec.name_offset,
+           "Number of the first server and worker; addresses follow (default 0)");
   std::optional<long long> seed;
   setup->add_option("--seed", seed, "Seed of every random stream of the simulation")
       ->check(cs::cli::IntegerIn(INT64_MIN, INT64_MAX));

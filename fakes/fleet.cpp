@@ -22,7 +22,8 @@ int CountServers(const World& world, bool workers) {
 // quadratic.
 class Allocator {
  public:
-  explicit Allocator(const World& world) {
+  explicit Allocator(const World& world)
+      : next_server_(world.settings().name_offset), next_worker_(world.settings().name_offset) {
     for (const auto& [fqdn, s] : world.servers.all()) {
       int& next = s.worker ? next_worker_ : next_server_;
       next = std::max(next, s.id + 1);
@@ -39,8 +40,8 @@ class Allocator {
   }
 
  private:
-  int next_server_ = 0;
-  int next_worker_ = 0;
+  int next_server_;
+  int next_worker_;
   int next_outlet_ = 1;
   std::set<int> used_outlets_;
 };
@@ -52,9 +53,12 @@ int NidCountOf(const World& world) {
   return 0;
 }
 
+// Volume k's serial in this fleet (with the shard's name prefix).
+std::string SerialOf(const World& world, int k) { return world.settings().name_prefix + VolumeSerial(k); }
+
 void AddVolume(World& world, int k) {
   Volume v;
-  v.serial_80 = VolumeSerial(k);
+  v.serial_80 = SerialOf(world, k);
   v.serial_83 = v.serial_80;
   v.major_minor = VolumeMajorMinor(k);
   world.volumes.Put(v.serial_80, v);
@@ -81,6 +85,8 @@ std::vector<std::string> SanSerials(const World& world) {
 
 Server& CreateServer(World& world, Allocator& alloc, int nid_count, bool worker, const Clock& clock) {
   Server s = MakeServer(alloc.TakeId(worker), nid_count, worker);
+  s.nodename = world.settings().name_prefix + s.nodename;
+  s.fqdn = FqdnOf(s.nodename);
   s.boot_time = FormatAgentTime(clock.Now());
   const PackageSet& available = world.settings().packages.For(worker);
   // The agent is installed at this point (the simulated server was set up
@@ -140,6 +146,43 @@ Status CheckTopology(const World& world, const FleetSpec& spec, const FleetCount
   return Status::Ok();
 }
 
+// A DNS label's start (nodenames become fqdns), short enough for the
+// longest nodename to stay one label.
+bool ValidNamePrefix(const std::string& prefix) {
+  if (prefix.size() > 32) return false;
+  for (size_t i = 0; i < prefix.size(); ++i) {
+    const char c = prefix[i];
+    const bool alnum = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9');
+    if (!alnum && !(c == '-' && i > 0)) return false;
+  }
+  return true;
+}
+
+// Addresses are 10.<nid>.<number / 256>.<number % 256>: unique below 65536.
+constexpr int kMaxNumbered = 65536;
+
+Status CheckNaming(const World& world, const FleetSpec& spec, const FleetCounts& want) {
+  const std::string prefix = spec.name_prefix.value_or(world.settings().name_prefix);
+  const int offset = spec.name_offset.value_or(world.settings().name_offset);
+  if (!ValidNamePrefix(prefix)) {
+    return Status::InvalidArgument("name_prefix must be at most 32 lower-case letters, digits and '-' (not first), not '" +
+                                   prefix + "'");
+  }
+  CS_RETURN_IF_ERROR(CheckCount("name_offset", offset, 0, kMaxNumbered - 1));
+  if (offset > 0 && offset + std::max(want.server_count, want.worker_count) > kMaxNumbered) {
+    return Status::InvalidArgument("name_offset " + std::to_string(offset) + " leaves room for " +
+                                   std::to_string(kMaxNumbered - offset) +
+                                   " servers with unique addresses, not " +
+                                   std::to_string(std::max(want.server_count, want.worker_count)));
+  }
+  const bool named = world.servers.size() > 0 || world.volumes.size() > 0 || world.pdus.size() > 0;
+  if (named && (prefix != world.settings().name_prefix || offset != world.settings().name_offset)) {
+    return Status::FailedPrecondition("the fleet's servers, volumes and PDUs already have names; name_prefix and "
+                                      "name_offset cannot change");
+  }
+  return Status::Ok();
+}
+
 // Brings a spec to concrete values from the existing fleet and defaults.
 Status Resolve(const World& world, const FleetSpec& spec, FleetCounts* out) {
   const FleetCounts have = CountFleet(world);
@@ -163,6 +206,7 @@ Status Resolve(const World& world, const FleetSpec& spec, FleetCounts* out) {
   CS_RETURN_IF_ERROR(CheckCount("su_size", want.su_size, 0, kMaxServers));
 
   CS_RETURN_IF_ERROR(CheckTopology(world, spec, want));
+  CS_RETURN_IF_ERROR(CheckNaming(world, spec, want));
   if (want.su_size > 0) {
     if (want.server_count % want.su_size != 0) {
       return Status::InvalidArgument("server_count " + std::to_string(want.server_count) +
@@ -217,7 +261,7 @@ void EnsurePdus(World& world, int psu_count) {
     if (s.outlet) outlets.push_back(*s.outlet);
   }
   for (int k = 0; k < psu_count; ++k) {
-    const std::string name = PduName(k);
+    const std::string name = world.settings().name_prefix + PduName(k);
     if (world.pdus.contains(name)) continue;
     Pdu pdu;
     pdu.name = name;
@@ -266,6 +310,8 @@ Status SetupFleet(World& world, const FleetSpec& spec, const Clock& clock) {
   settings.topology = WantedTopology(world, spec);
   if (spec.url) settings.url = *spec.url;
   if (spec.seed) settings.seed = *spec.seed;
+  if (spec.name_prefix) settings.name_prefix = *spec.name_prefix;
+  if (spec.name_offset) settings.name_offset = *spec.name_offset;
 
   EnsurePdus(world, want.psu_count);
   Allocator alloc(world);
@@ -289,7 +335,7 @@ Status SetupFleet(World& world, const FleetSpec& spec, const Clock& clock) {
     }
     for (int k = have.volume_count; k < want.volume_count; ++k) {
       AddVolume(world, k);
-      for (const auto& fqdn : fqdns) Present(world, fqdn, VolumeSerial(k));
+      for (const auto& fqdn : fqdns) Present(world, fqdn, SerialOf(world, k));
     }
   }
   for (int i = have.worker_count; i < want.worker_count; ++i) {
@@ -344,7 +390,7 @@ Result<SuInfo> AddSuWith(World& world, Allocator& alloc, int server_count, int v
   const int first = static_cast<int>(world.volumes.size());
   for (int k = first; k < first + volume_count; ++k) {
     AddVolume(world, k);
-    const std::string serial = VolumeSerial(k);
+    const std::string serial = SerialOf(world, k);
     info.serials.push_back(serial);
     for (const auto& fqdn : info.fqdns) Present(world, fqdn, serial);
     CS_RETURN_IF_ERROR(controller.AddLun(serial, kVolumeSizeBytes, random));

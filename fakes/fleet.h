@@ -29,6 +29,10 @@ struct FleetSpec {
   std::optional<int> rack_size;     // default 0: one rack
   std::optional<int> racks_per_row; // default 0: one row
   std::optional<std::string> cluster_spread;  // none (default) | rack
+  // Unique names across shards (docs/distributed.md); fixed once the fleet
+  // has servers, volumes or PDUs.
+  std::optional<std::string> name_prefix;  // default "": test000, pdu000, FAKEDEVICE000
+  std::optional<int> name_offset;          // default 0: the first server is test000
   std::optional<std::string> url;
   std::optional<uint64_t> seed;
 };

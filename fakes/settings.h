@@ -30,11 +30,17 @@ struct SimSettings {
   int startup_seconds = 5;   // simulated boot time (the original: 5 s)
   int shutdown_seconds = 5;  // simulated shutdown time (the original: 5 s)
   TopologySettings topology;  // racks and rows (absent in older states: one rack)
+  // Naming of a shard (one of several fleets behind one manager): the prefix
+  // starts every nodename, PDU name and volume serial; servers and workers
+  // are numbered from the offset, and their addresses follow the number.
+  std::string name_prefix;
+  int name_offset = 0;
 
   bool operator==(const SimSettings&) const = default;
 };
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(SimSettings, cluster_size, packages, url, seed,
-                                                startup_seconds, shutdown_seconds, topology)
+                                                startup_seconds, shutdown_seconds, topology, name_prefix,
+                                                name_offset)
 
 // The inventory a new fleet starts with (the original's versions).
 PackageInventory DefaultPackageInventory();

@@ -246,5 +246,59 @@ TEST_F(FleetTest, ControllerWwidsAreRepeatableFromTheSeed) {
   EXPECT_NE(a.controllers.all(), c.controllers.all());
 }
 
+// Shards behind one manager: every name that reaches the manager (fqdn,
+// nodename, NIDs, PDU, volume serial) differs between two shards.
+TEST_F(FleetTest, NamePrefixAndOffsetMakeShardNamesUnique) {
+  FleetSpec spec;
+  spec.server_count = 4;
+  spec.name_prefix = "w1-";
+  spec.name_offset = 1000;
+  ASSERT_TRUE(Setup(spec).ok());
+  const Server* s = world.servers.Find("w1-test1001.localdomain");
+  ASSERT_NE(s, nullptr);
+  EXPECT_EQ(s->nodename, "w1-test1001");
+  EXPECT_EQ(s->Nids(), std::vector<std::string>{"10.0.3.233@tcp0"});
+  EXPECT_EQ(s->outlet, "2");  // outlets are per PDU, and the PDU is the shard's own
+  EXPECT_NE(world.servers.Find("w1-worker1000.localdomain"), nullptr);
+  ASSERT_NE(world.pdus.Find("w1-pdu000"), nullptr);
+  EXPECT_EQ(world.pdus.Find("w1-pdu000")->port, 2300);
+  EXPECT_TRUE(world.volumes.contains("w1-FAKEDEVICE000"));
+  ExpectConsistent();
+
+  // Servers added later (the control API's add_server) continue the scheme.
+  auto added = AddServer(world, 1, clock);
+  ASSERT_TRUE(added.ok());
+  EXPECT_EQ(*added, "w1-test1004.localdomain");
+
+  // Extending keeps the names; changing them is refused and changes nothing.
+  FleetSpec more;
+  more.server_count = 8;
+  ASSERT_TRUE(Setup(more).ok());
+  EXPECT_NE(world.servers.Find("w1-test1007.localdomain"), nullptr);
+  FleetSpec rename;
+  rename.name_prefix = "w2-";
+  EXPECT_EQ(Setup(rename).code(), Status::Code::kFailedPrecondition);
+  FleetSpec renumber;
+  renumber.name_offset = 0;
+  EXPECT_EQ(Setup(renumber).code(), Status::Code::kFailedPrecondition);
+  EXPECT_EQ(world.settings().name_prefix, "w1-");
+}
+
+TEST_F(FleetTest, BadNamePrefixOrOffsetIsRefused) {
+  for (const char* prefix : {"-a", "UPPER", "a.b", "a_b", "0123456789012345678901234567890123"}) {
+    FleetSpec spec;
+    spec.name_prefix = prefix;
+    EXPECT_EQ(Setup(spec).code(), Status::Code::kInvalidArgument) << prefix;
+  }
+  FleetSpec negative;
+  negative.name_offset = -1;
+  EXPECT_EQ(Setup(negative).code(), Status::Code::kInvalidArgument);
+  FleetSpec overflow;  // addresses would repeat past 65535
+  overflow.name_offset = 65530;
+  overflow.server_count = 8;
+  EXPECT_EQ(Setup(overflow).code(), Status::Code::kInvalidArgument);
+  EXPECT_EQ(world.servers.size(), 0u);
+}
+
 }  // namespace
 }  // namespace cs
