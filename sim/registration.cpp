@@ -39,7 +39,7 @@ Status ExplainRegistrationFailure(int status, const std::string& body) {
 
 }  // namespace
 
-void Simulator::RegisterOne(const std::string& fqdn, const std::string& secret,
+void Simulator::RegisterOne(const std::string& fqdn, const std::string& secret, Json* answer,
                             std::function<void(Status)> done) {
   std::string nodename;
   {
@@ -78,7 +78,7 @@ void Simulator::RegisterOne(const std::string& fqdn, const std::string& secret,
                       {"csr", *csr}}
                      .dump();
   request.timeout = std::chrono::seconds(60);
-  client->Send(std::move(request), [this, fqdn, dir, client, done](Result<net::Response> response) mutable {
+  client->Send(std::move(request), [this, fqdn, dir, client, answer, done](Result<net::Response> response) mutable {
     Status outcome;
     if (!response.ok()) {
       outcome = response.status();
@@ -100,6 +100,9 @@ void Simulator::RegisterOne(const std::string& fqdn, const std::string& secret,
         std::optional<int64_t> host_id;
         if (body.contains("host_id") && body["host_id"].is_number_integer()) host_id = body["host_id"].get<int64_t>();
         if (outcome.ok()) {
+          *answer = body;
+          answer->erase("certificate");
+          answer->erase("authority");
           outcome = store_->Apply([&](World& w) {
             Server* s = w.servers.Mutable(fqdn);
             if (!s) return Status::NotFound("no server " + fqdn);
@@ -185,7 +188,8 @@ void Simulator::RegisterEach(std::vector<std::pair<std::string, std::string>> wo
       b->queue.pop_front();
       ++b->in_flight;
       asio::post(pool_->context(), [this, b, fqdn = fqdn, secret = secret] {
-        RegisterOne(fqdn, secret, [this, b, fqdn](Status status) {
+        auto answer = std::make_shared<Json>();
+        RegisterOne(fqdn, secret, answer.get(), [this, b, fqdn, answer](Status status) {
           if (status.ok()) {
             options_.log->Info(fqdn, "registered");
             Status started = StartAgent(fqdn);
@@ -194,7 +198,7 @@ void Simulator::RegisterEach(std::vector<std::pair<std::string, std::string>> wo
             options_.log->Error(fqdn, "registration failed: " + status.message());
           }
           std::unique_lock<std::mutex> lock(b->mu);
-          b->results.push_back(RegistrationResult{fqdn, status});
+          b->results.push_back(RegistrationResult{fqdn, status, status.ok() ? *answer : Json()});
           --b->in_flight;
           if (b->progress) b->progress(b->results.back(), b->results.size(), b->total);
           if (b->results.size() == b->total) {
