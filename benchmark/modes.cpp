@@ -351,6 +351,20 @@ ModeReport LogIngestRate(Target& t, const ModeOptions& o) {
   return r;
 }
 
+// The built-in manager picks failover partners from the hosts' corosync
+// reports, and refuses a filesystem (400, "has not reported") until they
+// have arrived, which can be a poll after the setup commands complete.
+// That one answer is retried each second until the step's deadline.
+Result<Json> PostFilesystem(Target& t, const Json& body, Deadline deadline) {
+  while (true) {
+    Result<Json> created = t.Rest("POST", "api/filesystem/", body);
+    if (created.ok() || created.status().message().find("has not reported") == std::string::npos ||
+        std::chrono::steady_clock::now() >= deadline || !t.Sleep(std::chrono::seconds(1))) {
+      return created;
+    }
+  }
+}
+
 ModeReport FilesystemSizeLimit(Target& t, const ModeOptions& o) {
   ModeReport r;
   r.unit = "servers (OSTs = 4 x servers - 2)";
@@ -403,7 +417,7 @@ ModeReport FilesystemSizeLimit(Target& t, const ModeOptions& o) {
       }
       body["osts"] = targets;
       const auto posted = steady_clock::now();
-      Result<Json> created = failed.ok() ? t.Rest("POST", "api/filesystem/", body) : Result<Json>(failed);
+      Result<Json> created = failed.ok() ? PostFilesystem(t, body, StepDeadline(o)) : Result<Json>(failed);
       record["post_seconds"] = std::chrono::duration<double>(steady_clock::now() - posted).count();
       if (!created.ok()) {
         failed = created.status();

@@ -25,10 +25,10 @@ Status CheckPlugin(Target& target) {
   return Status::Ok();
 }
 
-std::string Seconds(const std::optional<double>& s) {
+std::string Millis(const std::optional<double>& s) {
   if (!s) return "-";
   char text[32];
-  snprintf(text, sizeof text, "%.3f", *s);
+  snprintf(text, sizeof text, "%.1f", *s * 1000);
   return text;
 }
 
@@ -113,13 +113,13 @@ std::string FormatReport(const BenchmarkReport& r) {
            static_cast<unsigned long long>(r.failures), r.interrupted ? ", interrupted" : "");
   out << line;
   if (!r.latencies.empty()) {
-    out << "API latencies (seconds: mean ± standard error, p95; samples, failed):\n";
+    out << "API latencies (ms: mean ± standard error, p95; samples, failed):\n";
     for (const LatencySummary& s : r.latencies) {
       if (!s.mean_s) {
         snprintf(line, sizeof line, "  %-24s No data (%zu samples, %zu failed)\n", s.path.c_str(), s.samples, s.failures);
       } else {
-        snprintf(line, sizeof line, "  %-24s %s ± %s  p95 %s  (%zu, %zu)\n", s.path.c_str(), Seconds(s.mean_s).c_str(),
-                 Seconds(s.stderr_s).c_str(), Seconds(s.p95_s).c_str(), s.samples, s.failures);
+        snprintf(line, sizeof line, "  %-24s %s ± %s  p95 %s  (%zu, %zu)\n", s.path.c_str(), Millis(s.mean_s).c_str(),
+                 Millis(s.stderr_s).c_str(), Millis(s.p95_s).c_str(), s.samples, s.failures);
       }
       out << line;
     }
