@@ -6,6 +6,7 @@
 
 #include <iostream>
 
+#include "cli/bench_command.h"
 #include "cli/cib_commands.h"
 #include "cli/commands.h"
 #include "cli/crush_commands.h"
@@ -126,6 +127,7 @@ int main(int argc, char** argv) {
   std::unique_ptr<cs::cli::CrushCli> crush_cli = cs::cli::AddCrushCommands(app);
   std::unique_ptr<cs::cli::ScenarioCli> scenario_cli = cs::cli::AddScenarioCommands(app, argc, argv);
   std::unique_ptr<cs::cli::CibCli> cib_cli = cs::cli::AddCibCommands(app);
+  std::unique_ptr<cs::cli::BenchCli> bench_cli = cs::cli::AddBenchCommand(app);
 
   cs::cli::CtlOptions ctl;
   CLI::App* ctl_cmd = app.add_subcommand("ctl", "Call the running daemon's control API: ctl <operation> [--name value ...]");
@@ -167,6 +169,7 @@ int main(int argc, char** argv) {
   if (run_cmd->parsed()) return cs::cli::RunRun(global, daemon);
   if (cs::cli::ManagerCliParsed(*manager_cli)) return cs::cli::RunManagerCli(*manager_cli);
   if (cs::cli::ScenarioCliParsed(*scenario_cli)) return cs::cli::RunScenarioCli(*scenario_cli);
+  if (cs::cli::BenchCliParsed(*bench_cli)) return cs::cli::RunBenchCli(*bench_cli);
   if (int rc = cs::cli::RunPowerCli(global, *power_cli); rc >= 0) return rc;
   if (int rc = cs::cli::RunCrushCli(global, *crush_cli); rc >= 0) return rc;
   if (int rc = cs::cli::RunCibCli(global, *cib_cli); rc >= 0) return rc;

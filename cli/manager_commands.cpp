@@ -142,6 +142,7 @@ int RunManagerServe(const ManagerServeOptions& options) {
   m.contact_timeout = Millis(options.contact_timeout_seconds);
   m.session_wait = Millis(options.session_wait_seconds);
   m.set_up_hosts = !options.no_host_setup;
+  m.rx_throttle_per_second = options.throttle_rx_per_second;
 
   // Block the stop signals before any thread starts, then wait for them
   // here: no handler runs on an io thread.
@@ -345,6 +346,11 @@ std::unique_ptr<ManagerCli> AddManagerCommands(CLI::App& app) {
       ->check(cs::cli::RealIn(0.5, 86400.0));
   m->add_flag("--no-host-setup", c->serve.no_host_setup,
               "Do not set registered hosts up (they stay 'registered'; for benchmarks)");
+  // Advanced, for tests and benchmarks: hidden from --help (empty group).
+  m->add_option("--throttle-rx", c->serve.throttle_rx_per_second,
+                "At most this many DATA messages per second from each receive queue (0: no limit)")
+      ->check(cs::cli::RealIn(0.0, 1e6))
+      ->group("");
   m->add_option("--session-wait", c->serve.session_wait_seconds,
                 "Seconds a command waits for a host's action_runner session")
       ->check(cs::cli::RealIn(0.01, 1e6))->capture_default_str();

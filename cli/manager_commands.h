@@ -25,6 +25,7 @@ struct ManagerServeOptions {
   double contact_timeout_seconds = 60;
   double session_wait_seconds = 3600;
   bool no_host_setup = false;  // hosts stay "registered" (benchmarks of the agent protocol alone)
+  double throttle_rx_per_second = 0;  // a deliberately slow manager (tests, benchmarks); 0: off
 };
 
 // How a client command reaches the manager.

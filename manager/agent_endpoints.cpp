@@ -94,6 +94,7 @@ void AgentEndpoints::Message(const net::Request& request, net::Respond respond) 
 
 void AgentEndpoints::Post(const HostRecord& host, const net::Request& request,
                           net::Respond respond) {
+  if (hooks_.accepting && !hooks_.accepting()) return respond(JsonError(503, "the manager is backed up; send again later"));
   JsonLimits limits;
   limits.refuse_duplicate_keys = false;  // bulk reports: see JsonLimits
   Result<Json> parsed = ParseUntrustedJson(request.body, limits);

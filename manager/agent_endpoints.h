@@ -34,6 +34,9 @@ class AgentEndpoints {
     std::function<void(const std::string& fqdn, const std::string& plugin, const std::string& why)> on_bad_message;
     std::function<void(const std::string& fqdn, const std::string& plugin)> on_session_created;
     std::function<void(const std::string& fqdn, const std::string& plugin)> on_session_gone;
+    // false: the manager is backed up; a POST is answered 503 before any of
+    // its messages is taken (the agent sends them again), so nothing is lost.
+    std::function<bool()> accepting;
   };
 
   AgentEndpoints(ManagerStore& store, AgentSessions& sessions, HostQueues& queues,
@@ -45,6 +48,9 @@ class AgentEndpoints {
   // Marks hosts silent for longer than `timeout` unreachable and ends their
   // sessions (the original's HostStatePoller). Call periodically.
   void ExpireSilent(std::chrono::microseconds timeout);
+  // Ends a host's sessions without telling its agent (the host is being
+  // removed from the manager).
+  void Forget(const std::string& fqdn) { EndSessions(fqdn, false); }
 
  private:
   // The registered host the request's client certificate belongs to.

@@ -104,6 +104,13 @@ void JobRunner::SaveLocked(const Running& run) {
   (void)store_.PutRecord("command", run.id, run.record);
 }
 
+QueueFigures JobRunner::QueueFiguresNow() {
+  std::lock_guard<std::mutex> lock(mu_);
+  const auto now = RateWindow::Clock::now();
+  return QueueFigures{"job_scheduler", running_.size(), submitted_, ended_, submit_window_.Rate(now),
+                      end_window_.Rate(now)};
+}
+
 Result<int64_t> JobRunner::Submit(CommandSpec spec) {
   Json record = {{"message", spec.message},
                  {"state", "pending"},
@@ -131,6 +138,8 @@ Result<int64_t> JobRunner::Submit(CommandSpec spec) {
   {
     std::lock_guard<std::mutex> lock(mu_);
     running_[run->id] = run;
+    ++submitted_;
+    submit_window_.Add(1, RateWindow::Clock::now());
     run->record["state"] = "running";
     StartStepLocked(run);
   }
@@ -232,6 +241,8 @@ void JobRunner::EndCommandLocked(std::shared_ptr<Running> run, const std::string
   run->record["state"] = state;
   run->record["finished_at"] = NowText();
   SaveLocked(*run);
+  ++ended_;
+  end_window_.Add(1, RateWindow::Clock::now());
   running_.erase(run->id);
   ReindexLocked(*run);
   if (run->spec.on_finish) {

@@ -24,6 +24,8 @@
 
 #include "fakes/json_helpers.h"
 #include "manager/manager_store.h"
+#include "manager/rate_window.h"
+#include "manager/rx_queues.h"
 #include "util/status.h"
 
 namespace boost::asio {
@@ -81,6 +83,10 @@ class JobRunner {
   // Stops timers; running commands stay as they are in memory.
   void Stop();
 
+  // The commands as a queue (system_status/'s "job_scheduler"): running
+  // now, submitted (published) and ended (acked), with recent rates.
+  QueueFigures QueueFiguresNow();
+
   struct Running;
 
  private:
@@ -113,6 +119,8 @@ class JobRunner {
   // and the commands whose current step is on a host.
   std::unordered_map<std::string, int64_t> by_action_;
   std::unordered_map<std::string, std::set<int64_t>> by_host_;
+  uint64_t submitted_ = 0, ended_ = 0;
+  RateWindow submit_window_, end_window_;
   // Callbacks to run after mu_ is released (on_finish).
   std::vector<std::function<void()>> deferred_;
 };

@@ -15,6 +15,9 @@
 #include "manager/host_reports.h"
 #include "manager/job_runner.h"
 #include "manager/log_store.h"
+#include "manager/rx_queues.h"
+#include "manager/system_status.h"
+#include "manager/volumes.h"
 #include "manager/lustre_jobs.h"
 #include "manager/manager_store.h"
 #include "manager/rest_api.h"
@@ -96,6 +99,7 @@ struct ManagerServer::Impl {
                  return sessions.IsCurrent(fqdn, m.plugin, m.session_id);
                }),
         reports(*store),
+        volumes(*store, reports),
         jobs(io, *store,
              [this](const std::string& fqdn, const Json& body) {
                std::optional<std::string> session = sessions.Get(fqdn, "action_runner");
@@ -107,6 +111,7 @@ struct ManagerServer::Impl {
         lustre(*store, reports, jobs),
         agent(*store, sessions, queues, ca, clock, AgentHooks()),
         api(*store, users, clock, ApiHooks()),
+        rx(options.rx_throttle_per_second),
         sweep(io),
         contact_flush(io) {}
 
@@ -117,15 +122,19 @@ struct ManagerServer::Impl {
       Result<int64_t> id = lustre.SetUpHost(host);
       return id.ok() ? *id : 0;
     };
+    // Each DATA message goes through its plugin's receive queue.
     h.on_data = [this](const std::string& fqdn, const protocol::Message& m) {
-      if (m.plugin == "action_runner") {
-        jobs.OnActionRunnerData(fqdn, m.body);
-      } else if (m.plugin == "systemd_journal") {
-        if (logs) (void)logs->Append(fqdn, m.body);
-      } else {
-        reports.OnData(fqdn, m.plugin, m.body);
-      }
+      rx.Publish(RxQueues::QueueName(m.plugin), [this, fqdn, plugin = m.plugin, body = m.body] {
+        try {
+          Consume(fqdn, plugin, body);
+        } catch (const std::exception& e) {
+          std::cerr << EscapeForLog("manager: dropped a " + plugin + " message from " + fqdn +
+                                        " it cannot use: " + e.what(), kMaxLogText)
+                    << std::endl;
+        }
+      });
     };
+    h.accepting = [this] { return !rx.Full(); };
     h.on_bad_message = [](const std::string& fqdn, const std::string& plugin, const std::string& why) {
       std::cerr << EscapeForLog("manager: dropped a " + plugin + " message from " + fqdn + " it cannot use: " + why,
                                 kMaxLogText)
@@ -140,9 +149,35 @@ struct ManagerServer::Impl {
     return h;
   }
 
+  void Consume(const std::string& fqdn, const std::string& plugin, const Json& body) {
+    if (plugin == "action_runner") {
+      jobs.OnActionRunnerData(fqdn, body);
+    } else if (plugin == "systemd_journal") {
+      if (logs) (void)logs->Append(fqdn, body);
+    } else {
+      reports.OnData(fqdn, plugin, body);
+    }
+  }
+
   RestApi::Hooks ApiHooks() {
     RestApi::Hooks h;
-    h.create_filesystem = [this](const Json& request) { return lustre.CreateFilesystem(request); };
+    h.create_filesystem = [this](const Json& request) -> Result<Json> {
+      Result<Json> resolved = volumes.ResolveVolumeIds(request);
+      if (!resolved.ok()) return resolved.status();
+      return lustre.CreateFilesystem(*resolved);
+    };
+    h.system_status = [this] {
+      std::vector<QueueFigures> figures = rx.Figures();
+      figures.push_back(jobs.QueueFiguresNow());
+      return SystemStatusJson(figures);
+    };
+    h.list_volumes = [this] { return volumes.List(); };
+    h.remove_host = [this](int64_t id) -> Status {
+      std::optional<HostRecord> host = store->HostById(id);
+      if (!host) return Status::NotFound("no host " + std::to_string(id));
+      agent.Forget(host->fqdn);
+      return store->RemoveHost(id);
+    };
     h.target_action = [this](int64_t id, const std::string& verb) { return lustre.TargetAction(id, verb); };
     h.host_action = [this](int64_t id, const std::string& action, const Json& args) {
       return lustre.HostAction(id, action, args);
@@ -208,11 +243,14 @@ struct ManagerServer::Impl {
   AgentSessions sessions;
   HostQueues queues;
   HostReports reports;
+  Volumes volumes;
   JobRunner jobs;
   LustreJobs lustre;
   AgentEndpoints agent;
   RestApi api;
   std::unique_ptr<LogStore> logs;  // set by Start before serving
+  // After everything its consumer calls, so that it ends first.
+  RxQueues rx;
   boost::asio::steady_timer sweep;
   boost::asio::steady_timer contact_flush;
   std::unique_ptr<net::HttpsServer> server;
@@ -267,6 +305,7 @@ ManagerServer::~ManagerServer() {
 void ManagerServer::Stop() {
   if (impl_->stopped.exchange(true)) return;
   impl_->server->Stop();
+  impl_->rx.Stop();
   impl_->queues.Stop();
   impl_->jobs.Stop();
   impl_->sweep.cancel();

@@ -38,6 +38,10 @@ struct ManagerOptions {
   size_t max_body_bytes = 16 << 20;  // agents send at most 8 MiB per POST
   // Start a setup command for each newly registered host.
   bool set_up_hosts = true;
+  // At most this many DATA messages per second taken from each receive
+  // queue; 0: no limit. A deliberately slow manager, for tests and
+  // benchmarks that need the queues to back up early (manager/rx_queues.h).
+  double rx_throttle_per_second = 0;
 };
 
 class ManagerServer {

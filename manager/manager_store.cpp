@@ -183,6 +183,48 @@ Result<HostRecord> ManagerStore::AddHost(HostRecord host) {
   return host;
 }
 
+Status ManagerStore::RemoveHost(int64_t id) {
+  std::lock_guard<std::mutex> db_lock(db_mu_);
+  HostRecord host;
+  {
+    std::lock_guard<std::mutex> lock(cache_mu_);
+    auto it = hosts_.find(id);
+    if (it == hosts_.end()) return Status::NotFound("no host " + std::to_string(id));
+    host = it->second;
+  }
+  CS_RETURN_IF_ERROR(db_->Exec("BEGIN IMMEDIATE"));
+  Status s = RunLocked("DELETE FROM hosts WHERE id = ?", {std::to_string(id)});
+  if (s.ok()) s = RunLocked("DELETE FROM records WHERE kind = 'host_facts' AND id = ?", {std::to_string(id)});
+  if (!s.ok()) {
+    (void)db_->Exec("ROLLBACK");
+    return s;
+  }
+  CS_RETURN_IF_ERROR(db_->Exec("COMMIT"));
+  std::lock_guard<std::mutex> lock(cache_mu_);
+  host_by_fqdn_.erase(host.fqdn);
+  host_by_serial_.erase(host.cert_serial);
+  if (auto n = host_by_nodename_.find(host.nodename); n != host_by_nodename_.end() && n->second == id) {
+    host_by_nodename_.erase(n);
+  }
+  hosts_.erase(id);
+  dirty_contacts_.erase(id);
+  if (auto k = records_.find("host_facts"); k != records_.end()) k->second.erase(id);
+  return Status::Ok();
+}
+
+Status ManagerStore::DeleteRecord(const std::string& kind, int64_t id) {
+  std::lock_guard<std::mutex> db_lock(db_mu_);
+  {
+    std::lock_guard<std::mutex> lock(cache_mu_);
+    auto k = records_.find(kind);
+    if (k == records_.end() || !k->second.count(id)) return Status::NotFound("no " + kind + " " + std::to_string(id));
+  }
+  CS_RETURN_IF_ERROR(RunLocked("DELETE FROM records WHERE kind = ? AND id = ?", {kind, std::to_string(id)}));
+  std::lock_guard<std::mutex> lock(cache_mu_);
+  records_[kind].erase(id);
+  return Status::Ok();
+}
+
 std::optional<HostRecord> ManagerStore::HostByFqdn(const std::string& fqdn) {
   std::lock_guard<std::mutex> lock(cache_mu_);
   const HostRecord* h = HostLocked(fqdn);

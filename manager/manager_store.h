@@ -76,6 +76,9 @@ class ManagerStore {
 
   // Hosts.
   Result<HostRecord> AddHost(HostRecord host);  // id assigned; AlreadyExists on fqdn
+  // Forgets a host (IML's ForceRemoveHostJob): its row and its host_facts
+  // record, in one transaction. NotFound when there is no such host.
+  Status RemoveHost(int64_t id);
   std::optional<HostRecord> HostByFqdn(const std::string& fqdn);
   std::optional<HostRecord> HostBySerial(const std::string& serial_hex);
   std::optional<HostRecord> HostById(int64_t id);
@@ -113,6 +116,8 @@ class ManagerStore {
   Status UpdateRecord(const std::string& kind, int64_t id, const std::function<void(Json&)>& change,
                       bool create = false);
   std::vector<Json> ListRecords(const std::string& kind);
+  // NotFound when there is no such record.
+  Status DeleteRecord(const std::string& kind, int64_t id);
   // One page of a kind's records in id order, and how many there are.
   std::vector<Json> ListRecords(const std::string& kind, size_t offset, size_t limit, size_t* total);
   // The id of the "target" record whose ha_label is `label` (an index kept

@@ -5,6 +5,7 @@
 #include "manager/agent_endpoints.h"
 #include "manager/list_page.h"
 #include "manager/secure_ids.h"
+#include "manager/storage_resources.h"
 #include "util/json_parse.h"
 
 namespace cs::manager {
@@ -63,6 +64,13 @@ Json WithoutSecrets(Json doc) {
 
 Json WithUri(Json doc, const std::string& kind) {
   doc["resource_uri"] = Uri(kind, doc.value("id", int64_t{0}));
+  if (kind == "command") {
+    // IML's command fields, which its tools wait on.
+    const std::string state = doc.value("state", "");
+    doc["complete"] = state == "succeeded" || state == "failed" || state == "cancelled";
+    doc["errored"] = state == "failed";
+    doc["cancelled"] = state == "cancelled";
+  }
   return doc;
 }
 
@@ -91,6 +99,9 @@ Json HostJson(const HostRecord& h) {
   j["resource_uri"] = Uri("host", h.id);
   j["server_profile"] = "/api/server_profile/" + h.profile + "/";
   j["label"] = h.fqdn;
+  j["available_jobs"] = Json::array({{{"class_name", "ForceRemoveHostJob"},
+                                      {"verb", "Force Remove"},
+                                      {"args", {{"host_id", h.id}}}}});
   return j;
 }
 
@@ -198,6 +209,13 @@ net::Response RestApi::Dispatch(const net::Request& request,
   if (kind == "session_stats" && parts.size() == 1 && request.method == "GET" && hooks_.session_stats) {
     return PagedList(request, kind, hooks_.session_stats());
   }
+  if (kind == "system_status" && hooks_.system_status) {
+    if (request.method != "GET") return JsonError(405, "system_status/ is read-only");
+    return JsonOk(200, hooks_.system_status());
+  }
+  if (kind == "volume" && hooks_.list_volumes) return Volumes(request, parts);
+  if (kind == "storage_resource_class") return StorageResourceClasses(request, parts);
+  if (kind == "storage_resource") return StorageResourcesApi(store_, request, parts);
   if (kind == "log" && hooks_.list_logs) {
     if (request.method != "GET") return JsonError(405, "log lines arrive from the agents; GET them");
     Result<Json> page = hooks_.list_logs(request.query);
@@ -493,7 +511,53 @@ net::Response RestApi::Commands(const net::Request& request, const std::vector<s
     if (!s.ok()) return StatusResponse(s);
     return JsonOk(200, WithUri(*store_.GetRecord("command", ParseId(parts[1])), "command"));
   }
-  return JsonError(405, "commands take GET, and DELETE to cancel");
+  if (request.method == "POST" && parts.size() == 1 && hooks_.remove_host) return SubmitJobs(request);
+  return JsonError(405, "commands take GET, POST {\"jobs\": [...]}, and DELETE to cancel");
+}
+
+net::Response RestApi::SubmitJobs(const net::Request& request) {
+  Result<Json> body = ParseBody(request);
+  if (!body.ok()) return JsonError(400, body.status().message());
+  const Json jobs = body->value("jobs", Json());
+  if (!jobs.is_array() || jobs.empty()) return JsonError(400, "expected {\"message\", \"jobs\": [{\"class_name\", \"args\"}]}");
+  std::vector<int64_t> hosts;
+  for (const Json& job : jobs) {
+    if (!job.is_object() || job.value("class_name", Json()) != "ForceRemoveHostJob") {
+      return JsonError(400, "this manager runs one job class through command/: ForceRemoveHostJob");
+    }
+    const Json id = job.value("args", Json::object()).value("host_id", Json());
+    if (!id.is_number_integer()) return JsonError(400, "ForceRemoveHostJob needs args.host_id");
+    if (!store_.HostById(id.get<int64_t>())) return JsonError(400, "no host " + id.dump());
+    hosts.push_back(id.get<int64_t>());
+  }
+  Json record = {{"message", body->value("message", Json("Force removing hosts"))},
+                 {"state", "succeeded"},
+                 {"created_at", FormatAgentTime(clock_.Now())},
+                 {"finished_at", FormatAgentTime(clock_.Now())},
+                 {"errors", Json::array()},
+                 {"steps", Json::array()}};
+  for (int64_t id : hosts) {
+    Status s = hooks_.remove_host(id);
+    if (!s.ok()) {
+      record["state"] = "failed";
+      record["errors"].push_back(s.message());
+    }
+  }
+  Result<int64_t> id = store_.InsertRecord("command", record);
+  if (!id.ok()) return StatusResponse(id.status());
+  record["id"] = *id;
+  return JsonOk(201, WithUri(record, "command"));
+}
+
+net::Response RestApi::Volumes(const net::Request& request, const std::vector<std::string>& parts) {
+  if (request.method != "GET") return JsonError(405, "volumes are what the hosts report; GET them");
+  std::vector<Json> all = hooks_.list_volumes();
+  if (parts.size() == 1) return PagedList(request, "volume", std::move(all));
+  const int64_t id = ParseId(parts[1]);
+  for (Json& v : all) {
+    if (v.value("id", int64_t{-1}) == id) return JsonOk(200, v);
+  }
+  return JsonError(404, "no volume " + parts[1]);
 }
 
 }  // namespace cs::manager

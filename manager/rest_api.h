@@ -18,6 +18,12 @@
 // Every list pages as tastypie did (manager/list_page.h): `limit` (default
 // 20, 0 for all), `offset`, and meta.total_count/previous/next.
 //   GET              log/                      journal lines (manager/log_store.h)
+//   GET              system_status/            queues in IML's shape (manager/system_status.h)
+//   GET              volume/[id/]              volumes the hosts report (manager/volumes.h)
+//   storage_resource/, storage_resource_class/ (manager/storage_resources.h)
+//   POST             command/ {"message", "jobs": [{"class_name": "ForceRemoveHostJob",
+//                    "args": {"host_id"}}]}: forgets hosts; the command is complete at once
+// Commands carry IML's complete/errored/cancelled beside our "state".
 // Every call but GET session/ needs a logged-in session, and unsafe methods
 // need the X-CSRFToken header to match the csrftoken cookie.
 #pragma once
@@ -54,6 +60,13 @@ class RestApi {
     // After PATCH power_control_device_outlet/: the hosts the outlet left
     // and joined (their fencing is configured again).
     std::function<void(const std::set<int64_t>& host_ids)> outlets_changed;
+
+    // GET system_status/ (manager/system_status.h).
+    std::function<Json()> system_status;
+    // GET volume/: every volume (manager/volumes.h).
+    std::function<std::vector<Json>()> list_volumes;
+    // POST command/ {"jobs": [{"class_name": "ForceRemoveHostJob", "args": {"host_id"}}]}.
+    std::function<Status(int64_t host_id)> remove_host;
   };
 
   RestApi(ManagerStore& store, const Users& users, const Clock& clock, Hooks hooks);
@@ -81,6 +94,8 @@ class RestApi {
   net::Response Filesystems(const net::Request& request, const std::vector<std::string>& parts);
   net::Response Targets(const net::Request& request, const std::vector<std::string>& parts);
   net::Response Commands(const net::Request& request, const std::vector<std::string>& parts);
+  net::Response SubmitJobs(const net::Request& request);
+  net::Response Volumes(const net::Request& request, const std::vector<std::string>& parts);
 
   ManagerStore& store_;
   const Users& users_;

@@ -53,7 +53,7 @@ void Simulator::RecordRegistration(WallTime sent_at, const Result<net::Response>
                    response.ok() ? response->body.size() : 0);
 }
 
-void Simulator::RegisterOne(const std::string& fqdn, const std::string& secret,
+void Simulator::RegisterOne(const std::string& fqdn, const std::string& secret, Json* answer,
                             std::function<void(Status)> done) {
   std::string nodename;
   {
@@ -93,7 +93,7 @@ void Simulator::RegisterOne(const std::string& fqdn, const std::string& secret,
                      .dump();
   request.timeout = std::chrono::seconds(60);
   const WallTime sent_at = clock_.Now();
-  client->Send(std::move(request), [this, fqdn, dir, client, done, sent_at](Result<net::Response> response) mutable {
+  client->Send(std::move(request), [this, fqdn, dir, client, answer, done, sent_at](Result<net::Response> response) mutable {
     RecordRegistration(sent_at, response);
     Status outcome;
     if (!response.ok()) {
@@ -116,6 +116,9 @@ void Simulator::RegisterOne(const std::string& fqdn, const std::string& secret,
         std::optional<int64_t> host_id;
         if (body.contains("host_id") && body["host_id"].is_number_integer()) host_id = body["host_id"].get<int64_t>();
         if (outcome.ok()) {
+          *answer = body;
+          answer->erase("certificate");
+          answer->erase("authority");
           outcome = store_->Apply([&](World& w) {
             Server* s = w.servers.Mutable(fqdn);
             if (!s) return Status::NotFound("no server " + fqdn);
@@ -201,7 +204,8 @@ void Simulator::RegisterEach(std::vector<std::pair<std::string, std::string>> wo
       b->queue.pop_front();
       ++b->in_flight;
       asio::post(pool_->context(), [this, b, fqdn = fqdn, secret = secret] {
-        RegisterOne(fqdn, secret, [this, b, fqdn](Status status) {
+        auto answer = std::make_shared<Json>();
+        RegisterOne(fqdn, secret, answer.get(), [this, b, fqdn, answer](Status status) {
           if (status.ok()) {
             options_.log->Info(fqdn, "registered");
             Status started = StartAgent(fqdn);
@@ -210,7 +214,7 @@ void Simulator::RegisterEach(std::vector<std::pair<std::string, std::string>> wo
             options_.log->Error(fqdn, "registration failed: " + status.message());
           }
           std::unique_lock<std::mutex> lock(b->mu);
-          b->results.push_back(RegistrationResult{fqdn, status});
+          b->results.push_back(RegistrationResult{fqdn, status, status.ok() ? *answer : Json()});
           --b->in_flight;
           if (b->progress) b->progress(b->results.back(), b->results.size(), b->total);
           if (b->results.size() == b->total) {

@@ -67,6 +67,9 @@ struct SimulatorOptions {
 struct RegistrationResult {
   std::string fqdn;
   Status status;
+  // The manager's answer ({host_id, command_id, ...}) without the
+  // certificates, as the original's register returned it; null on failure.
+  Json answer;
 };
 
 class Simulator : public agent::AgentHost {
@@ -160,7 +163,7 @@ class Simulator : public agent::AgentHost {
   Status StartAgent(const std::string& fqdn);
   void StopAgent(const std::string& fqdn);
   std::optional<net::TlsClientConfig> TlsFor(const std::string& fqdn, Status* error) const;
-  void RegisterOne(const std::string& fqdn, const std::string& secret,
+  void RegisterOne(const std::string& fqdn, const std::string& secret, Json* answer,
                    std::function<void(Status)> done);
   void RecordRegistration(WallTime sent_at, const Result<net::Response>& response);
   void RegisterEach(std::vector<std::pair<std::string, std::string>> work, RegistrationProgress progress,

@@ -81,8 +81,12 @@ Result<Json> RemoveServerOp(ControlContext& ctx, const std::string& fqdn) {
   return Done();
 }
 
+// The manager's registration answer (host_id, command_id: a benchmark
+// waits on the setup command) with our fqdn and outcome.
 Json RegistrationJson(const RegistrationResult& r) {
-  Json j = {{"fqdn", r.fqdn}, {"registered", r.status.ok()}};
+  Json j = r.answer.is_object() ? r.answer : Json::object();
+  j["fqdn"] = r.fqdn;
+  j["registered"] = r.status.ok();
   if (!r.status.ok()) j["error"] = r.status.message();
   return j;
 }
@@ -237,12 +241,13 @@ void AddFleetOperations(OperationTable& t) {
     return Done();
   });
   AddAsync(t, "register", {Required("fqdn", T::kString), Required("secret", T::kString)},
-           "Register one server with the manager and start its agent",
+           "Register one server with the manager and start its agent; answers the manager's answer "
+           "({host_id, command_id, fqdn, registered})",
            [](ControlContext& ctx, const ActionArgs& a, ControlDone done) {
              Register(ctx, {a.String("fqdn")}, a.String("secret"), false, std::move(done));
            });
   AddAsync(t, "register_many", {Required("fqdns", T::kList), Required("secret", T::kString)},
-           "Register several servers at once; answers [{fqdn, registered, error}]",
+           "Register several servers at once; answers [{fqdn, registered, host_id, command_id | error}]",
            [](ControlContext& ctx, const ActionArgs& a, ControlDone done) {
              const std::vector<std::string> fqdns = a.StringList("fqdns");
              if (fqdns.size() != a.Raw("fqdns").size()) return done(Status::InvalidArgument("fqdns must be a list of strings"));

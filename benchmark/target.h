@@ -1,0 +1,92 @@
+// Target: what a benchmark mode drives, as the original benchmark.py's
+// Benchmark base class did: a manager that speaks the IML REST API (a
+// logged-in session with the CSRF dance) and a simulator daemon's control
+// API (add_su, register_many, set_log_rate, remove_all_servers, ...).
+// It also holds the helpers every mode shares: registration tokens,
+// waiting on commands, the queues of system_status/, and reset (every
+// server gone from simulator and manager, every simulator controller gone
+// from storage_resource/). Every wait is bounded by a deadline.
+// Thread-safe: each call takes its own lock; the monitors use clients of
+// their own (NewClient) so that sampling never waits behind a mode.
+#pragma once
+
+#include <atomic>
+#include <chrono>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "fakes/json_helpers.h"
+#include "manager/manager_client.h"
+#include "sim/control/remote_operations.h"
+#include "util/status.h"
+
+namespace cs::benchmark {
+
+using Deadline = std::chrono::steady_clock::time_point;
+
+struct TargetOptions {
+  std::string url;          // the manager, "https://host:port/"
+  std::string ca_pem;       // "": do not verify (as the original did)
+  std::string username = "admin";
+  std::string password = "lustre";
+  std::string control_url;  // the simulator daemon's control API
+};
+
+// Why connecting failed, so that the CLI can say it in one line.
+enum class ConnectProblem { kNone, kManagerSilent, kCredentialsRefused, kSimulatorSilent };
+
+class Target {
+ public:
+  static Result<std::unique_ptr<Target>> Connect(const TargetOptions& options, ConnectProblem* problem);
+  ~Target();
+
+  // A new logged-in REST client (for a monitor thread).
+  Result<std::unique_ptr<manager::ManagerClient>> NewClient() const;
+
+  // path relative to the manager's URL ("api/host/?limit=0").
+  Result<Json> Rest(const std::string& method, const std::string& path, const Json& body = nullptr);
+  Result<Json> Control(const std::string& operation, const Json& args);
+
+  // A registration token's secret for `credits` servers.
+  Result<std::string> RegistrationSecret(int credits);
+  // Waits until every command is complete; an errored or cancelled one, or
+  // the deadline, is an error naming it.
+  Status WaitForCommands(const std::vector<int64_t>& ids, Deadline deadline);
+  // system_status/'s rabbitmq.queues.
+  Result<std::vector<Json>> Queues();
+  // Removes every server (simulator, then manager: ForceRemoveHostJob in
+  // groups of 4 as the original did) and every simulator_controller Couplet.
+  Status Reset(Deadline deadline);
+
+  const TargetOptions& options() const { return options_; }
+
+  // Set by SIGINT: waits end early with an "interrupted" error.
+  void SetInterruptFlag(const std::atomic<bool>* flag) { interrupted_ = flag; }
+  bool interrupted() const { return interrupted_ && interrupted_->load(); }
+  // Sleeps up to `d`, in short slices; false when interrupted.
+  bool Sleep(std::chrono::milliseconds d) const;
+
+  // Every request the benchmark made (modes and monitors), for the live line.
+  void Count(bool ok) {
+    ++requests_;
+    if (!ok) ++failures_;
+  }
+  uint64_t requests() const { return requests_.load(); }
+  uint64_t failures() const { return failures_.load(); }
+
+ private:
+  explicit Target(TargetOptions options) : options_(std::move(options)) {}
+  TargetOptions options_;
+  const std::atomic<bool>* interrupted_ = nullptr;
+  std::atomic<uint64_t> requests_{0}, failures_{0};
+  std::mutex mu_;
+  std::unique_ptr<manager::ManagerClient> rest_;
+  std::unique_ptr<SimulatorRemoteOperations> control_;
+};
+
+// The command id in a registration answer, an error when it has none.
+Result<int64_t> CommandIdOf(const Json& registration);
+
+}  // namespace cs::benchmark

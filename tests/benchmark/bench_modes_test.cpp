@@ -1,0 +1,171 @@
+// Each of the five modes against the built-in manager, throttled so that
+// its limit comes within seconds: the mode finds a limit, prints it and
+// the monitors (seven API paths sampled, the queues' depths), and writes
+// its JSON report. Also bad input (exit 2, one line) and SIGINT mid-mode.
+#include <gtest/gtest.h>
+#include <signal.h>
+
+#include <fstream>
+#include <sstream>
+#include <thread>
+
+#include "bench/child_process.h"
+#include "benchmark/monitors.h"
+#include "tests/benchmark/bench_test_util.h"
+#include "util/json_parse.h"
+
+namespace cs::benchmark::testing {
+namespace {
+
+class BenchModeTest : public ::testing::Test {
+ protected:
+  void SetUp() override { dir_ = MakeDir(); }
+  void TearDown() override { RemoveDir(dir_); }
+
+  BenchRun Run(std::vector<std::string> args, double throttle) {
+    for (const std::string& o : FastOptions(throttle)) args.push_back(o);
+    return RunBench(args, dir_);
+  }
+
+  // The monitors ran throughout and are in the report and the output.
+  void ExpectMonitors(const BenchRun& run) {
+    ASSERT_TRUE(run.report.is_object()) << run.output;
+    const Json& latency = run.report["api_latency"];
+    ASSERT_EQ(latency.size(), LatencyPaths().size()) << run.output;
+    for (const Json& path : latency) {
+      EXPECT_GT(path["samples"].get<int>(), 0) << path.dump();
+      EXPECT_TRUE(path["mean_s"].is_number()) << path.dump();
+      EXPECT_TRUE(path["p95_s"].is_number()) << path.dump();
+      EXPECT_NE(run.output.find(path["path"].get<std::string>() + " "), std::string::npos);
+    }
+    bool journal = false, jobs = false;
+    for (const Json& q : run.report["queues"]) {
+      journal = journal || q["name"] == "agent_systemd_journal_rx";
+      jobs = jobs || q["name"] == "job_scheduler";
+      EXPECT_LE(q["min"].get<double>(), q["average"].get<double>());
+      EXPECT_LE(q["average"].get<double>(), q["max"].get<double>());
+    }
+    EXPECT_TRUE(jobs) << run.report["queues"].dump();
+    EXPECT_NE(run.output.find("API latencies"), std::string::npos);
+    EXPECT_NE(run.output.find("Queue lengths (avg, min, max):"), std::string::npos);
+    (void)journal;
+  }
+
+  std::string dir_;
+};
+
+TEST_F(BenchModeTest, ConcurrentRegistrationLimitFindsTheFleetWhoseSetupTimesOut) {
+  BenchRun run = Run({"concurrent_registration_limit", "--servers", "2", "--command-timeout", "15"}, 3);
+  ASSERT_EQ(run.status, 0) << run.output;
+  ExpectMonitors(run);
+  EXPECT_TRUE(run.report["limit_found"].get<bool>()) << run.output;
+  EXPECT_EQ(run.report["stop_reason"], "failed");
+  // Every step but the last registered its servers and set them up.
+  const Json& steps = run.report["steps"];
+  ASSERT_GE(steps.size(), 1u);
+  for (size_t i = 0; i + 1 < steps.size(); ++i) EXPECT_TRUE(steps[i]["ok"].get<bool>()) << steps.dump();
+  EXPECT_FALSE(steps.back()["ok"].get<bool>());
+  EXPECT_NE(run.output.find("Limit: found"), std::string::npos) << run.output;
+}
+
+TEST_F(BenchModeTest, LogIngestRateFindsTheRateAtWhichTheJournalQueueBacksUp) {
+  BenchRun run = Run({"log_ingest_rate", "--servers", "2", "--settle", "2"}, 2);
+  ASSERT_EQ(run.status, 0) << run.output;
+  ExpectMonitors(run);
+  EXPECT_TRUE(run.report["limit_found"].get<bool>()) << run.output;
+  EXPECT_EQ(run.report["stop_reason"], "backed up");
+  // The throttle takes 2 messages/s from the queue: the drain rate says so.
+  const double drain = run.report["extra"]["drain_messages_per_second"].get<double>();
+  EXPECT_GT(drain, 0.5);
+  EXPECT_LT(drain, 4.0);
+  EXPECT_NEAR(run.report["limit"].get<double>(), drain * 64, 1e-6);
+  // Log rates doubled from 8 until the queue backed up three steps running.
+  const Json& steps = run.report["steps"];
+  ASSERT_GE(steps.size(), 3u);
+  EXPECT_EQ(steps[0]["log_rate"], 8);
+  for (size_t i = steps.size() - 3; i < steps.size(); ++i) EXPECT_TRUE(steps[i]["backed_up"].get<bool>());
+  bool journal_seen_deep = false;
+  for (const Json& q : run.report["queues"]) {
+    if (q["name"] == "agent_systemd_journal_rx") journal_seen_deep = q["max"].get<double>() > 2;
+  }
+  EXPECT_TRUE(journal_seen_deep) << run.report["queues"].dump();
+}
+
+TEST_F(BenchModeTest, ServerCountLimitStopsWhenAQueueBacksUp) {
+  BenchRun run = Run({"server_count_limit", "--command-timeout", "60"}, 2);
+  ASSERT_EQ(run.status, 0) << run.output;
+  ExpectMonitors(run);
+  EXPECT_TRUE(run.report["limit_found"].get<bool>()) << run.output;
+  EXPECT_EQ(run.report["stop_reason"], "backed up") << run.output;
+  EXPECT_FALSE(run.report["steps"].back()["backed_up"].empty());
+  EXPECT_NE(run.output.find("is backed up"), std::string::npos);
+}
+
+TEST_F(BenchModeTest, FilesystemSizeLimitGrowsUntilAFilesystemFails) {
+  // A command bound too short for the throttled manager's formatting.
+  BenchRun run = Run({"filesystem_size_limit", "--servers", "4", "--command-timeout", "20", "--max-steps", "4"}, 3);
+  ASSERT_EQ(run.status, 0) << run.output;
+  ExpectMonitors(run);
+  EXPECT_TRUE(run.report["limit_found"].get<bool>()) << run.output;
+  EXPECT_EQ(run.report["stop_reason"], "failed");
+  EXPECT_FALSE(run.report["steps"].back()["ok"].get<bool>());
+}
+
+TEST_F(BenchModeTest, FilesystemSizeLimitUnthrottledReachesItsStepBound) {
+  BenchRun run = RunBench({"filesystem_size_limit", "--servers", "4", "--max-steps", "2", "--poll-seconds", "1",
+                           "--command-timeout", "120", "--monitor-period", "0.5"},
+                          dir_);
+  ASSERT_EQ(run.status, 0) << run.output;
+  EXPECT_FALSE(run.report["limit_found"].get<bool>()) << run.output;
+  EXPECT_EQ(run.report["stop_reason"], "max steps");
+  ASSERT_EQ(run.report["steps"].size(), 2u);
+  EXPECT_EQ(run.report["steps"][1]["osts"], 30);
+  EXPECT_TRUE(run.report["steps"][1]["ok"].get<bool>()) << run.report["steps"].dump();
+}
+
+TEST_F(BenchModeTest, UnknownModeIsOneLineAndStatus2) {
+  BenchRun run = RunBench({"no_such_mode"}, dir_, 60);
+  EXPECT_EQ(run.status, 2);
+  EXPECT_EQ(std::count(run.output.begin(), run.output.end(), '\n'), 1) << run.output;
+  EXPECT_NE(run.output.find("unknown mode 'no_such_mode'"), std::string::npos) << run.output;
+}
+
+TEST_F(BenchModeTest, ManagerThatDoesNotAnswerIsOneLineAndStatus2) {
+  BenchRun run = RunBench({"reset", "--url", "https://127.0.0.1:1/"}, dir_, 120);
+  EXPECT_EQ(run.status, 2);
+  EXPECT_EQ(std::count(run.output.begin(), run.output.end(), '\n'), 1) << run.output;
+  EXPECT_NE(run.output.find("does not answer"), std::string::npos) << run.output;
+}
+
+TEST_F(BenchModeTest, ReportPathThatCannotBeWrittenIsOneLineAndStatus2) {
+  bench::ChildProcess p({CS_BINARY, "bench", "reset", "--report", "/nonexistent-dir/report.json"}, dir_ + "/out.log");
+  EXPECT_EQ(p.Wait(std::chrono::seconds(60)), 2);
+  const std::string out = p.Output();
+  EXPECT_EQ(std::count(out.begin(), out.end(), '\n'), 1) << out;
+  EXPECT_NE(out.find("cannot write the report file"), std::string::npos) << out;
+}
+
+TEST_F(BenchModeTest, SigintMidModeWritesTheReportOfWhatWasMeasured) {
+  bench::ChildProcess p({CS_BINARY, "bench", "log_ingest_rate", "--servers", "2", "--poll-seconds", "1", "--settle", "30",
+                         "--monitor-period", "0.5", "--report", dir_ + "/report.json"},
+                        dir_ + "/out.log");
+  ASSERT_NE(p.WaitForOutput("(log_rate = 8)", std::chrono::seconds(120)), "") << p.Output();
+  std::this_thread::sleep_for(std::chrono::seconds(3));  // a few monitor samples
+  ASSERT_EQ(kill(p.pid(), SIGINT), 0);
+  EXPECT_EQ(p.Wait(std::chrono::seconds(90)), 130) << p.Output();
+  std::ifstream in(dir_ + "/report.json");
+  std::stringstream text;
+  text << in.rdbuf();
+  const Json report = ParseUntrustedJsonOrDiscarded(text.str());
+  ASSERT_TRUE(report.is_object()) << p.Output();
+  EXPECT_TRUE(report["interrupted"].get<bool>());
+  EXPECT_EQ(report["stop_reason"], "interrupted");
+  ASSERT_EQ(report["api_latency"].size(), LatencyPaths().size());
+  EXPECT_GT(report["api_latency"][0]["samples"].get<int>(), 0);
+  EXPECT_FALSE(report["queues"].empty());
+  // The monitors so far are printed too.
+  EXPECT_NE(p.Output().find("Queue lengths (avg, min, max):"), std::string::npos) << p.Output();
+}
+
+}  // namespace
+}  // namespace cs::benchmark::testing

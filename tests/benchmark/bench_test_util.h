@@ -1,0 +1,29 @@
+// Helpers of the benchmark tests: running `cluster-sim bench` as a process
+// in a scratch directory, and reading its JSON report.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "fakes/json_helpers.h"
+
+namespace cs::benchmark::testing {
+
+struct BenchRun {
+  int status = -1;
+  std::string output;  // stdout and stderr
+  Json report;         // the --report file, null when absent
+};
+
+// A fresh directory under /tmp, removed by the caller (RemoveDir).
+std::string MakeDir();
+void RemoveDir(const std::string& dir);
+
+// Runs `cluster-sim bench ARGS --report DIR/report.json` (bounded).
+BenchRun RunBench(const std::vector<std::string>& args, const std::string& dir, int timeout_s = 300);
+
+// Options that make a mode's limit come early: fast polls, a throttled
+// manager, short bounds, frequent monitor samples.
+std::vector<std::string> FastOptions(double throttle);
+
+}  // namespace cs::benchmark::testing
