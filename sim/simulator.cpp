@@ -80,6 +80,7 @@ Simulator::Simulator(SimulatorOptions options) : options_(std::move(options)) {}
 
 Simulator::~Simulator() {
   Stop();
+  hsm_.reset();  // its timer must go before the io_context does
   // Only now: servers made on the io_context (PDUs, control API) may be
   // destroyed after Stop() but must go before the context does.
   pool_.reset();
@@ -118,6 +119,10 @@ Status Simulator::Init() {
   agent_plugins_.emplace_back(agent::kActionRunnerPlugin);
   pool_ = std::make_unique<net::IoPool>(options_.threads);
   pool_->Start();
+  hsm_ = std::make_unique<HsmService>(
+      pool_->context(), *store_, clock_, seed_, agent_url_,
+      [this](const std::string& fqdn, Status* error) { return TlsFor(fqdn, error); }, *options_.log);
+  hsm_stats_ = [this](const std::string& fs) { return hsm_->StatsFor(fs); };
   return Status::Ok();
 }
 
@@ -204,6 +209,7 @@ Status Simulator::StartAgent(const std::string& fqdn) {
     slots_[fqdn] = slot;
   }
   slot->agent->Start();  // after the insert: its first poll looks the slot up
+  (void)hsm_->Start();     // with the first agent: the copytools' workers are up
   return Status::Ok();
 }
 
@@ -241,6 +247,7 @@ size_t Simulator::StartAll() {
 void Simulator::Stop() {
   if (!pool_ || stopped_) return;
   stopped_ = true;
+  hsm_->Stop();
   std::vector<std::string> fqdns = RunningAgents();
   for (const auto& fqdn : fqdns) StopAgent(fqdn);
   pool_->Stop();
@@ -466,7 +473,7 @@ std::vector<Json> Simulator::PollPlugin(const std::string& fqdn, const std::stri
   std::shared_ptr<const World> world = store_->Snapshot();
   const Server* server = world->servers.Find(fqdn);
   if (!server) return {};
-  PluginContext ctx{*world, *server, clock_.Now(), slot->random, slot->metrics, &lines};
+  PluginContext ctx{*world, *server, clock_.Now(), slot->random, slot->metrics, &lines, &hsm_stats_};
   PluginBodies bodies = first ? p->StartSession(ctx) : p->UpdateSession(ctx);
   if (!lines.empty()) {  // not taken by this plugin: keep for the journal
     std::lock_guard<std::mutex> log_lock(slot->log_mu);
