@@ -14,6 +14,7 @@
 #include "manager/host_queues.h"
 #include "manager/host_reports.h"
 #include "manager/job_runner.h"
+#include "manager/copytool_store.h"
 #include "manager/log_store.h"
 #include "manager/lustre_jobs.h"
 #include "manager/manager_store.h"
@@ -137,6 +138,7 @@ struct ManagerServer::Impl {
     h.on_session_gone = [this](const std::string& fqdn, const std::string& plugin) {
       jobs.OnSessionGone(fqdn, plugin);
     };
+    h.on_copytool_events = [this](const std::string& fqdn, const Json& body) { return copytools->Accept(fqdn, body); };
     return h;
   }
 
@@ -156,6 +158,7 @@ struct ManagerServer::Impl {
       for (const HostSessionStats& s : sessions.Stats()) out.push_back(SessionStatsJson(s));
       return out;
     };
+    h.list_copytools = [this] { return copytools->List(); };
     h.list_logs = [this](const net::QueryParams& query) -> Result<Json> {
       Result<LogQuery> q = ParseLogQuery(query);
       if (!q.ok()) return q.status();
@@ -176,6 +179,7 @@ struct ManagerServer::Impl {
       return agent.Register(request, secret, std::move(respond));
     }
     if (path == "/agent/message/") return agent.Message(request, std::move(respond));
+    if (path == "/agent/copytool_event/") return agent.CopytoolEvent(request, std::move(respond));
     if (path.rfind("/api/", 0) == 0) return api.Handle(request, path.substr(5), std::move(respond));
     respond(JsonError(404, "no such path: " + path));
   }
@@ -212,6 +216,7 @@ struct ManagerServer::Impl {
   AgentEndpoints agent;
   RestApi api;
   std::unique_ptr<LogStore> logs;  // set by Start before serving
+  std::unique_ptr<CopytoolStore> copytools;  // set by Start before serving
   boost::asio::steady_timer sweep;
   boost::asio::steady_timer contact_flush;
   std::unique_ptr<net::HttpsServer> server;
@@ -233,8 +238,12 @@ Result<std::unique_ptr<ManagerServer>> ManagerServer::Start(boost::asio::io_cont
   Result<std::unique_ptr<LogStore>> logs = LogStore::Open(options.dir + "/log.db");
   if (!logs.ok()) return logs.status();
 
+  Result<std::unique_ptr<CopytoolStore>> copytools = CopytoolStore::Open(options.dir + "/copytools.db");
+  if (!copytools.ok()) return copytools.status();
+
   auto impl = std::make_unique<Impl>(io, options, std::move(*ca), std::move(*users), std::move(*store));
   impl->logs = std::move(*logs);
+  impl->copytools = std::move(*copytools);
   for (const HostRecord& h : impl->store->Hosts()) impl->sessions.KnowHost(h.fqdn, h.boot_time);
   impl->jobs.FailInterrupted();
 

@@ -189,6 +189,12 @@ net::Response RestApi::Dispatch(const net::Request& request,
   if (kind == "session_stats" && parts.size() == 1 && request.method == "GET" && hooks_.session_stats) {
     return PagedList(request, kind, hooks_.session_stats());
   }
+  if (kind == "copytool" && parts.size() == 1 && hooks_.list_copytools) {
+    if (request.method != "GET") return JsonError(405, "copytools are learnt from their events; GET them");
+    std::vector<Json> copytools = hooks_.list_copytools();
+    for (Json& c : copytools) c["resource_uri"] = Uri("copytool", c["id"].get<int64_t>());
+    return PagedList(request, kind, std::move(copytools));
+  }
   if (kind == "log" && hooks_.list_logs) {
     if (request.method != "GET") return JsonError(405, "log lines arrive from the agents; GET them");
     Result<Json> page = hooks_.list_logs(request.query);
