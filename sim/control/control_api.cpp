@@ -56,6 +56,7 @@ ControlApi::ControlApi(Simulator& sim) : ctx_(new ControlContext{sim, {}, {}}) {
   AddPowerOperations(ops_);
   AddCheckOperations(ops_);
   AddSimulatorMethods(ops_);
+  AddHsmMethods(ops_);
 }
 
 ControlApi::~ControlApi() = default;

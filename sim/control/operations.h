@@ -38,6 +38,7 @@ void AddProcOperations(OperationTable& table);       // ops_proc.cpp
 void AddPowerOperations(OperationTable& table);      // ops_power.cpp
 void AddCheckOperations(OperationTable& table);      // ops_check.cpp
 void AddSimulatorMethods(OperationTable& table);     // ops_simulator_methods.cpp
+void AddHsmMethods(OperationTable& table);           // ops_hsm.cpp
 
 // The fqdn of the server `host` names: a string (fqdn, nodename or one of
 // its addresses) or an object with "fqdn", "nodename" or "address".
