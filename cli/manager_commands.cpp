@@ -186,6 +186,17 @@ int RunManagerList(const ManagerClientOptions& o, const std::string& what) {
   }
   if (what == "host") {
     PrintTable({"id", "fqdn", "nodename", "state", "reachable", "last_contact", "boot_time", "reboots"}, *list);
+  } else if (what == "copytool") {
+    Json rows = Json::array();
+    for (Json c : *list) {
+      const Json ops = c["operations"];
+      c["running"] = c["active_operations"].size();
+      c["finished"] = ops.value("finished", 0);
+      c["errored"] = ops.value("errored", 0);
+      rows.push_back(c);
+    }
+    PrintTable({"id", "host", "copytool", "state", "uuid", "events", "running", "finished", "errored", "last_event_at"},
+               rows);
   } else if (what == "target") {
     PrintTable({"id", "name", "filesystem", "primary_host", "secondary_host", "active_host", "ha_label"}, *list);
   } else {
@@ -358,6 +369,7 @@ std::unique_ptr<ManagerCli> AddManagerCommands(CLI::App& app) {
   c->hosts = m->add_subcommand("hosts", "List registered hosts");
   c->targets = m->add_subcommand("targets", "List targets and where the agents say they run");
   c->commands = m->add_subcommand("commands", "List commands and their state");
+  c->copytools = m->add_subcommand("copytools", "List HSM copytools and their activity (from their events)");
   CLI::App* fs = m->add_subcommand("fs", "Filesystems");
   fs->require_subcommand(1);
   c->fs_create = fs->add_subcommand("create", "Create a filesystem: format, register, configure HA, start");
@@ -391,7 +403,7 @@ std::unique_ptr<ManagerCli> AddManagerCommands(CLI::App& app) {
       ->capture_default_str();
   c->token_create->add_option("--expiry-minutes", c->expiry_minutes, "Minutes until it expires (default 60)")
       ->check(cs::cli::RealIn(0.01, 525600));
-  for (CLI::App* sub : {c->hosts, c->targets, c->commands, c->fs_create, c->token_create, c->conf_param, c->action}) {
+  for (CLI::App* sub : {c->hosts, c->targets, c->commands, c->copytools, c->fs_create, c->token_create, c->conf_param, c->action}) {
     AddClientOptions(sub, c->client);
   }
   for (auto& [verb, sub] : c->target_verbs) AddClientOptions(sub, c->client);
@@ -407,6 +419,7 @@ int RunManagerCli(const ManagerCli& c) {
   if (c.hosts->parsed()) return RunManagerList(client, "host");
   if (c.targets->parsed()) return RunManagerList(client, "target");
   if (c.commands->parsed()) return RunManagerList(client, "command");
+  if (c.copytools->parsed()) return RunManagerList(client, "copytool");
   if (c.fs_create->parsed()) return RunManagerFsCreate(client, c.fs);
   if (c.action->parsed()) return RunManagerAction(client, c.action_host, c.action_name, c.action_args);
   if (c.conf_param->parsed()) return RunManagerConfParam(client, c.fs_name, c.param_key, c.param_value);

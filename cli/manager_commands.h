@@ -60,6 +60,7 @@ struct ManagerCli {
   CLI::App* manager = nullptr;
   CLI::App* hosts = nullptr;
   CLI::App* targets = nullptr;
+  CLI::App* copytools = nullptr;
   CLI::App* commands = nullptr;
   CLI::App* fs_create = nullptr;
   CLI::App* token_create = nullptr;

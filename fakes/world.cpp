@@ -7,7 +7,7 @@ const std::vector<Kind>& AllKinds() {
                                           Kind::kVolume,   Kind::kPresentations,
                                           Kind::kTarget,   Kind::kMgt,     Kind::kPdu,
                                           Kind::kController, Kind::kClient,
-                                          Kind::kCopytool};
+                                          Kind::kCopytool, Kind::kHsmCoordinator};
   return kinds;
 }
 
@@ -24,6 +24,7 @@ const char* KindName(Kind kind) {
     case Kind::kController: return "controllers";
     case Kind::kClient: return "clients";
     case Kind::kCopytool: return "copytools";
+    case Kind::kHsmCoordinator: return "hsm_coordinators";
   }
   return "unknown";
 }
@@ -38,7 +39,8 @@ World::World()
       pdus(Kind::kPdu, &changes_),
       controllers(Kind::kController, &changes_),
       clients(Kind::kClient, &changes_),
-      copytools(Kind::kCopytool, &changes_) {}
+      copytools(Kind::kCopytool, &changes_),
+      hsm_coordinators(Kind::kHsmCoordinator, &changes_) {}
 
 SimSettings& World::mutable_settings() {
   changes_.insert(ObjectRef{Kind::kSettings, kSettingsKey});
@@ -109,6 +111,7 @@ void ForTable(W& world, O& other, Kind kind, F&& f) {
     case Kind::kController: return f(world.controllers, other.controllers);
     case Kind::kClient: return f(world.clients, other.clients);
     case Kind::kCopytool: return f(world.copytools, other.copytools);
+    case Kind::kHsmCoordinator: return f(world.hsm_coordinators, other.hsm_coordinators);
   }
 }
 }  // namespace
@@ -135,6 +138,7 @@ std::shared_ptr<const World> World::Snapshot(const World* previous, const World&
   start(snap->controllers, working.controllers, before(&World::controllers));
   start(snap->clients, working.clients, before(&World::clients));
   start(snap->copytools, working.copytools, before(&World::copytools));
+  start(snap->hsm_coordinators, working.hsm_coordinators, before(&World::hsm_coordinators));
   if (previous) {
     for (const ObjectRef& ref : changed) {
       ForTable(*snap, working, ref.kind, [&](auto& mine, const auto& theirs) { mine.CopyOneFrom(theirs, ref.key); });
@@ -164,6 +168,7 @@ Json World::Serialize(const ObjectRef& ref) const {
     case Kind::kController: return SerializeFrom(controllers, ref.key);
     case Kind::kClient: return SerializeFrom(clients, ref.key);
     case Kind::kCopytool: return SerializeFrom(copytools, ref.key);
+    case Kind::kHsmCoordinator: return SerializeFrom(hsm_coordinators, ref.key);
   }
   return nullptr;
 }
@@ -182,6 +187,7 @@ Status World::Deserialize(Kind kind, const std::string& key, const Json& body) {
       case Kind::kController: LoadInto(controllers, key, body); break;
       case Kind::kClient: LoadInto(clients, key, body); break;
       case Kind::kCopytool: LoadInto(copytools, key, body); break;
+      case Kind::kHsmCoordinator: LoadInto(hsm_coordinators, key, body); break;
     }
   } catch (const Json::exception& e) {
     return Status::Corruption(std::string(KindName(kind)) + " '" + key + "': " + e.what());
@@ -202,6 +208,7 @@ void World::Clear() {
   controllers.Clear();
   clients.Clear();
   copytools.Clear();
+  hsm_coordinators.Clear();
 }
 
 }  // namespace cs

@@ -1,6 +1,6 @@
 // World: the whole simulated world in memory: settings, servers, clusters,
 // volumes and their presentations, Lustre targets, MGTs, PDUs, controllers
-// Lustre clients and HSM copytools. Each is an "object" with a kind and a key, the unit the
+// Lustre clients, HSM copytools and coordinators. Each is an "object" with a kind and a key, the unit the
 // store persists. Mutable access marks an object changed; the store writes
 // exactly the changed objects in one transaction per logical operation
 // (see state/store.h), so an operation is either saved whole or not at all.
@@ -17,6 +17,7 @@
 #include "fakes/controller.h"
 #include "fakes/copytool.h"
 #include "fakes/devices.h"
+#include "fakes/hsm/coordinator_record.h"
 #include "fakes/json_helpers.h"
 #include "fakes/lustre_client.h"
 #include "fakes/pdu.h"
@@ -38,6 +39,7 @@ enum class Kind {
   kController,
   kClient,
   kCopytool,
+  kHsmCoordinator,
 };
 // Every kind, in the order objects are loaded (settings first).
 const std::vector<Kind>& AllKinds();
@@ -176,6 +178,7 @@ class World {
   Table<Controller> controllers;  // key: controller id as decimal text
   Table<LustreClient> clients;    // key: address
   Table<Copytool> copytools;      // key: copytool id
+  Table<HsmCoordinatorRecord> hsm_coordinators;  // key: filesystem name
 
   // The cluster a (non-worker) server belongs to: id / cluster_size, or
   // spread over racks (fakes/topology.h).

@@ -92,6 +92,24 @@ void AgentEndpoints::Message(const net::Request& request, net::Respond respond) 
   respond(JsonError(405, "agent/message/ takes GET and POST"));
 }
 
+void AgentEndpoints::CopytoolEvent(const net::Request& request, net::Respond respond) {
+  std::optional<HostRecord> host = Authenticate(request);
+  if (!host) return respond(Empty(403));
+  if (request.method != "POST") return respond(JsonError(405, "agent/copytool_event/ takes POST"));
+  if (!hooks_.on_copytool_events) return respond(JsonError(404, "this manager takes no copytool events"));
+  Result<Json> parsed = ParseUntrustedJson(request.body);
+  if (!parsed.ok()) return respond(JsonError(400, parsed.status().message()));
+  if (parsed->is_object() && parsed->contains("fqdn") && (*parsed)["fqdn"] != host->fqdn) {
+    return respond(net::Response::Text(400, "Incorrect client name"));
+  }
+  Result<Json> answer = hooks_.on_copytool_events(host->fqdn, *parsed);
+  if (!answer.ok()) {
+    const int status = answer.status().code() == Status::Code::kInvalidArgument ? 400 : 500;
+    return respond(net::Response::Text(status, answer.status().message()));
+  }
+  respond(net::Response::Json(200, answer->dump()));
+}
+
 void AgentEndpoints::Post(const HostRecord& host, const net::Request& request,
                           net::Respond respond) {
   if (hooks_.accepting && !hooks_.accepting()) return respond(JsonError(503, "the manager is backed up; send again later"));

@@ -3,6 +3,7 @@
 //   POST agent/register/<secret>/  registration with a token and a CSR
 //   POST agent/message/            messages from the agent (200, empty body)
 //   GET  agent/message/            long poll for messages to the agent
+//   POST agent/copytool_event/     a copytool monitor's events
 // Message requests must carry a client certificate issued by our CA whose
 // serial belongs to a registered host (else 403, empty body), and every
 // message's fqdn must be that host's (else 400 "Incorrect client name" and
@@ -37,6 +38,10 @@ class AgentEndpoints {
     // false: the manager is backed up; a POST is answered 503 before any of
     // its messages is taken (the agent sends them again), so nothing is lost.
     std::function<bool()> accepting;
+
+    // A copytool monitor's POST body, from this host: the answer's body, or
+    // InvalidArgument (a 400 with its message) when it cannot be used.
+    std::function<Result<Json>(const std::string& fqdn, const Json& body)> on_copytool_events;
   };
 
   AgentEndpoints(ManagerStore& store, AgentSessions& sessions, HostQueues& queues,
@@ -44,6 +49,9 @@ class AgentEndpoints {
 
   void Register(const net::Request& request, const std::string& secret, net::Respond respond);
   void Message(const net::Request& request, net::Respond respond);
+  // Same certificate checks as Message; a body whose fqdn is another
+  // host's is 400 "Incorrect client name" and nothing is stored.
+  void CopytoolEvent(const net::Request& request, net::Respond respond);
 
   // Marks hosts silent for longer than `timeout` unreachable and ends their
   // sessions (the original's HostStatePoller). Call periodically.

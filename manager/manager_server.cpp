@@ -14,6 +14,7 @@
 #include "manager/host_queues.h"
 #include "manager/host_reports.h"
 #include "manager/job_runner.h"
+#include "manager/copytool_store.h"
 #include "manager/log_store.h"
 #include "manager/rx_queues.h"
 #include "manager/system_status.h"
@@ -146,6 +147,7 @@ struct ManagerServer::Impl {
     h.on_session_gone = [this](const std::string& fqdn, const std::string& plugin) {
       jobs.OnSessionGone(fqdn, plugin);
     };
+    h.on_copytool_events = [this](const std::string& fqdn, const Json& body) { return copytools->Accept(fqdn, body); };
     return h;
   }
 
@@ -192,6 +194,7 @@ struct ManagerServer::Impl {
       for (const HostSessionStats& s : sessions.Stats()) out.push_back(SessionStatsJson(s));
       return out;
     };
+    h.list_copytools = [this] { return copytools->List(); };
     h.list_logs = [this](const net::QueryParams& query) -> Result<Json> {
       Result<LogQuery> q = ParseLogQuery(query);
       if (!q.ok()) return q.status();
@@ -212,6 +215,7 @@ struct ManagerServer::Impl {
       return agent.Register(request, secret, std::move(respond));
     }
     if (path == "/agent/message/") return agent.Message(request, std::move(respond));
+    if (path == "/agent/copytool_event/") return agent.CopytoolEvent(request, std::move(respond));
     if (path.rfind("/api/", 0) == 0) return api.Handle(request, path.substr(5), std::move(respond));
     respond(JsonError(404, "no such path: " + path));
   }
@@ -249,6 +253,7 @@ struct ManagerServer::Impl {
   AgentEndpoints agent;
   RestApi api;
   std::unique_ptr<LogStore> logs;  // set by Start before serving
+  std::unique_ptr<CopytoolStore> copytools;  // set by Start before serving
   // After everything its consumer calls, so that it ends first.
   RxQueues rx;
   boost::asio::steady_timer sweep;
@@ -272,8 +277,12 @@ Result<std::unique_ptr<ManagerServer>> ManagerServer::Start(boost::asio::io_cont
   Result<std::unique_ptr<LogStore>> logs = LogStore::Open(options.dir + "/log.db");
   if (!logs.ok()) return logs.status();
 
+  Result<std::unique_ptr<CopytoolStore>> copytools = CopytoolStore::Open(options.dir + "/copytools.db");
+  if (!copytools.ok()) return copytools.status();
+
   auto impl = std::make_unique<Impl>(io, options, std::move(*ca), std::move(*users), std::move(*store));
   impl->logs = std::move(*logs);
+  impl->copytools = std::move(*copytools);
   for (const HostRecord& h : impl->store->Hosts()) impl->sessions.KnowHost(h.fqdn, h.boot_time);
   impl->jobs.FailInterrupted();
 

@@ -216,6 +216,13 @@ net::Response RestApi::Dispatch(const net::Request& request,
   if (kind == "volume" && hooks_.list_volumes) return Volumes(request, parts);
   if (kind == "storage_resource_class") return StorageResourceClasses(request, parts);
   if (kind == "storage_resource") return StorageResourcesApi(store_, request, parts);
+
+  if (kind == "copytool" && parts.size() == 1 && hooks_.list_copytools) {
+    if (request.method != "GET") return JsonError(405, "copytools are learnt from their events; GET them");
+    std::vector<Json> copytools = hooks_.list_copytools();
+    for (Json& c : copytools) c["resource_uri"] = Uri("copytool", c["id"].get<int64_t>());
+    return PagedList(request, kind, std::move(copytools));
+  }
   if (kind == "log" && hooks_.list_logs) {
     if (request.method != "GET") return JsonError(405, "log lines arrive from the agents; GET them");
     Result<Json> page = hooks_.list_logs(request.query);

@@ -13,6 +13,7 @@
 //   GET              target/[id/]              POST target/id/{start,stop,failover,failback}/
 //   GET              command/[id/]             DELETE command/id/ cancels
 //   GET              session_stats/            (cluster-sim's own, not IML's)
+//   GET              copytool/                 HSM copytools and their activity
 //                    per host: its agent's current sessions, DATA counts
 //                    and last DATA times, and how often it went unreachable
 // Every list pages as tastypie did (manager/list_page.h): `limit` (default
@@ -55,6 +56,8 @@ class RestApi {
     std::function<Status(int64_t command_id)> cancel_command;
     // GET session_stats/: one object per host the agent protocol knows.
     std::function<std::vector<Json>()> session_stats;
+    // GET copytool/: one object per copytool the manager heard of.
+    std::function<std::vector<Json>()> list_copytools;
     // GET log/?limit=&offset=&fqdn=&message__contains=: a page of journal lines.
     std::function<Result<Json>(const net::QueryParams& query)> list_logs;
     // After PATCH power_control_device_outlet/: the hosts the outlet left

@@ -81,6 +81,8 @@ Simulator::Simulator(SimulatorOptions options) : options_(std::move(options)) {}
 Simulator::~Simulator() {
   Stop();
   sampler_.reset();  // its timer lives on the pool's io_context
+
+  hsm_.reset();  // its timer must go before the io_context does
   // Only now: servers made on the io_context (PDUs, control API) may be
   // destroyed after Stop() but must go before the context does.
   pool_.reset();
@@ -121,6 +123,11 @@ Status Simulator::Init() {
   sampler_ = std::make_unique<MetricsSampler>(pool_->context(), [this] { return Stats(); }, options_.metrics_interval);
   pool_->Start();
   sampler_->Start();
+
+  hsm_ = std::make_unique<HsmService>(
+      pool_->context(), *store_, clock_, seed_, agent_url_,
+      [this](const std::string& fqdn, Status* error) { return TlsFor(fqdn, error); }, *options_.log);
+  hsm_stats_ = [this](const std::string& fs) { return hsm_->StatsFor(fs); };
   return Status::Ok();
 }
 
@@ -208,6 +215,7 @@ Status Simulator::StartAgent(const std::string& fqdn) {
     slots_[fqdn] = slot;
   }
   slot->agent->Start();  // after the insert: its first poll looks the slot up
+  (void)hsm_->Start();     // with the first agent: the copytools' workers are up
   return Status::Ok();
 }
 
@@ -246,6 +254,8 @@ void Simulator::Stop() {
   if (!pool_ || stopped_) return;
   stopped_ = true;
   sampler_->Stop();
+
+  hsm_->Stop();
   std::vector<std::string> fqdns = RunningAgents();
   for (const auto& fqdn : fqdns) StopAgent(fqdn);
   pool_->Stop();
@@ -495,7 +505,7 @@ std::vector<Json> Simulator::PollPlugin(const std::string& fqdn, const std::stri
   std::shared_ptr<const World> world = store_->Snapshot();
   const Server* server = world->servers.Find(fqdn);
   if (!server) return {};
-  PluginContext ctx{*world, *server, clock_.Now(), slot->random, slot->metrics, &lines};
+  PluginContext ctx{*world, *server, clock_.Now(), slot->random, slot->metrics, &lines, &hsm_stats_};
   PluginBodies bodies = first ? p->StartSession(ctx) : p->UpdateSession(ctx);
   if (!lines.empty()) {  // not taken by this plugin: keep for the journal
     std::lock_guard<std::mutex> log_lock(slot->log_mu);

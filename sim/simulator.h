@@ -26,6 +26,7 @@
 #include "metrics/snapshot.h"
 #include "sim/agent/agent.h"
 #include "sim/agent/fault_set.h"
+#include "sim/hsm_service.h"
 #include "sim/log.h"
 #include "sim/metrics_sampler.h"
 #include "state/store.h"
@@ -120,6 +121,8 @@ class Simulator : public agent::AgentHost {
   // What a running agent is doing: client start time, plugins with a
   // session, request and message counters; nullopt when it is not running.
   std::optional<Json> AgentReport(const std::string& fqdn) const;
+  // The simulated HSM coordinators and copytools (started with the first agent).
+  HsmService& hsm() { return *hsm_; }
 
   // --- For the control API (sim/control). ---
   // The pool's io_context: the control server runs on it too.
@@ -197,6 +200,8 @@ class Simulator : public agent::AgentHost {
   std::shared_ptr<agent::FaultSet> faults_ = std::make_shared<agent::FaultSet>();
   // Log lines injected while no agent of the server runs (guarded by mu_).
   std::map<std::string, std::vector<Json>> queued_log_lines_;
+  std::unique_ptr<HsmService> hsm_;  // the simulated coordinators and copytools
+  std::function<Json(const std::string&)> hsm_stats_;
 };
 
 }  // namespace cs

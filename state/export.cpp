@@ -120,6 +120,7 @@ const PerObjectFile kPerObjectFiles[] = {
     {"fake_server_", Kind::kServer},   {"fake_cluster_", Kind::kCluster},
     {"pdu_sim_", Kind::kPdu},          {"fake_controller_", Kind::kController},
     {"fake_client_", Kind::kClient},   {"fake_hsm_copytool-", Kind::kCopytool},
+    {"fake_hsm_coordinator-", Kind::kHsmCoordinator},
 };
 
 }  // namespace
@@ -148,6 +149,9 @@ Status ExportOriginalLayout(const World& world, const std::string& dir) {
   }
   for (const auto& [id, c] : world.copytools.all()) {
     CS_RETURN_IF_ERROR(WriteJsonFile(dir, "fake_hsm_copytool-" + id + ".json", Json(c)));
+  }
+  for (const auto& [fsname, c] : world.hsm_coordinators.all()) {
+    CS_RETURN_IF_ERROR(WriteJsonFile(dir, "fake_hsm_coordinator-" + fsname + ".json", Json(c)));
   }
   return Status::Ok();
 }

@@ -205,6 +205,7 @@ Status Store::ReplaceAll(const World& world) {
   write_all(Kind::kController, world.controllers);
   write_all(Kind::kClient, world.clients);
   write_all(Kind::kCopytool, world.copytools);
+  write_all(Kind::kHsmCoordinator, world.hsm_coordinators);
   if (s.ok()) s = db_->Exec("COMMIT");
   if (!s.ok()) {
     db_->Rollback();

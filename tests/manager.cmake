@@ -7,4 +7,5 @@ cs_add_test(manager_test
     manager/rest_api_test.cpp
     manager/job_runner_test.cpp
     manager/filesystem_test.cpp
+    manager/copytool_events_test.cpp
   LIBS cs_manager)

@@ -1,7 +1,8 @@
 // Copytool actions: HSM copytools configured on a worker, kept in the world
-// by id with their arguments and whether they run. The original also ran a
-// simulated copytool against a simulated coordinator; that traffic is not
-// simulated here.
+// by id with their arguments, whether they run and the uuid their
+// coordinator gave them. The runtime (sim/hsm_service.h) runs every running
+// one against its filesystem's coordinator and posts its events.
+#include "fakes/hsm/hsm_world.h"
 #include "sim/actions/action_groups.h"
 
 namespace cs {
@@ -36,15 +37,13 @@ ActionOutcome UnconfigureCopytool(ActionContext& ctx, const ActionArgs& args) {
 ActionOutcome StartCopytool(ActionContext& ctx, const ActionArgs& args) {
   const std::string id = args.String("id");
   if (!ctx.world.copytools.contains(id)) return NoSuchCopytool("start_monitored_copytool", id);
-  if (!ctx.world.copytools.Find(id)->running) ctx.world.copytools.Mutable(id)->running = true;
-  return Null();
+  Status s = StartHsmCopytool(ctx.world, id, ctx.random);
+  return s.ok() ? Null() : ActionOutcome::Failure("start_monitored_copytool: " + s.message());
 }
 
 // Stopping an unknown copytool only logged an error in the original.
 ActionOutcome StopCopytool(ActionContext& ctx, const ActionArgs& args) {
-  const std::string id = args.String("id");
-  const Copytool* copytool = ctx.world.copytools.Find(id);
-  if (copytool != nullptr && copytool->running) ctx.world.copytools.Mutable(id)->running = false;
+  (void)StopHsmCopytool(ctx.world, args.String("id"));
   return Null();
 }
 

@@ -5,6 +5,7 @@
 // are acknowledged only.
 #include "fakes/lustre_targets.h"
 #include "fakes/cluster_env.h"
+#include "fakes/hsm/hsm_world.h"
 #include "sim/actions/action_groups.h"
 
 namespace cs {
@@ -98,9 +99,19 @@ ActionOutcome DetectScanAction(ActionContext& ctx, const ActionArgs& args) {
 
 ActionOutcome SetConfParamAction(ActionContext& ctx, const ActionArgs& args) {
   if (!args.Has("key")) return ActionOutcome::Failure("set_conf_param: no key given");
-  // Setting hsm_control also drove the original's HSM coordinator, which is
-  // not simulated here; the conf param itself is kept.
-  Status s = SetConfParam(ctx.world, ThisServer(ctx), args.String("key"), args.OptionalString("value"));
+  const std::string key = args.String("key");
+  const std::optional<std::string> value = args.OptionalString("value");
+  // <fs>-MDT0000.mdt.hsm_control also drives the filesystem's coordinator,
+  // in the same transaction; an unknown value is refused before anything
+  // changes.
+  const std::optional<std::string> hsm_fs = HsmControlFilesystem(key);
+  if (hsm_fs && value) {
+    HsmCoordinatorRecord probe;
+    Status valid = ApplyHsmControl(probe, *value);
+    if (!valid.ok()) return ActionOutcome::Failure("set_conf_param " + key + ": " + valid.message());
+  }
+  Status s = SetConfParam(ctx.world, ThisServer(ctx), key, value);
+  if (s.ok() && hsm_fs && value) s = ControlHsmCoordinator(ctx.world, *hsm_fs, *value);
   return s.ok() ? Null() : ActionOutcome::FromStatus(s);
 }
 

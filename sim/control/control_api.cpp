@@ -58,6 +58,8 @@ ControlApi::ControlApi(Simulator& sim) : ctx_(new ControlContext{sim, {}, {}}) {
   AddCheckOperations(ops_);
   AddSimulatorMethods(ops_);
   AddStatsOperations(ops_);
+
+  AddHsmMethods(ops_);
 }
 
 std::string ControlApi::PrometheusMetrics() const { return metrics::PrometheusText(ctx_->sim.Stats()); }

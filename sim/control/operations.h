@@ -40,6 +40,8 @@ void AddCheckOperations(OperationTable& table);      // ops_check.cpp
 void AddSimulatorMethods(OperationTable& table);     // ops_simulator_methods.cpp
 void AddStatsOperations(OperationTable& table);      // ops_stats.cpp
 
+void AddHsmMethods(OperationTable& table);           // ops_hsm.cpp
+
 // The fqdn of the server `host` names: a string (fqdn, nodename or one of
 // its addresses) or an object with "fqdn", "nodename" or "address".
 Result<std::string> ResolveServer(const World& world, const Json& host);

@@ -2,9 +2,14 @@
 // at once: register_all(server_secret, worker_secret) (answers how many it
 // registered; the registered ones just start), start_all() (answers how many
 // agents it started) and get_lustre_client(client_address) (the client,
-// created when new, as the original did). Same names and positional
+// created when new, as the original did), and setup(server_count,
+// worker_count, volume_count, nid_count, cluster_size, pdu_count, su_size)
+// (brings the fleet to those totals, creating only what is missing, as
+// `cluster-sim setup` does; answers null). Same names and positional
 // arguments as the original, over XML-RPC and JSON alike.
 #include <memory>
+
+#include "fakes/fleet.h"
 
 #include "sim/control/operations.h"
 
@@ -89,6 +94,27 @@ void AddSimulatorMethods(OperationTable& t) {
              if (!started.ok()) return job->done(started.status());
              RegisterBatch(job, false);
            });
+  const IntRange count{0, 100000};
+  const IntRange positive{1, 100000};
+  Add(t, "setup",
+      {Within(Required("server_count", T::kInt), positive), Within(Required("worker_count", T::kInt), count),
+       Within(Required("volume_count", T::kInt), count), Within(Required("nid_count", T::kInt), IntRange{1, 256}),
+       Within(Required("cluster_size", T::kInt), positive), Within(Required("pdu_count", T::kInt), IntRange{0, 64}),
+       Within(Required("su_size", T::kInt), count)},
+      "Bring the fleet to these totals (only what is missing is created; PDUs added now listen after a restart)",
+      [](ControlContext& ctx, const ActionArgs& a) -> Result<Json> {
+        FleetSpec spec;
+        spec.server_count = static_cast<int>(a.Int("server_count"));
+        spec.worker_count = static_cast<int>(a.Int("worker_count"));
+        spec.volume_count = static_cast<int>(a.Int("volume_count"));
+        spec.nid_count = static_cast<int>(a.Int("nid_count"));
+        spec.cluster_size = static_cast<int>(a.Int("cluster_size"));
+        spec.psu_count = static_cast<int>(a.Int("pdu_count"));
+        spec.su_size = static_cast<int>(a.Int("su_size"));
+        SystemClock clock;
+        CS_RETURN_IF_ERROR(ctx.sim.store().Apply([&](World& w) { return SetupFleet(w, spec, clock); }));
+        return Json(nullptr);
+      });
   Add(t, "start_all", {}, "Start the agent of every registered server that is up and not running; answers how many",
       [](ControlContext& ctx, const ActionArgs&) { return StartStoppedAgents(ctx.sim); });
   Add(t, "get_lustre_client", {Required("client_address", T::kString)},

@@ -10,6 +10,7 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <functional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -37,6 +38,9 @@ struct PluginContext {
   // Log lines injected by the control API and not yet sent (see
   // MakeLogLine); the journal plugin takes them. May be null: none.
   std::vector<Json>* pending_log_lines = nullptr;
+  // The HSM coordinator's stats of a filesystem, merged into its MDT0000's
+  // target stats (sim/hsm_service.h). May be null: no HSM.
+  const std::function<Json(const std::string& filesystem)>* hsm_stats = nullptr;
 };
 
 // The DATA bodies one poll sends, in order; empty sends nothing. Most

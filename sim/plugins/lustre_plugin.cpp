@@ -66,6 +66,10 @@ Json TargetMetrics(PluginContext& ctx) {
     }
     DriftTargetStats(label, it->second, ctx.random, ctx.now);
     out[label] = it->second;
+    // One coordinator per filesystem, reported on its first MDT (as the original).
+    if (ctx.hsm_stats != nullptr && t.target->fsname && label.find("MDT0000") != std::string::npos) {
+      out[label].update((*ctx.hsm_stats)(*t.target->fsname));
+    }
   }
   return out;
 }

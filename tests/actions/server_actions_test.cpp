@@ -2,6 +2,7 @@
 // effect on the world and the shape of their answers (reference section 8).
 #include <gtest/gtest.h>
 
+#include "fakes/hsm/hsm_world.h"
 #include "tests/actions/action_fixture.h"
 
 namespace cs {
@@ -200,8 +201,16 @@ TEST_F(ServerActionsTest, CopytoolLifeCycle) {
   ASSERT_TRUE(world.copytools.contains("5"));
   EXPECT_EQ(world.copytools.Find("5")->server, w0);
   EXPECT_EQ(world.copytools.Find("5")->copytool, config);
+  ActionOutcome no_coordinator = Run(w0, "start_monitored_copytool", {{"id", "5"}});
+  ASSERT_TRUE(no_coordinator.exception);
+  EXPECT_NE(no_coordinator.exception->find("filesystem 'testfs' has no HSM coordinator"), std::string::npos)
+      << *no_coordinator.exception;
+  EXPECT_FALSE(world.copytools.Find("5")->running);
+  ASSERT_TRUE(ControlHsmCoordinator(world, "testfs", "enabled").ok());
   Ok(w0, "start_monitored_copytool", {{"id", "5"}});
   EXPECT_TRUE(world.copytools.Find("5")->running);
+  ASSERT_TRUE(world.copytools.Find("5")->uuid);
+  EXPECT_EQ(world.copytools.Find("5")->uuid->size(), 36u);
   Ok(w0, "stop_monitored_copytool", {{"id", "5"}});
   EXPECT_FALSE(world.copytools.Find("5")->running);
   EXPECT_TRUE(Run(w0, "start_monitored_copytool", {{"id", "6"}}).exception);

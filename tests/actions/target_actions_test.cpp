@@ -153,6 +153,33 @@ TEST_F(TargetActionsTest, SetConfParamNeedsTheMgsHere) {
   EXPECT_TRUE(world.mgts.Find(MgsKeyOfTest000())->conf_params.empty());
 }
 
+TEST_F(TargetActionsTest, HsmControlDrivesTheFilesystemsCoordinator) {
+  MakeHaMgs();
+  Ok(s0, "start_target", {{"ha_label", "MGS_1"}});
+  world.TakeChanges();
+  ActionOutcome bad = Run(s0, "set_conf_param", {{"key", "testfs-MDT0000.mdt.hsm_control"}, {"value", "on"}});
+  ASSERT_TRUE(bad.exception);
+  EXPECT_NE(bad.exception->find("Unknown HSM Coordinator control value: 'on'"), std::string::npos) << *bad.exception;
+  EXPECT_FALSE(world.HasChanges()) << "a bad value changes nothing";
+
+  Ok(s0, "set_conf_param", {{"key", "testfs-MDT0000.mdt.hsm_control"}, {"value", "enabled"}});
+  ASSERT_TRUE(world.hsm_coordinators.contains("testfs"));
+  EXPECT_TRUE(world.hsm_coordinators.Find("testfs")->enabled);
+  EXPECT_TRUE(world.hsm_coordinators.Find("testfs")->running);
+  EXPECT_EQ(world.mgts.Find(MgsKeyOfTest000())->conf_params.at("testfs-MDT0000.mdt.hsm_control"), "enabled");
+  Ok(s0, "set_conf_param", {{"key", "testfs-MDT0000.mdt.hsm_control"}, {"value", "shutdown"}});
+  EXPECT_TRUE(world.hsm_coordinators.Find("testfs")->enabled);
+  EXPECT_FALSE(world.hsm_coordinators.Find("testfs")->running);
+  Ok(s0, "set_conf_param", {{"key", "testfs-MDT0000.mdt.hsm_control"}, {"value", "purge"}});
+  EXPECT_TRUE(world.hsm_coordinators.Find("testfs")->running);
+  EXPECT_EQ(world.hsm_coordinators.Find("testfs")->purges, 1);
+  Ok(s0, "set_conf_param", {{"key", "testfs-MDT0000.mdt.hsm_control"}, {"value", "disabled"}});
+  EXPECT_FALSE(world.hsm_coordinators.Find("testfs")->enabled);
+  // Other keys leave coordinators alone.
+  Ok(s0, "set_conf_param", {{"key", "other-MDT0000.mdt.hsm_max_requests"}, {"value", "3"}});
+  EXPECT_FALSE(world.hsm_coordinators.contains("other"));
+}
+
 TEST_F(TargetActionsTest, PurgeConfigurationForgetsAFilesystemsTargets) {
   MakeHaMgs();
   const Json mgsnode = Json::array({server(s0).Nids()});

@@ -123,6 +123,38 @@ TEST_F(ControlServerTest, XmlRpcRoundTripWithTheOriginalNames) {
   EXPECT_FALSE(removed.is_fault) << removed.fault_string;
 }
 
+TEST_F(ControlServerTest, HsmMethodsOverXmlRpcTakeTheOriginalsPositionalArguments) {
+  StartServer();
+  XmlRpcResponse on = XmlCall("control_hsm_coordinator", Json::array({"testfs", "enabled"}));
+  ASSERT_FALSE(on.is_fault) << on.fault_string;
+  EXPECT_TRUE(on.value.is_null());
+  XmlRpcResponse bad = XmlCall("control_hsm_coordinator", Json::array({"testfs", "sideways"}));
+  ASSERT_TRUE(bad.is_fault);
+  EXPECT_EQ(bad.fault_code, 400);
+  EXPECT_NE(bad.fault_string.find("Unknown HSM Coordinator control value"), std::string::npos) << bad.fault_string;
+  const Json copytool = {{"id", "ct1"}, {"index", 0}, {"bin_path", "/usr/sbin/lhsmtool_posix"},
+                         {"archive_number", 1}, {"filesystem", "testfs"}, {"mountpoint", "/mnt/testfs"},
+                         {"hsm_arguments", ""}};
+  XmlRpcResponse configured = XmlCall("configure_hsm_copytool", Json::array({"worker000.localdomain", copytool}));
+  ASSERT_FALSE(configured.is_fault) << configured.fault_string;
+  XmlRpcResponse started = XmlCall("start_monitored_copytool", Json::array({"worker000.localdomain", "ct1"}));
+  ASSERT_FALSE(started.is_fault) << started.fault_string;
+  {
+    std::lock_guard<std::mutex> lock(sim_->store().mutex());
+    EXPECT_TRUE(sim_->store().world().copytools.Find("ct1")->running);
+    EXPECT_TRUE(sim_->store().world().hsm_coordinators.Find("testfs")->enabled);
+  }
+  for (const char* method : {"start_hsm_coordinators", "start_hsm_copytools"}) {
+    XmlRpcResponse r = XmlCall(method, Json::array());
+    EXPECT_FALSE(r.is_fault) << method << ": " << r.fault_string;
+  }
+  EXPECT_FALSE(XmlCall("stop_monitored_copytool", Json::array({"ct1"})).is_fault);
+  EXPECT_FALSE(XmlCall("unconfigure_hsm_copytool", Json::array({"ct1"})).is_fault);
+  EXPECT_EQ(XmlCall("unconfigure_hsm_copytool", Json::array({"ct1"})).fault_code, 404);
+  XmlRpcResponse setup = XmlCall("setup", Json::array({4, 1, 8, 2, 4, 1, 0}));
+  EXPECT_FALSE(setup.is_fault) << setup.fault_string;
+}
+
 TEST_F(ControlServerTest, TokenIsRequiredWhenSet) {
   StartServer("s3cret");
   EXPECT_EQ(Send("POST", "api/v1/faults", "{}").status, 401);

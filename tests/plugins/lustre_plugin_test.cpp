@@ -118,6 +118,23 @@ TEST_F(LustrePluginTest, MdtAndMgsStatsHaveTheirShapes) {
   EXPECT_TRUE(ost["job_stats"][0]["job_id"].is_string());
 }
 
+TEST_F(LustrePluginTest, TheCoordinatorsStatsGoOnMdt0000Only) {
+  AddTarget("FAKEDEVICE001", "testfs-MDT0000", "test000", "test001");
+  ASSERT_TRUE(ClusterOf("test000").Start("testfs-MDT0000_FAKEDEVICE001").ok());
+  ASSERT_TRUE(ClusterOf("test000").Start(kOstResource).ok());
+  EXPECT_FALSE(Targets(Body("test000", agent0))["testfs-MDT0000"].contains("hsm")) << "no HSM source";
+  std::vector<std::string> asked;
+  hsm_stats = [&](const std::string& fs) {
+    asked.push_back(fs);
+    return Json{{"hsm", {{"agents", {{"total", 1}, {"idle", 0}, {"busy", 1}}}}}};
+  };
+  const Json targets = Targets(Body("test000", agent0));
+  EXPECT_EQ(targets["testfs-MDT0000"]["hsm"]["agents"]["busy"], 1);
+  EXPECT_TRUE(targets["testfs-MDT0000"].contains("filestotal")) << "merged into the MDT's own stats";
+  EXPECT_FALSE(targets[kOst].contains("hsm"));
+  EXPECT_EQ(asked, std::vector<std::string>{"testfs"});
+}
+
 TEST_F(LustrePluginTest, ReportsClientMounts) {
   MutableServer("test002").client_mounts["10.0.0.0@tcp0:/testfs"] = "/mnt/testfs";
   Json mounts = Body("test002", agent0)["metrics"]["raw"]["lustre_client_mounts"];

@@ -48,6 +48,9 @@ class PluginTest : public ::testing::Test {
     EXPECT_NE(s, nullptr) << nodename;
     return *s;
   }
+  // The HSM stats source polls see (none when empty).
+  std::function<Json(const std::string&)> hsm_stats;
+
   Server& MutableServer(const std::string& nodename) {
     return *world.servers.Mutable(FqdnOf(nodename));
   }
@@ -56,7 +59,7 @@ class PluginTest : public ::testing::Test {
   PluginBodies Poll(DevicePlugin& plugin, const std::string& nodename, TestAgent& agent,
                     bool first) {
     PluginContext ctx{world, ServerNamed(nodename), clock.Now(), agent.random, agent.metrics,
-                      &agent.pending};
+                      &agent.pending, hsm_stats ? &hsm_stats : nullptr};
     return first ? plugin.StartSession(ctx) : plugin.UpdateSession(ctx);
   }
   // The one body a single-body plugin sends.

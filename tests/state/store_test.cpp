@@ -136,6 +136,35 @@ TEST(StoreTest, NewerSchemaIsRefused) {
   }
 }
 
+// A state made before HSM coordinators were kept (schema version 1): a
+// read-only look refuses it; the first writer (the daemon, a changing
+// command) migrates it, keeping every object and adding the table.
+TEST(StoreTest, AVersion1StateMigratesAndKeepsItsObjects) {
+  TempDir tmp;
+  {
+    auto store = OpenOrDie(tmp.path(), Store::Mode::kCreate);
+    ASSERT_TRUE(SetupServers(*store, 3).ok());
+  }
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open(tmp.Sub(Store::kDatabaseName).c_str(), &db), SQLITE_OK);
+  ASSERT_EQ(sqlite3_exec(db, "DROP TABLE hsm_coordinators; PRAGMA user_version = 1", nullptr, nullptr, nullptr),
+            SQLITE_OK);
+  sqlite3_close(db);
+  EXPECT_EQ(TryOpen(tmp.path(), Store::Mode::kReadOnly).status().code(), Status::Code::kFailedPrecondition);
+  auto store = OpenOrDie(tmp.path(), Store::Mode::kOpenExisting);
+  EXPECT_EQ(CountFleet(store->world()).server_count, 3);
+  ASSERT_TRUE(store->Apply([](World& w) {
+    HsmCoordinatorRecord r;
+    r.filesystem = "testfs";
+    r.enabled = r.running = true;
+    w.hsm_coordinators.Put("testfs", r);
+    return Status::Ok();
+  }).ok());
+  auto reopened = OpenOrDie(tmp.path(), Store::Mode::kOpenExisting);
+  ASSERT_TRUE(reopened->world().hsm_coordinators.contains("testfs"));
+  EXPECT_TRUE(reopened->world().hsm_coordinators.Find("testfs")->running);
+}
+
 TEST(StoreTest, CorruptDatabaseIsRefused) {
   TempDir tmp;
   {

@@ -1,0 +1,87 @@
+// HsmService: the runtime of the simulated HSM. Once a second it brings the
+// HSM fleet (fakes/hsm/hsm_fleet.h) in line with the committed world, runs
+// the coordinator and copytool loops that are due, and POSTs each
+// copytool's queued events to <url>agent/copytool_event/ with its worker's
+// client certificate, as the agent's copytool monitor did (one POST in
+// flight per copytool; back off on failure). Coordinator stats go into the
+// lustre plugin's MDT0000 report through StatsFor.
+//
+// Locking: mu_ guards the fleet, the clients and the posting schedule; it
+// is a leaf, never held across a store write or I/O (an HttpsClient::Send
+// only queues). Requests in flight are in memory only, as in the original:
+// after a restart every running copytool registers anew (RestartHsm).
+#pragma once
+
+#include <chrono>
+#include <functional>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+
+#include "fakes/hsm/hsm_fleet.h"
+#include "net/https_client.h"
+#include "sim/log.h"
+#include "state/store.h"
+#include "util/clock.h"
+
+namespace boost::asio {
+class io_context;
+}
+
+namespace cs {
+
+class HsmService {
+ public:
+  using TlsProvider = std::function<std::optional<net::TlsClientConfig>(const std::string& fqdn, Status* error)>;
+
+  HsmService(boost::asio::io_context& io, Store& store, const Clock& clock, uint64_t seed,
+             std::string agent_url, TlsProvider tls, Log& log);
+  ~HsmService();
+
+  // Re-registers what ran before (one transaction), then ticks every
+  // `tick`. Idempotent.
+  Status Start(std::chrono::milliseconds tick = std::chrono::seconds(1));
+  // Stops ticking and drops every connection (queued events are lost, as a
+  // killed monitor's were).
+  void Stop();
+
+  // The coordinator's share of its MDT0000's stats; {} when none runs.
+  Json StatsFor(const std::string& filesystem) const;
+  // Events POSTed and accepted so far (for tests and status).
+  uint64_t events_posted() const;
+
+ private:
+  struct Post {
+    std::string id;
+    std::string fqdn;
+    Json envelope;
+  };
+  void Schedule();
+  void Tick();
+  void Send(Post post);
+  void Answered(const std::string& id, size_t events, const Result<net::Response>& response);
+  net::HttpsClient* ClientFor(const std::string& id, const std::string& fqdn);
+
+  boost::asio::io_context& io_;
+  Store& store_;
+  const Clock& clock_;
+  std::string agent_url_;
+  TlsProvider tls_;
+  Log& log_;
+  std::chrono::milliseconds tick_{1000};
+
+  mutable std::mutex mu_;
+  HsmFleet fleet_;
+  std::map<std::string, std::unique_ptr<net::HttpsClient>> clients_;  // by copytool id
+  std::map<std::string, WallTime> next_post_;                          // by copytool id
+  std::map<std::string, bool> failing_;  // to log a failure once, not every retry
+  uint64_t events_posted_ = 0;
+  bool started_ = false;
+  bool stopped_ = false;
+  struct TimerHolder;
+  std::unique_ptr<TimerHolder> timer_;
+};
+
+}  // namespace cs
