@@ -32,8 +32,9 @@ ClusterEnv WorldClusterEnv(const World& world);
 // node whose agents name a PDU the world does not have, or an agent other
 // than fence_apc / fence_apc_snmp, cannot be fenced. A node with no agent
 // at all counts as fenced (see docs/differences.md). Each attempt is
-// appended to `fenced`.
-ClusterEnv FencingClusterEnv(World& world, std::vector<FenceRecord>* fenced);
+// appended to `fenced`. `pdu_port_offset` is the daemon's --pdu-port-offset:
+// the agents name the ports the PDUs listen on, saved port plus offset.
+ClusterEnv FencingClusterEnv(World& world, std::vector<FenceRecord>* fenced, int pdu_port_offset = 0);
 
 // The journal lines the surviving nodes log for a fencing attempt.
 std::vector<std::string> FencingJournal(const FenceRecord& record);

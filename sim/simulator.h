@@ -54,6 +54,9 @@ struct SimulatorOptions {
   // Spread agent starts over this period so they do not all report at once.
   std::chrono::milliseconds start_spread{10000};
   size_t max_registrations_in_flight = 16;
+  // Where the PDUs listen: saved port plus this (the daemon's
+  // --pdu-port-offset); fencing matches agents' ports with it.
+  int pdu_port_offset = 0;
   Log* log = nullptr;  // required
 };
 
