@@ -24,6 +24,11 @@ struct PduInfo {
   std::string address;
   int port = 0;
   std::map<int, std::string> servers;  // outlet -> fqdn ("" when nothing is plugged in)
+
+  bool Feeds(int outlet, const std::string& fqdn) const {
+    auto it = servers.find(outlet);
+    return it != servers.end() && it->second == fqdn;
+  }
 };
 
 struct Fleet {
@@ -55,7 +60,10 @@ Result<Fleet> LoadFleet(const Options& options) {
     for (const auto& [outlet, on] : pdu.outlets) {
       if (auto n = OutletNumber(outlet)) info.servers[*n] = "";
     }
-    for (const auto& [fqdn, outlet] : fleet.server_outlet) info.servers[outlet] = fqdn;
+    for (const auto& [fqdn, s] : w.servers.all()) {
+      if (!World::Feeds(pdu, s)) continue;
+      if (auto n = OutletNumber(*s.outlet)) info.servers[*n] = fqdn;
+    }
     fleet.pdus.push_back(std::move(info));
   }
   return fleet;
@@ -124,6 +132,7 @@ void PrintServers(const Options& options, const Fleet& fleet, const std::vector<
     std::optional<bool> has_power = false;
     if (!options.json) std::cout << fqdn << "\n";
     for (const PduReading& r : readings) {
+      if (!r.pdu->Feeds(outlet, fqdn)) continue;
       const std::optional<bool> on = OutletOn(r, outlet);
       if (!options.json) std::cout << "  " << r.pdu->name << " (" << outlet << "): " << StateText(on) << "\n";
       feeds.push_back(Json{{"pdu", r.pdu->name}, {"outlet", outlet}, {"on", StateJson(on)}});
@@ -201,23 +210,33 @@ int SwitchServer(const Options& options, const std::string& fqdn, const std::str
   if (!action.ok()) return Report(kExitBadInput, action.status().message());
   auto fleet = LoadFleet(options);
   if (!fleet.ok()) return Report(kExitBadInput, fleet.status().message());
-  std::vector<int> outlets;
+  std::map<std::string, int> chosen;  // fqdn -> outlet
   std::string lower = fqdn;
   for (char& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   if (lower == "all") {
-    for (const auto& [server, outlet] : fleet->server_outlet) outlets.push_back(outlet);
-    std::sort(outlets.begin(), outlets.end());
+    chosen = fleet->server_outlet;
   } else if (auto it = fleet->server_outlet.find(fqdn); it != fleet->server_outlet.end()) {
-    outlets.push_back(it->second);
+    chosen.insert(*it);
   } else if (std::find(fleet->workers.begin(), fleet->workers.end(), fqdn) != fleet->workers.end()) {
     return Report(kExitBadInput, fqdn + " is a worker: it is plugged into no PDU");
   } else {
     return Report(kExitBadInput, "no server '" + fqdn + "' in " + options.config + " (give its fqdn, or all)");
   }
-  if (outlets.empty()) return Report(kExitBadInput, "the fleet in " + options.config + " has no servers on PDUs");
-  std::vector<const PduInfo*> pdus;
-  for (const PduInfo& p : fleet->pdus) pdus.push_back(&p);
-  return Switch(options, pdus, outlets, *action);
+  if (chosen.empty()) return Report(kExitBadInput, "the fleet in " + options.config + " has no servers on PDUs");
+  // Each PDU switches the outlets of the chosen servers it feeds (per-rack
+  // PDUs feed only their rack's).
+  int rc = kExitOk;
+  for (const PduInfo& p : fleet->pdus) {
+    std::vector<int> outlets;
+    for (const auto& [server, outlet] : chosen) {
+      if (p.Feeds(outlet, server)) outlets.push_back(outlet);
+    }
+    std::sort(outlets.begin(), outlets.end());
+    if (outlets.empty()) continue;
+    const int switched = Switch(options, {&p}, outlets, *action);
+    if (switched != kExitOk) rc = switched;
+  }
+  return rc;
 }
 
 int ShowStatus(const Options& options, const std::string& what) {

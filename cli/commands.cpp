@@ -4,6 +4,7 @@
 
 #include <iostream>
 
+#include "crush/placement.h"
 #include "fakes/invariants.h"
 #include "sim/fleet_status.h"
 #include "sim/test_config.h"
@@ -62,10 +63,16 @@ int RunStatus(const GlobalOptions& global, bool json) {
   return kExitOk;
 }
 
-int RunCheck(const GlobalOptions& global) {
+int RunCheck(const GlobalOptions& global, const std::optional<std::string>& placement) {
   auto store = OpenStore(global, Store::Mode::kReadOnly);
   if (!store.ok()) return Fail(store.status().message());
-  const std::vector<std::string> violations = CheckInvariants((*store)->world());
+  std::vector<std::string> violations = CheckInvariants((*store)->world());
+  if (placement) {
+    // HA pairs that break the rule: both in one domain of its type.
+    auto broken = crush::CheckPlacements((*store)->world(), *placement);
+    if (!broken.ok()) return Fail("check --placement: " + broken.status().message());
+    violations.insert(violations.end(), broken->begin(), broken->end());
+  }
   for (const auto& v : violations) std::cout << "violation: " << v << "\n";
   if (!violations.empty()) {
     std::cout << violations.size() << " violation(s)" << std::endl;

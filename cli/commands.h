@@ -23,7 +23,9 @@ constexpr int kExitError = 2;
 
 int RunSetup(const GlobalOptions& global, const FleetSpec& spec);
 int RunStatus(const GlobalOptions& global, bool json);
-int RunCheck(const GlobalOptions& global);
+// `check [--placement RULE]`: the invariants, and with a rule of the fleet's
+// CRUSH map every HA pair whose primary and secondary share a domain of it.
+int RunCheck(const GlobalOptions& global, const std::optional<std::string>& placement = std::nullopt);
 int RunStateExport(const GlobalOptions& global, const std::string& dir);
 int RunStateImport(const GlobalOptions& global, const std::string& dir, bool replace);
 int RunTestConfig(const GlobalOptions& global);

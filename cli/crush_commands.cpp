@@ -2,11 +2,16 @@
 
 #include <CLI/CLI.hpp>
 
+#include <algorithm>
+#include <cctype>
 #include <iostream>
+#include <nlohmann/json.hpp>
+#include <vector>
 
 #include <fstream>
 
 #include "crush/fleet_map.h"
+#include "crush/placement.h"
 #include "crush/text_map.h"
 #include "state/store.h"
 
@@ -32,10 +37,19 @@ std::unique_ptr<CrushCli> AddCrushCommands(CLI::App& app) {
   t->add_flag("--show-statistics", c->options.show_statistics, "Print how often each result size occurred");
   t->add_flag("--show-utilization", c->options.show_utilization, "Print how many inputs each device got");
   t->add_flag("--show-utilization-all", c->options.show_utilization_all, "The same, including idle devices");
+  CLI::App* p = c->place = c->crush->add_subcommand(
+      "place", "HA pairs from a rule of the fleet's map: a primary and a secondary in one corosync cluster, "
+               "in different domains of the rule's type");
+  p->add_option("--rule", c->rule, "Rule id or name (by_host, by_rack, by_row)")->required();
+  p->add_option("--count", c->count, "How many inputs (default 1)")->check(CLI::Range(1, 100000));
+  p->add_option("--first-x", c->first_x, "The first input (default 0)")->check(CLI::Range(0, 0x7fffffff - 100000));
+  p->add_flag("--json", c->json, "JSON instead of a table");
   return c;
 }
 
 namespace {
+
+using Json = nlohmann::json;
 
 Result<std::string> FleetMap(const GlobalOptions& global) {
   Store::Options options;
@@ -92,11 +106,66 @@ int RunTest(const GlobalOptions& global, const CrushCli& c) {
   return std::cout ? kExitOk : kExitError;
 }
 
+// Left-aligned columns two spaces apart, the header upper-cased.
+void PrintColumns(std::vector<std::vector<std::string>> rows) {
+  for (std::string& cell : rows[0]) {
+    for (char& ch : cell) ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
+  }
+  std::vector<size_t> width(rows[0].size(), 0);
+  for (const auto& row : rows) {
+    for (size_t i = 0; i < row.size(); ++i) width[i] = std::max(width[i], row[i].size());
+  }
+  for (const auto& row : rows) {
+    std::string line;
+    for (size_t i = 0; i < row.size(); ++i) {
+      line += row[i];
+      if (i + 1 < row.size()) line += std::string(width[i] - row[i].size() + 2, ' ');
+    }
+    std::cout << line << "\n";
+  }
+}
+
+int RunPlace(const GlobalOptions& global, const CrushCli& c) {
+  Store::Options options;
+  options.mode = Store::Mode::kReadOnly;
+  auto store = Store::Open(global.config, options);
+  if (!store.ok()) return Fail(store.status().message());
+  auto placer = crush::HaPlacer::ForFleet((*store)->world(), *c.rule);
+  if (!placer.ok()) return Fail("crush place: " + placer.status().message());
+  std::vector<crush::HaPair> pairs;
+  for (int x = c.first_x; x < c.first_x + c.count; ++x) {
+    auto pair = placer->Place(x);
+    if (!pair.ok()) return Fail("crush place: " + pair.status().message());
+    pairs.push_back(*pair);
+  }
+  if (c.json) {
+    Json out = Json::array();
+    for (const auto& p : pairs) {
+      out.push_back({{"x", p.x}, {"cluster", p.cluster}, {"primary", p.primary}, {"secondary", p.secondary},
+                     {"domain_type", placer->domain_type()}, {"primary_domain", p.primary_domain},
+                     {"secondary_domain", p.secondary_domain}});
+    }
+    std::cout << out.dump(2) << "\n";
+  } else {
+    std::vector<std::vector<std::string>> rows = {{"X", "CLUSTER", "PRIMARY", "SECONDARY",
+                                                   "PRIMARY_" + placer->domain_type(),
+                                                   "SECONDARY_" + placer->domain_type()}};
+    for (const auto& p : pairs) {
+      rows.push_back({std::to_string(p.x), std::to_string(p.cluster), p.primary, p.secondary, p.primary_domain,
+                      p.secondary_domain});
+    }
+    PrintColumns(rows);
+  }
+  std::cout.flush();
+  return std::cout ? kExitOk : kExitError;
+}
+
 }  // namespace
 
 int RunCrushCli(const GlobalOptions& global, const CrushCli& c) {
   if (c.test->parsed()) return RunTest(global, c);
   if (c.map->parsed()) return RunMap(global, c);
+  if (c.place->parsed()) return RunPlace(global, c);
   return -1;
 }
 

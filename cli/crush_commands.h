@@ -5,6 +5,9 @@
 //               --show-utilization|--show-utilization-all]
 // prints what `crushtool -i <compiled FILE> --test` prints for the same options
 // (the fleet's map when --map is not given).
+//   crush place --rule R [--count N] [--first-x A] [--json]
+// prints the HA pair (primary, secondary) the rule gives inputs A..A+N-1
+// (crush/placement.h), for any manager to use.
 #pragma once
 
 #include <memory>
@@ -24,6 +27,10 @@ struct CrushCli {
   CLI::App* crush = nullptr;
   CLI::App* test = nullptr;
   CLI::App* map = nullptr;
+  CLI::App* place = nullptr;
+  int count = 1;
+  int first_x = 0;
+  bool json = false;
   std::optional<std::string> output;
   std::optional<std::string> map_file;
   std::optional<std::string> rule;

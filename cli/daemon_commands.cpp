@@ -82,6 +82,7 @@ Result<std::unique_ptr<Simulator>> OpenSimulator(const GlobalOptions& global, co
   options.ca_file = daemon.ca_file;
   options.insecure = daemon.insecure;
   options.threads = daemon.threads;
+  options.pdu_port_offset = daemon.pdu_port_offset;
   options.log = &log;
   if (daemon.key_type == "rsa") {
     options.key_type = crypto::KeyType::kRsa2048;

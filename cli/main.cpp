@@ -72,6 +72,9 @@ int main(int argc, char** argv) {
   status->add_flag("--json", json, "Machine-readable output");
 
   CLI::App* check = app.add_subcommand("check", "Check the state's invariants; exit 1 on any violation");
+  std::optional<std::string> check_placement;
+  check->add_option("--placement", check_placement,
+                    "Also report HA pairs that break this rule of the fleet's CRUSH map (by_host, by_rack, by_row)");
 
   CLI::App* state = app.add_subcommand("state", "Export or import the human-readable JSON view");
   state->require_subcommand(1);
@@ -160,13 +163,14 @@ int main(int argc, char** argv) {
 
   if (setup->parsed()) return cs::cli::RunSetup(global, spec);
   if (status->parsed()) return cs::cli::RunStatus(global, json);
-  if (check->parsed()) return cs::cli::RunCheck(global);
+  if (check->parsed()) return cs::cli::RunCheck(global, check_placement);
   if (state_export->parsed()) return cs::cli::RunStateExport(global, export_dir);
   if (state_import->parsed()) return cs::cli::RunStateImport(global, import_dir, replace);
   if (testconfig->parsed()) return cs::cli::RunTestConfig(global);
   daemon.ca_file = ca_file;
   if (register_cmd->parsed()) return cs::cli::RunRegister(global, daemon, reg);
   if (run_cmd->parsed()) return cs::cli::RunRun(global, daemon);
+  manager_cli->fs.fleet_config = global.config;  // fs create --placement reads the fleet's map
   if (cs::cli::ManagerCliParsed(*manager_cli)) return cs::cli::RunManagerCli(*manager_cli);
   if (cs::cli::ScenarioCliParsed(*scenario_cli)) return cs::cli::RunScenarioCli(*scenario_cli);
   if (cs::cli::BenchCliParsed(*bench_cli)) return cs::cli::RunBenchCli(*bench_cli);

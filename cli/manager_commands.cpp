@@ -11,6 +11,8 @@
 #include <thread>
 
 #include "cli/commands.h"
+#include "crush/placement.h"
+#include "state/store.h"
 #include "crypto/files.h"
 #include "fakes/json_helpers.h"
 #include "util/fd_limit.h"
@@ -107,19 +109,19 @@ int ReportCommand(manager::ManagerClient& client, const ManagerClientOptions& o,
 }
 
 // "test000:1" -> {"host": "test000", "device": 1}; "test000:/dev/sdb" -> path.
+// A device as the manager takes it: an index in the host's sorted device
+// paths, or a path.
+Json DeviceJson(const std::string& device) {
+  if (device.find_first_not_of("0123456789") == std::string::npos && device.size() < 9) return std::stoi(device);
+  return device;
+}
+
 Result<Json> ParsePlacement(const std::string& text) {
   const size_t colon = text.find(':');
   if (colon == std::string::npos || colon == 0 || colon + 1 == text.size()) {
     return Status::InvalidArgument("'" + text + "' is not HOST:DEVICE (an index or a path)");
   }
-  const std::string device = text.substr(colon + 1);
-  Json j = {{"host", text.substr(0, colon)}};
-  if (device.find_first_not_of("0123456789") == std::string::npos && device.size() < 9) {
-    j["device"] = std::stoi(device);
-  } else {
-    j["device"] = device;
-  }
-  return j;
+  return Json{{"host", text.substr(0, colon)}, {"device", DeviceJson(text.substr(colon + 1))}};
 }
 
 }  // namespace
@@ -257,18 +259,69 @@ int RunManagerConfParam(const ManagerClientOptions& o, const std::string& fs_nam
   return ReportCommand(**client, o, (*started)["command_id"].get<int64_t>());
 }
 
-int RunManagerFsCreate(const ManagerClientOptions& o, const FsCreateOptions& fs) {
-  Json request = {{"name", fs.name}, {"mdts", Json::array()}, {"osts", Json::array()}};
-  auto mgt = ParsePlacement(fs.mgt);
-  if (!mgt.ok()) return Fail("--mgt: " + mgt.status().message());
+// The targets' {host, device[, secondary]} from the flags: HOST:DEVICE, or
+// with a rule DEVICE alone and both hosts from the rule (printed, so the
+// user sees where each target went and why).
+Result<Json> TargetRequests(const FsCreateOptions& fs, bool quiet) {
+  std::unique_ptr<Store> store;
+  std::optional<crush::HaPlacer> placer;
+  if (fs.placement) {
+    Store::Options options;
+    options.mode = Store::Mode::kReadOnly;
+    auto opened = Store::Open(fs.fleet_config, options);
+    if (!opened.ok()) return opened.status();
+    store = std::move(*opened);
+    auto made = crush::HaPlacer::ForFleet(store->world(), *fs.placement);
+    if (!made.ok()) return made.status().Context("--placement");
+    placer.emplace(std::move(*made));
+  }
+  int x = 0;
+  auto one = [&](const char* flag, const std::string& text) -> Result<Json> {
+    if (!placer) {
+      auto p = ParsePlacement(text);
+      if (!p.ok()) return p.status().Context(flag);
+      return *p;
+    }
+    if (text.find(':') != std::string::npos) {
+      return Status::InvalidArgument(std::string(flag) + ": with --placement give DEVICE only, not '" + text +
+                                     "': the rule picks the hosts");
+    }
+    if (text.empty()) return Status::InvalidArgument(std::string(flag) + ": give a DEVICE (an index or a path)");
+    Json p = {{"device", DeviceJson(text)}};
+    auto pair = placer->Place(x);
+    if (!pair.ok()) return pair.status();
+    const World& w = store->world();
+    const Server* primary = w.FindServerByNodename(pair->primary);
+    const Server* secondary = w.FindServerByNodename(pair->secondary);
+    p["host"] = primary->fqdn;
+    p["secondary"] = secondary->fqdn;
+    if (!quiet) {
+      std::cout << flag << " " << text << " (x=" << x << "): primary " << pair->primary << " (" << placer->domain_type()
+                << " " << pair->primary_domain << "), secondary " << pair->secondary << " ("
+                << placer->domain_type() << " " << pair->secondary_domain << "), cluster " << pair->cluster << "\n";
+    }
+    ++x;
+    return p;
+  };
+  Json request = {{"mdts", Json::array()}, {"osts", Json::array()}};
+  auto mgt = one("--mgt", fs.mgt);
+  if (!mgt.ok()) return mgt.status();
   request["mgt"] = *mgt;
   for (const auto& [flag, list, key] : {std::tuple{"--mdt", &fs.mdts, "mdts"}, std::tuple{"--ost", &fs.osts, "osts"}}) {
     for (const std::string& text : *list) {
-      auto p = ParsePlacement(text);
-      if (!p.ok()) return Fail(std::string(flag) + ": " + p.status().message());
+      auto p = one(flag, text);
+      if (!p.ok()) return p.status();
       request[key].push_back(*p);
     }
   }
+  return request;
+}
+
+int RunManagerFsCreate(const ManagerClientOptions& o, const FsCreateOptions& fs) {
+  Result<Json> targets = TargetRequests(fs, o.json);
+  if (!targets.ok()) return Fail(targets.status().message());
+  Json request = *targets;
+  request["name"] = fs.name;
   auto client = Connect(o);
   if (!client.ok()) return Fail(client.status().message());
   Result<Json> created = (*client)->Call("POST", "api/filesystem/", request);
@@ -374,9 +427,12 @@ std::unique_ptr<ManagerCli> AddManagerCommands(CLI::App& app) {
   fs->require_subcommand(1);
   c->fs_create = fs->add_subcommand("create", "Create a filesystem: format, register, configure HA, start");
   c->fs_create->add_option("--name", c->fs.name, "Filesystem name (1-8 characters)")->required();
-  c->fs_create->add_option("--mgt", c->fs.mgt, "HOST:DEVICE of the MGT (DEVICE: an index in the host's sorted device paths, or a path)")->required();
+  c->fs_create->add_option("--mgt", c->fs.mgt, "HOST:DEVICE of the MGT (DEVICE: an index in the host's sorted device paths, or a path); DEVICE alone with --placement")->required();
   c->fs_create->add_option("--mdt", c->fs.mdts, "HOST:DEVICE of an MDT (repeatable)")->required();
   c->fs_create->add_option("--ost", c->fs.osts, "HOST:DEVICE of an OST (repeatable)")->required();
+  c->fs_create->add_option("--placement", c->fs.placement,
+                           "A rule of the fleet's CRUSH map (by_host, by_rack, by_row): it places each target's "
+                           "primary and secondary (x = the target's position: MGT 0, MDTs, then OSTs)");
   AddWaitOptions(c->fs_create, c->client);
   c->action = m->add_subcommand("action", "Run one agent action on a host: HOST ACTION [--args JSON]");
   c->action->add_option("HOST", c->action_host, "fqdn or nodename")->required();

@@ -45,6 +45,10 @@ struct FsCreateOptions {
   std::string mgt;                 // host:device
   std::vector<std::string> mdts;   // host:device...
   std::vector<std::string> osts;
+  // --placement RULE: the fleet's CRUSH rule picks each target's primary
+  // and secondary (crush/placement.h); the targets then name DEVICE only.
+  std::optional<std::string> placement;
+  std::string fleet_config = "cluster_sim";  // the simulator's --config, read for the fleet's map
 };
 
 // The `manager` command tree added to the front end's CLI11 app, and

@@ -30,12 +30,14 @@ void Bucket(std::ostringstream& m, const std::string& type, const std::string& n
 
 }  // namespace
 
-std::string FleetMapText(const World& world) {
+std::string FleetMapText(const World& world) { return FleetMapText(world, {}); }
+
+std::string FleetMapText(const World& world, const std::set<std::string>& only) {
   const TopologySettings& t = world.settings().topology;
   // row -> rack -> servers (number, nodename), in number order.
   std::map<int, std::map<int, std::map<int, std::string>>> rows;
   for (const auto& [fqdn, s] : world.servers.all()) {
-    if (s.worker) continue;
+    if (s.worker || (!only.empty() && !only.count(s.nodename))) continue;
     const int rack = RackOf(t, s.id);
     rows[RowOfRack(t, rack)][rack][s.id] = s.nodename;
   }

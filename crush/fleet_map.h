@@ -7,6 +7,7 @@
 // `crushtool -c` compiles it; the topology comes from fakes/topology.h.
 #pragma once
 
+#include <set>
 #include <string>
 
 namespace cs {
@@ -16,5 +17,8 @@ class World;
 namespace cs::crush {
 
 std::string FleetMapText(const World& world);
+// The same map restricted to some servers (by nodename): their rows, racks
+// and devices only, with the same rules (a corosync cluster's own map).
+std::string FleetMapText(const World& world, const std::set<std::string>& nodenames);
 
 }  // namespace cs::crush

@@ -14,9 +14,10 @@ struct OutletRef {
 std::string Text(const Json& v) { return v.is_string() ? v.get<std::string>() : v.dump(); }
 
 // The PDU outlets a node's fence agents name. PDUs are matched by address
-// and port; when the daemon listens at an offset from the saved ports, the
+// and port (the saved port plus the daemon's offset, where it listens);
+// failing that, when the agents name as many ports as there are PDUs, the
 // agents' ports map onto the PDUs at that address in port order.
-Result<std::vector<OutletRef>> AgentOutlets(const World& world, const Json& agents) {
+Result<std::vector<OutletRef>> AgentOutlets(const World& world, const Json& agents, int port_offset) {
   std::vector<std::pair<int, const Pdu*>> pdus;  // by port
   for (const auto& [name, pdu] : world.pdus.all()) pdus.emplace_back(pdu.port, &pdu);
   std::sort(pdus.begin(), pdus.end());
@@ -34,7 +35,7 @@ Result<std::vector<OutletRef>> AgentOutlets(const World& world, const Json& agen
     const std::string address = Text(a.value("ipaddr", Json(""))), plug = Text(a.value("plug", Json("")));
     const Pdu* match = nullptr;
     for (const auto& [port, pdu] : pdus) {
-      if (pdu->address == address && port == agent_ports[i]) match = pdu;
+      if (pdu->address == address && port + port_offset == agent_ports[i]) match = pdu;
     }
     if (!match && pdus.size() == agents.size()) {
       const size_t rank = static_cast<size_t>(std::find(sorted_ports.begin(), sorted_ports.end(), agent_ports[i]) -
@@ -50,7 +51,7 @@ Result<std::vector<OutletRef>> AgentOutlets(const World& world, const Json& agen
   return out;
 }
 
-bool FenceNode(World& world, const ClusterNode& node, FenceRecord& record) {
+bool FenceNode(World& world, const ClusterNode& node, int port_offset, FenceRecord& record) {
   const Json& agents = node.fence_agents;
   if (!agents.is_array() || agents.empty()) {
     // fence_chroma's `list` names only nodes with fence attributes: no
@@ -58,7 +59,7 @@ bool FenceNode(World& world, const ClusterNode& node, FenceRecord& record) {
     record.detail = "no fencing device configured for " + node.nodename;
     return false;
   }
-  auto outlets = AgentOutlets(world, agents);
+  auto outlets = AgentOutlets(world, agents, port_offset);
   if (!outlets.ok()) {
     record.detail = outlets.status().message();
     return false;
@@ -96,9 +97,9 @@ ClusterEnv WorldClusterEnv(const World& world) {
   return env;
 }
 
-ClusterEnv FencingClusterEnv(World& world, std::vector<FenceRecord>* fenced) {
+ClusterEnv FencingClusterEnv(World& world, std::vector<FenceRecord>* fenced, int pdu_port_offset) {
   ClusterEnv env = WorldClusterEnv(world);
-  env.fence = [&world, fenced](const ClusterNode& node) {
+  env.fence = [&world, fenced, pdu_port_offset](const ClusterNode& node) {
     FenceRecord record;
     record.nodename = node.nodename;
     record.fqdn = node.fqdn;
@@ -106,7 +107,7 @@ ClusterEnv FencingClusterEnv(World& world, std::vector<FenceRecord>* fenced) {
     const Cluster* c = s ? world.ClusterOf(*s) : nullptr;
     const ClusterNode* dc = c ? c->DesignatedController() : nullptr;
     record.executor = dc ? dc->nodename : "";
-    record.ok = FenceNode(world, node, record);
+    record.ok = FenceNode(world, node, pdu_port_offset, record);
     if (fenced) fenced->push_back(record);
     return record.ok;
   };

@@ -32,8 +32,10 @@ ClusterEnv WorldClusterEnv(const World& world);
 // node whose agents name a PDU the world does not have, or an agent other
 // than fence_apc / fence_apc_snmp, cannot be fenced, and neither can a
 // node with no agent at all (fence_chroma lists only nodes with agents).
-// Each attempt is appended to `fenced`.
-ClusterEnv FencingClusterEnv(World& world, std::vector<FenceRecord>* fenced);
+// Each attempt is appended to `fenced`. `pdu_port_offset` is the daemon's
+// --pdu-port-offset: the agents name the ports the PDUs listen on, saved
+// port plus offset.
+ClusterEnv FencingClusterEnv(World& world, std::vector<FenceRecord>* fenced, int pdu_port_offset = 0);
 
 // The journal lines the surviving nodes log for a fencing attempt.
 std::vector<std::string> FencingJournal(const FenceRecord& record);

@@ -9,7 +9,8 @@ namespace {
 
 constexpr int kMaxServers = 100000;
 constexpr int kMaxNids = 16;
-constexpr int kMaxPdus = 64;
+constexpr int kMaxPdus = 64;         // per server (psu_count)
+constexpr int kMaxFleetPdus = 4096;  // PDUs in a racked fleet: each listens on a port
 
 int CountServers(const World& world, bool workers) {
   int n = 0;
@@ -27,10 +28,14 @@ class Allocator {
     for (const auto& [fqdn, s] : world.servers.all()) {
       int& next = s.worker ? next_worker_ : next_server_;
       next = std::max(next, s.id + 1);
-      if (s.outlet) used_outlets_.insert(std::stoi(*s.outlet));
+      if (s.outlet && s.pdus.empty()) used_outlets_.insert(std::stoi(*s.outlet));
     }
+    for (const auto& [name, pdu] : world.pdus.all()) next_port_ = std::max(next_port_, pdu.port + 1);
   }
+  // The port of a new PDU: after every PDU's, so none moves.
+  int TakePort() { return next_port_++; }
   int TakeId(bool worker) { return worker ? next_worker_++ : next_server_++; }
+  int PeekId() const { return next_server_; }
   // Lowest outlet number (from 1) that no server uses, like a person
   // filling the first free socket.
   std::string TakeOutlet() {
@@ -43,6 +48,7 @@ class Allocator {
   int next_server_;
   int next_worker_;
   int next_outlet_ = 1;
+  int next_port_ = kBasePduPort;
   std::set<int> used_outlets_;
 };
 
@@ -83,6 +89,44 @@ std::vector<std::string> SanSerials(const World& world) {
   return out;
 }
 
+// The PDUs of a rack, in name order (rack000-pdu0, rack000-pdu1, ...).
+std::vector<std::string> RackPdus(const World& world, int rack) {
+  std::vector<std::string> out;
+  for (const auto& [name, pdu] : world.pdus.all()) {
+    if (pdu.rack == rack) out.push_back(name);
+  }
+  return out;
+}
+
+// Gives a rack psu_count PDUs, plugging the rack's servers into the new
+// ones (a second PSU for each when psu_count grows from 1 to 2).
+void EnsureRackPdus(World& world, Allocator& alloc, int rack, int psu_count) {
+  for (int k = 0; k < psu_count; ++k) {
+    const std::string name = RackPduName(rack, k);
+    if (world.pdus.contains(name)) continue;
+    Pdu pdu;
+    pdu.name = name;
+    pdu.port = alloc.TakePort();
+    pdu.rack = rack;
+    for (const auto& [fqdn, s] : world.servers.all()) {
+      if (s.worker || !s.outlet || RackOf(world.settings().topology, s.id) != rack) continue;
+      pdu.outlets[*s.outlet] = true;
+      world.servers.Mutable(fqdn)->pdus.push_back(name);
+    }
+    world.pdus.Put(name, std::move(pdu));
+  }
+}
+
+// PDUs per rack in a racked fleet: the most any rack has.
+int PdusPerRack(const World& world) {
+  std::map<int, int> per_rack;
+  int most = 0;
+  for (const auto& [name, pdu] : world.pdus.all()) {
+    if (pdu.rack) most = std::max(most, ++per_rack[*pdu.rack]);
+  }
+  return most;
+}
+
 Server& CreateServer(World& world, Allocator& alloc, int nid_count, bool worker, const Clock& clock) {
   Server s = MakeServer(alloc.TakeId(worker), nid_count, worker);
   s.nodename = world.settings().name_prefix + s.nodename;
@@ -95,8 +139,16 @@ Server& CreateServer(World& world, Allocator& alloc, int nid_count, bool worker,
     s.packages["chroma-agent"] = it->second;
   }
   if (!worker) {
-    s.outlet = alloc.TakeOutlet();
-    for (const auto& [name, pdu] : world.pdus.all()) world.pdus.Mutable(name)->outlets[*s.outlet] = true;
+    const TopologySettings& t = world.settings().topology;
+    if (t.rack_size > 0) {
+      // Its rack's PDUs, at its position in the rack (set up by EnsureRackPdus).
+      s.outlet = std::to_string(s.id % t.rack_size + 1);
+      s.pdus = RackPdus(world, RackOf(t, s.id));
+      for (const auto& name : s.pdus) world.pdus.Mutable(name)->outlets[*s.outlet] = true;
+    } else {
+      s.outlet = alloc.TakeOutlet();
+      for (const auto& [name, pdu] : world.pdus.all()) world.pdus.Mutable(name)->outlets[*s.outlet] = true;
+    }
     const std::string cluster_key = std::to_string(world.ClusterIdOf(s));
     Cluster cluster;
     if (const Cluster* existing = world.clusters.Find(cluster_key)) cluster = *existing;
@@ -138,6 +190,21 @@ Status CheckTopology(const World& world, const FleetSpec& spec, const FleetCount
   if (t.cluster_spread == "rack" && t.rack_size > 0 && want.server_count % t.rack_size != 0) {
     return Status::InvalidArgument("with cluster_spread rack, server_count " + std::to_string(want.server_count) +
                                    " must fill whole racks of " + std::to_string(t.rack_size));
+  }
+  if (t.rack_size > 0) {
+    for (const auto& [name, pdu] : world.pdus.all()) {
+      if (!pdu.rack) {
+        return Status::FailedPrecondition("PDU " + name + " feeds the whole fleet; racks with PDUs of their own "
+                                          "need a new --config");
+      }
+    }
+    const int64_t racks = (static_cast<int64_t>(want.server_count) + t.rack_size - 1) / t.rack_size;
+    if (racks * want.psu_count > kMaxFleetPdus) {
+      return Status::InvalidArgument(std::to_string(racks) + " racks of " + std::to_string(want.psu_count) +
+                                     " PDUs make " + std::to_string(racks * want.psu_count) +
+                                     " PDUs, more than the " + std::to_string(kMaxFleetPdus) +
+                                     " a fleet can serve (use larger racks or fewer PSUs)");
+    }
   }
   if (CountServers(world, false) > 0 && !(t == world.settings().topology)) {
     return Status::FailedPrecondition("the fleet's servers already have places in racks; rack_size, "
@@ -255,7 +322,7 @@ Status Resolve(const World& world, const FleetSpec& spec, FleetCounts* out) {
   return Status::Ok();
 }
 
-void EnsurePdus(World& world, int psu_count) {
+void EnsurePdus(World& world, Allocator& alloc, int psu_count) {
   std::vector<std::string> outlets;
   for (const auto& [fqdn, s] : world.servers.all()) {
     if (s.outlet) outlets.push_back(*s.outlet);
@@ -265,7 +332,7 @@ void EnsurePdus(World& world, int psu_count) {
     if (world.pdus.contains(name)) continue;
     Pdu pdu;
     pdu.name = name;
-    pdu.port = kBasePduPort + k;
+    pdu.port = alloc.TakePort();
     for (const auto& o : outlets) pdu.outlets[o] = true;
     world.pdus.Put(name, std::move(pdu));
   }
@@ -273,6 +340,22 @@ void EnsurePdus(World& world, int psu_count) {
 
 std::string AddServerWith(World& world, Allocator& alloc, int nid_count, const Clock& clock,
                           const std::vector<std::string>& san_serials);
+
+// A running fleet serves the PDUs it started with, so servers added to it
+// must land in racks that have theirs.
+Status CheckRacksHavePdus(const World& world, const Allocator& alloc, int server_count) {
+  const TopologySettings& t = world.settings().topology;
+  if (t.rack_size <= 0 || PdusPerRack(world) == 0) return Status::Ok();
+  for (int id = alloc.PeekId(); id < alloc.PeekId() + server_count; ++id) {
+    if (RackPdus(world, RackOf(t, id)).empty()) {
+      return Status::FailedPrecondition("server " + std::to_string(id) + " would start " + RackName(RackOf(t, id)) +
+                                        ", which has no PDUs yet: grow a racked fleet with `cluster-sim setup` "
+                                        "while the daemon is stopped");
+    }
+  }
+  return Status::Ok();
+}
+
 Result<SuInfo> AddSuWith(World& world, Allocator& alloc, int server_count, int volume_count, int nid_count,
                          const Clock& clock);
 
@@ -285,7 +368,7 @@ FleetCounts CountFleet(const World& world) {
   c.volume_count = static_cast<int>(world.volumes.size());
   c.nid_count = NidCountOf(world);
   c.cluster_size = world.settings().cluster_size;
-  c.psu_count = static_cast<int>(world.pdus.size());
+  c.psu_count = world.settings().topology.rack_size > 0 ? PdusPerRack(world) : static_cast<int>(world.pdus.size());
   c.su_size = world.controllers.size() == 0
                   ? 0
                   : c.server_count / static_cast<int>(world.controllers.size());
@@ -313,8 +396,16 @@ Status SetupFleet(World& world, const FleetSpec& spec, const Clock& clock) {
   if (spec.name_prefix) settings.name_prefix = *spec.name_prefix;
   if (spec.name_offset) settings.name_offset = *spec.name_offset;
 
-  EnsurePdus(world, want.psu_count);
   Allocator alloc(world);
+  if (settings.topology.rack_size > 0) {
+    // Every rack the wanted servers fill (numbers are given in order).
+    const int last_id = alloc.PeekId() + (want.server_count - have.server_count) - 1;
+    for (int rack = 0; rack <= RackOf(settings.topology, std::max(last_id, 0)); ++rack) {
+      if (want.server_count > 0) EnsureRackPdus(world, alloc, rack, want.psu_count);
+    }
+  } else {
+    EnsurePdus(world, alloc, want.psu_count);
+  }
 
   if (want.su_size > 0) {
     const int su_count = want.server_count / want.su_size;
@@ -349,6 +440,7 @@ Result<std::string> AddServer(World& world, int nid_count, const Clock& clock) {
     return Status::InvalidArgument("nid_count must be between 1 and " + std::to_string(kMaxNids));
   }
   Allocator alloc(world);
+  CS_RETURN_IF_ERROR(CheckRacksHavePdus(world, alloc, 1));
   return AddServerWith(world, alloc, nid_count, clock, SanSerials(world));
 }
 
@@ -360,6 +452,7 @@ Result<SuInfo> AddSu(World& world, int server_count, int volume_count, int nid_c
     return Status::InvalidArgument("nid_count must be between 1 and " + std::to_string(kMaxNids));
   }
   Allocator alloc(world);
+  CS_RETURN_IF_ERROR(CheckRacksHavePdus(world, alloc, server_count));
   return AddSuWith(world, alloc, server_count, volume_count, nid_count, clock);
 }
 

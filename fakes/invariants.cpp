@@ -57,7 +57,8 @@ void CheckResources(const World& world, const Cluster& cluster, Violations& out)
 
 void CheckServers(const World& world, Violations& out) {
   std::set<std::string> nodenames;
-  std::map<std::string, std::string> outlets;
+  std::map<std::string, std::string> outlets;     // "pdu outlet N" -> fqdn
+  std::map<std::string, std::string> fleet_wide;  // outlet -> fqdn, servers on every PDU
   for (const auto& [fqdn, s] : world.servers.all()) {
     if (fqdn != s.fqdn) out.push_back("server " + s.fqdn + " is stored under " + fqdn);
     if (!nodenames.insert(s.nodename).second) out.push_back("nodename " + s.nodename + " is used twice");
@@ -69,8 +70,20 @@ void CheckServers(const World& world, Violations& out) {
     if (!s.worker) {
       if (!s.outlet) {
         if (world.pdus.size()) out.push_back("server " + fqdn + " has no PDU outlet");
-      } else if (!outlets.emplace(*s.outlet, fqdn).second) {
-        out.push_back("outlet " + *s.outlet + " powers both " + outlets[*s.outlet] + " and " + fqdn);
+      } else {
+        for (const std::string& pdu : s.pdus) {
+          const Pdu* p = world.pdus.Find(pdu);
+          if (!p || !p->outlets.count(*s.outlet)) {
+            out.push_back("server " + fqdn + " is fed by " + pdu + " outlet " + *s.outlet + ", which does not exist");
+          }
+        }
+        if (s.pdus.empty()) fleet_wide.emplace(*s.outlet, fqdn);
+        for (const std::string& pdu : world.PdusFeeding(s)) {
+          const std::string socket = pdu + " outlet " + *s.outlet;
+          if (!outlets.emplace(socket, fqdn).second) {
+            out.push_back(socket + " powers both " + outlets[socket] + " and " + fqdn);
+          }
+        }
       }
       const Cluster* c = world.ClusterOf(s);
       if (!c || !c->nodes.count(s.nodename)) {
@@ -80,8 +93,10 @@ void CheckServers(const World& world, Violations& out) {
     }
     if (s.lnet_up && !s.lnet_loaded) out.push_back("server " + fqdn + " has lnet up but not loaded");
   }
+  // Fleet-wide wiring: every fleet-wide PDU has each such server's outlet.
   for (const auto& [name, pdu] : world.pdus.all()) {
-    for (const auto& [outlet, server] : outlets) {
+    if (pdu.rack) continue;
+    for (const auto& [outlet, server] : fleet_wide) {
       if (!pdu.outlets.count(outlet)) {
         out.push_back("PDU " + name + " lacks outlet " + outlet + " of " + server);
       }

@@ -15,4 +15,10 @@ std::string PduName(int k) {
   return buf;
 }
 
+std::string RackPduName(int rack, int k) {
+  char buf[48];
+  std::snprintf(buf, sizeof buf, "rack%03d-pdu%d", rack, k);
+  return buf;
+}
+
 }  // namespace cs

@@ -62,6 +62,7 @@ void to_json(Json& j, const Server& s) {
            {"registered", s.registered},
            {"host_id", s.host_id},
            {"outlet", s.outlet},
+           {"pdus", s.pdus},
            {"random_actions", s.random_actions}};
 }
 
@@ -94,6 +95,7 @@ void from_json(const Json& j, Server& s) {
   s.registered = j.value("registered", d.registered);
   s.host_id = j.value("host_id", d.host_id);
   s.outlet = j.value("outlet", d.outlet);
+  s.pdus = j.value("pdus", d.pdus);
   s.random_actions = j.value("random_actions", d.random_actions);
 }
 

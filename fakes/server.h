@@ -67,8 +67,14 @@ struct Server {
   // certificate (which lives in the server's crypto directory).
   bool registered = false;
   std::optional<int64_t> host_id;
-  // Outlet number of this server on every PDU ("1", "2", ...); workers have none.
+  // Outlet number of this server ("1", "2", ...) on each PDU that feeds it;
+  // workers have none.
   std::optional<std::string> outlet;
+  // The PDUs feeding it, one per PSU (per-rack PDUs: two PDUs of its rack
+  // for two PSUs). Empty: every PDU that has its outlet, the fleet-wide
+  // wiring of fleets without racks and of states written before racks had
+  // PDUs of their own.
+  std::vector<std::string> pdus;
   // How many actions on this server drew random numbers (a target's UUID):
   // with the fleet's seed and the action's name, the identity the next
   // one's random stream is seeded from, so replaying the same actions on

@@ -48,11 +48,7 @@ std::map<std::string, Location> FleetLocations(const World& world) {
     l.rack = RackName(rack);
     l.row = RowName(RowOfRack(t, rack));
     l.host = s.nodename;
-    if (s.outlet) {
-      for (const auto& [name, pdu] : world.pdus.all()) {
-        if (pdu.outlets.count(*s.outlet)) l.pdus.push_back(name);
-      }
-    }
+    l.pdus = world.PdusFeeding(s);
     if (const Presentations* p = world.presentations.Find(fqdn)) {
       for (const auto& [path, serial] : *p) {
         if (auto it = controller_of_serial.find(serial); it != controller_of_serial.end()) {

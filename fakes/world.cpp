@@ -1,5 +1,7 @@
 #include "fakes/world.h"
 
+#include <algorithm>
+
 namespace cs {
 
 const std::vector<Kind>& AllKinds() {
@@ -71,9 +73,46 @@ const Server* World::FindServerByNodename(const std::string& nodename) const {
 bool World::HasPower(const Server& server) const {
   if (server.worker || !server.outlet) return true;
   for (const auto& [name, pdu] : pdus.all()) {
-    if (pdu.OutletOn(*server.outlet)) return true;
+    if (Feeds(pdu, server) && pdu.OutletOn(*server.outlet)) return true;
   }
   return false;
+}
+
+bool World::Feeds(const Pdu& pdu, const Server& server) {
+  if (server.worker || !server.outlet || !pdu.outlets.count(*server.outlet)) return false;
+  return server.pdus.empty() || std::find(server.pdus.begin(), server.pdus.end(), pdu.name) != server.pdus.end();
+}
+
+std::vector<std::string> World::PdusFeeding(const Server& server) const {
+  std::vector<std::string> out;
+  if (!server.pdus.empty()) {  // listed: no need to look at every PDU
+    for (const std::string& name : server.pdus) {
+      if (const Pdu* pdu = pdus.Find(name); pdu && Feeds(*pdu, server)) out.push_back(name);
+    }
+    std::sort(out.begin(), out.end());
+    return out;
+  }
+  for (const auto& [name, pdu] : pdus.all()) {
+    if (Feeds(pdu, server)) out.push_back(name);
+  }
+  return out;
+}
+
+std::map<std::string, std::map<std::string, std::string>> World::OutletWiring() const {
+  std::map<std::string, std::map<std::string, std::string>> out;
+  for (const auto& [fqdn, server] : servers.all()) {
+    for (const std::string& pdu : PdusFeeding(server)) out[pdu][*server.outlet] = fqdn;
+  }
+  return out;
+}
+
+const Server* World::ServerOnOutlet(const std::string& pdu_name, const std::string& outlet) const {
+  const Pdu* pdu = pdus.Find(pdu_name);
+  if (!pdu) return nullptr;
+  for (const auto& [fqdn, server] : servers.all()) {
+    if (server.outlet == outlet && Feeds(*pdu, server)) return &server;
+  }
+  return nullptr;
 }
 
 std::set<ObjectRef> World::TakeChanges() {

@@ -188,6 +188,14 @@ class World {
   const Server* FindServerByNodename(const std::string& nodename) const;
   // Whether at least one of the server's outlets is on (workers: always).
   bool HasPower(const Server& server) const;
+  // Whether `pdu` feeds `server` through the server's outlet (Server::pdus).
+  static bool Feeds(const Pdu& pdu, const Server& server);
+  // The names of the PDUs feeding a server, in name order.
+  std::vector<std::string> PdusFeeding(const Server& server) const;
+  // The server plugged into outlet `outlet` of PDU `pdu`, or null.
+  const Server* ServerOnOutlet(const std::string& pdu, const std::string& outlet) const;
+  // Every server's sockets in one pass: PDU -> outlet -> fqdn.
+  std::map<std::string, std::map<std::string, std::string>> OutletWiring() const;
 
   // Objects changed since the last call, and forgets them.
   std::set<ObjectRef> TakeChanges();

@@ -181,8 +181,19 @@ Result<LustreJobs::Placement> LustreJobs::Place(const Json& spec) {
         p.primary + " has not reported a running corosync cluster yet, so no failover partner can be "
         "chosen; set the host up (or wait for its next report) and try again");
   }
+  // A named secondary (a placement computed elsewhere, e.g. with a CRUSH
+  // rule) must be such a peer that sees the device; otherwise the first one.
+  std::optional<std::string> wanted;
+  if (spec.contains("secondary")) {
+    if (!spec["secondary"].is_string()) return Status::InvalidArgument("secondary must be a host name");
+    Result<std::string> named = ResolveHost(spec["secondary"].get<std::string>());
+    if (!named.ok()) return named.status();
+    if (*named == p.primary) return Status::InvalidArgument("the secondary must not be the primary, " + p.primary);
+    wanted = *named;
+  }
   for (const HostRecord& h : store_.Hosts()) {
     if (h.fqdn == p.primary || !p.secondary.empty()) continue;
+    if (wanted && h.fqdn != *wanted) continue;
     if (std::find(peers.begin(), peers.end(), h.nodename) == peers.end()) continue;
     for (const DeviceFact& d : reports_.Devices(h.fqdn)) {
       if (d.serial == serial) {
@@ -191,6 +202,10 @@ Result<LustreJobs::Placement> LustreJobs::Place(const Json& spec) {
         break;
       }
     }
+  }
+  if (wanted && p.secondary.empty()) {
+    return Status::FailedPrecondition(*wanted + " cannot be the secondary of " + p.primary + ": it is not in " +
+                                      p.primary + "'s corosync cluster or does not see " + path);
   }
   return p;
 }

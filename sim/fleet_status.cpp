@@ -28,6 +28,7 @@ Json ServerJson(const World& world, const Server& s, const std::map<std::string,
             {"corosync", s.corosync.state},
             {"pacemaker", s.pacemaker.state},
             {"outlet", s.outlet},
+            {"pdus", world.PdusFeeding(s)},
             {"boot_time", s.boot_time}};
   if (auto it = locations.find(s.fqdn); it != locations.end()) j["location"] = LocationJson(it->second);
   return j;
@@ -46,6 +47,7 @@ Json PduJson(const Pdu& p) {
   return {{"name", p.name},
           {"address", p.address},
           {"port", p.port},
+          {"rack", p.rack ? Json(RackName(*p.rack)) : Json(nullptr)},
           {"outlets", p.outlets},
           {"outlets_on", on},
           {"outlets_off", static_cast<int>(p.outlets.size()) - on}};
@@ -120,7 +122,9 @@ std::string FleetStatusText(const World& world) {
   const Json& sum = j["summary"];
   std::ostringstream out;
   out << "Fleet: " << sum["server_count"] << " servers, " << sum["worker_count"] << " workers, "
-      << sum["volume_count"] << " volumes, " << sum["psu_count"] << " PDUs, cluster_size "
+      << sum["volume_count"] << " volumes, " << j["pdus"].size() << " PDUs"
+      << (world.settings().topology.rack_size > 0 ? " (" + sum["psu_count"].dump() + " per rack)" : "")
+      << ", cluster_size "
       << sum["cluster_size"] << ", su_size " << sum["su_size"] << "; " << sum["registered"]
       << " registered, " << sum["running"] << " running; manager "
       << sum["manager_url"].get<std::string>() << "\n";
@@ -166,9 +170,10 @@ std::string FleetStatusText(const World& world) {
   }
 
   out << "\n";
-  TextTable pdus({"PDU", "ADDRESS", "OUTLETS", "ON", "OFF"});
+  TextTable pdus({"PDU", "ADDRESS", "FEEDS", "OUTLETS", "ON", "OFF"});
   for (const Json& p : j["pdus"]) {
     pdus.Add({p["name"], p["address"].get<std::string>() + ":" + p["port"].dump(),
+              p["rack"].is_null() ? "fleet" : p["rack"].get<std::string>(),
               std::to_string(p["outlets"].size()), p["outlets_on"].dump(), p["outlets_off"].dump()});
   }
   pdus.Print(out);

@@ -90,7 +90,7 @@ Status ManagerApi::CreatePduEntries(const World& world, int port_offset) {
     for (const Json& outlet : device->value("outlets", Json::array())) {
       const std::string identifier = outlet.value("identifier", "");
       for (const auto& [fqdn, s] : world.servers.all()) {
-        if (!s.outlet || *s.outlet != identifier || !host_uri.count(fqdn)) continue;
+        if (!s.outlet || *s.outlet != identifier || !World::Feeds(pdu, s) || !host_uri.count(fqdn)) continue;
         std::string uri = outlet.value("resource_uri", "");
         if (!uri.empty() && uri.front() == '/') uri.erase(0, 1);
         auto patched = Call("PATCH", uri, Json{{"host", host_uri[fqdn]}});

@@ -31,9 +31,7 @@ class FleetOutlets final : public OutletBank {
   }
   std::string Name(int outlet) const override {
     std::lock_guard<std::mutex> lock(sim_->store().mutex());
-    for (const auto& [fqdn, s] : sim_->store().world().servers.all()) {
-      if (s.outlet == std::to_string(outlet)) return s.nodename;
-    }
+    if (const Server* s = sim_->store().world().ServerOnOutlet(pdu_, std::to_string(outlet))) return s->nodename;
     return "Outlet " + std::to_string(outlet);
   }
   Status Switch(int outlet, OutletAction action) override {

@@ -61,6 +61,10 @@ struct SimulatorOptions {
   size_t max_registrations_in_flight = 16;
   // How often the history of load figures takes a row (sim/metrics_sampler.h).
   std::chrono::milliseconds metrics_interval{2000};
+
+  // Where the PDUs listen: saved port plus this (the daemon's
+  // --pdu-port-offset); fencing matches agents' ports with it.
+  int pdu_port_offset = 0;
   Log* log = nullptr;  // required
 };
 

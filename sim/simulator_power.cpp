@@ -15,9 +15,7 @@ Status Simulator::SetOutlet(const std::string& pdu_name, const std::string& outl
     Pdu* pdu = w.pdus.Mutable(pdu_name);
     if (!pdu) return Status::NotFound("no PDU " + pdu_name);
     if (!pdu->outlets.count(outlet)) return Status::NotFound(pdu_name + " has no outlet " + outlet);
-    for (const auto& [name, server] : w.servers.all()) {
-      if (server.outlet == outlet) fqdn = name;
-    }
+    if (const Server* server = w.ServerOnOutlet(pdu_name, outlet)) fqdn = server->fqdn;
     const Server* before = fqdn.empty() ? nullptr : w.servers.Find(fqdn);
     const bool had_power = before && w.HasPower(*before);
     pdu->outlets[outlet] = on;
@@ -29,7 +27,7 @@ Status Simulator::SetOutlet(const std::string& pdu_name, const std::string& outl
       Server* server = w.servers.Mutable(fqdn);
       server->power_state = PowerState::kOff;
       if (Cluster* c = w.MutableClusterOf(*server)) {
-        if (c->nodes.count(server->nodename)) return c->Leave(server->nodename, /*clean=*/false, FencingClusterEnv(w, &fenced));
+        if (c->nodes.count(server->nodename)) return c->Leave(server->nodename, /*clean=*/false, FencingClusterEnv(w, &fenced, options_.pdu_port_offset));
       }
     }
     return Status::Ok();

@@ -62,7 +62,8 @@ Json TestConfigJson(const World& world) {
   for (const Server* s : hosts) {
     servers.push_back(HostJson(world, *s));
     if (!s->outlet) continue;
-    for (const auto& [name, p] : world.pdus.all()) {
+    for (const std::string& name : world.PdusFeeding(*s)) {
+      const Pdu& p = *world.pdus.Find(name);
       outlets.push_back({{"host", s->fqdn},
                          {"pdu", p.address + ":" + std::to_string(p.port)},
                          {"identifier", *s->outlet}});

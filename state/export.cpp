@@ -57,13 +57,21 @@ Json DevicesJson(const World& world) {
 }
 
 Json PowerControlJson(const World& world) {
-  Json server_outlets = Json::object(), outlet_servers = Json::object();
+  // The original's two maps assume one outlet number per server on every
+  // PDU; with per-rack PDUs the numbers repeat across racks, so the wiring
+  // per PDU is written too (pdu_outlets: PDU -> outlet -> fqdn).
+  Json server_outlets = Json::object(), outlet_servers = Json::object(), pdu_outlets = Json::object();
   for (const auto& [fqdn, s] : world.servers.all()) {
     if (!s.outlet) continue;
     server_outlets[fqdn] = *s.outlet;
-    outlet_servers[*s.outlet] = fqdn;
+    if (s.pdus.empty()) outlet_servers[*s.outlet] = fqdn;
   }
-  return Json{{"server_outlets", server_outlets}, {"outlet_servers", outlet_servers}};
+  const auto wiring = world.OutletWiring();
+  for (const auto& [name, pdu] : world.pdus.all()) {
+    auto it = wiring.find(name);
+    pdu_outlets[name] = it == wiring.end() ? Json::object() : Json(it->second);
+  }
+  return Json{{"server_outlets", server_outlets}, {"outlet_servers", outlet_servers}, {"pdu_outlets", pdu_outlets}};
 }
 
 // Loads one object, turning a JSON type mismatch into a Status naming the file.

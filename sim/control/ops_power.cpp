@@ -18,21 +18,28 @@ Result<Json> PduStatus(Simulator& sim) {
   std::lock_guard<std::mutex> lock(sim.store().mutex());
   const World& w = sim.store().world();
   Json out = Json::array();
+  const auto wiring = w.OutletWiring();
   for (const auto& [name, pdu] : w.pdus.all()) {
     Json outlets = Json::object();
+    const auto plugged = wiring.find(name);
     for (const auto& [outlet, on] : pdu.outlets) {
       std::string server;
-      for (const auto& [fqdn, s] : w.servers.all()) {
-        if (s.outlet == outlet) server = fqdn;
+      if (plugged != wiring.end()) {
+        if (auto it = plugged->second.find(outlet); it != plugged->second.end()) server = it->second;
       }
       outlets[outlet] = {{"on", on}, {"server", server.empty() ? Json() : Json(server)}};
     }
-    out.push_back({{"name", name}, {"address", pdu.address}, {"port", pdu.port}, {"outlets", outlets}});
+    out.push_back({{"name", name},
+                   {"address", pdu.address},
+                   {"port", pdu.port},
+                   {"rack", pdu.rack ? Json(RackName(*pdu.rack)) : Json()},
+                   {"outlets", outlets}});
   }
   return out;
 }
 
-// The outlets to switch: one on one PDU, or a server's outlet on every PDU.
+// The outlets to switch: one on one PDU, or a server's outlet on every PDU
+// that feeds it.
 struct OutletRef {
   std::string pdu;
   std::string outlet;
@@ -55,7 +62,7 @@ Result<std::vector<OutletRef>> OutletsOfServers(Simulator& sim, const std::strin
   for (const auto& fqdn : fqdns) {
     const Server* s = w.servers.Find(fqdn);
     if (!s->outlet) return Status::FailedPrecondition(fqdn + " has no PDU outlet (a worker?)");
-    for (const auto& [name, pdu] : w.pdus.all()) out.push_back({name, *s->outlet});
+    for (const std::string& name : w.PdusFeeding(*s)) out.push_back({name, *s->outlet});
   }
   return out;
 }

@@ -40,7 +40,7 @@ TEST_F(FleetMapTest, EveryServerHasALocationAndClustersSpanRacks) {
   EXPECT_EQ(l.rack, "rack002");
   EXPECT_EQ(l.row, "row01");
   EXPECT_EQ(l.host, "test019");
-  EXPECT_EQ(l.pdus, std::vector<std::string>{"pdu000"});
+  EXPECT_EQ(l.pdus, std::vector<std::string>{"rack002-pdu0"}) << "its rack's PDU";
   EXPECT_FALSE(l.controller.has_value());
   // cluster_size 4 over 4 racks: each cluster has one server per rack.
   for (const auto& [key, cluster] : world.clusters.all()) {

@@ -57,8 +57,8 @@ TEST(WorldTest, HasPowerNeedsOneOutletOn) {
   World w;
   Server s = MakeServer(0, 1, false);
   s.outlet = "1";
-  w.pdus.Put("a", Pdu{"a", kPduAddress, 2300, "x", {{"1", false}}});
-  w.pdus.Put("b", Pdu{"b", kPduAddress, 2301, "x", {{"1", true}}});
+  w.pdus.Put("a", Pdu{"a", kPduAddress, 2300, "x", {{"1", false}}, std::nullopt});
+  w.pdus.Put("b", Pdu{"b", kPduAddress, 2301, "x", {{"1", true}}, std::nullopt});
   EXPECT_TRUE(w.HasPower(s));
   w.pdus.Mutable("b")->outlets["1"] = false;
   EXPECT_FALSE(w.HasPower(s));

@@ -2,6 +2,7 @@
 // that registers with it (by credentials and by token), is set up by it,
 // gets a filesystem, fails a target over and back, survives a restart of
 // the manager and of the simulator, and refuses a manager it cannot verify.
+#include <map>
 #include <future>
 
 #include "tests/integration/e2e_fixture.h"
@@ -151,6 +152,63 @@ TEST_F(EndToEndTest, FilesystemFailoverFailbackAndPowerLoss) {
   }, seconds(30))) << host("test004.localdomain").dump();
   EXPECT_TRUE(Eventually([&] { return Target("testfs-OST0001")["active_host"] == "test004.localdomain"; }))
       << "blocked until its node came back";
+}
+
+// Issue 14's done-when, end to end: a filesystem placed with the by_rack
+// rule (manager fs create --placement) on a fleet whose corosync clusters
+// span racks survives the loss of a whole rack — both of its PDUs cut with
+// the real fence_apc: every target runs on in another rack.
+TEST_F(EndToEndTest, AFilesystemPlacedByRackSurvivesLosingARack) {
+  StartManager();
+  Setup(8, {"--rack_size", "2", "--cluster_spread", "rack", "--psu_count", "2", "--worker_count", "0"});
+  StartSimulator({"register", "--username", "admin", "--password", "lustre"});
+  ASSERT_TRUE(AllManaged(8));
+  std::vector<std::string> create = ManagerArgs({"fs", "create", "--name", "testfs", "--placement", "by_rack", "--mgt",
+                                                 "0", "--mdt", "1", "--ost", "2", "--ost", "3", "--wait"});
+  create.insert(create.begin(), {"--config", dir.Sub("sim")});
+  CliResult fs;
+  ASSERT_TRUE(Eventually([&] {
+    fs = RunCli(create, seconds(120));
+    return fs.exit_code == 0;
+  }, seconds(30))) << fs.Describe();
+  EXPECT_NE(fs.out.find("--ost 3 (x=3): primary test"), std::string::npos) << fs.out;
+
+  std::map<std::string, std::string> rack_of;  // fqdn -> rack
+  const Json status = SimStatus();
+  ASSERT_TRUE(status.is_object() && status.contains("servers")) << RunWithConfig(dir.Sub("sim"), {"status", "--json"}).Describe();
+  for (const Json& s : status["servers"]) {
+    rack_of[s["fqdn"].get<std::string>()] = s["location"]["rack"].get<std::string>();
+  }
+  ASSERT_EQ(rack_of.size(), 8u);
+  const Json targets = ManagerJson({"targets"});
+  ASSERT_EQ(targets.size(), 4u) << targets.dump();
+  for (const Json& t : targets) {
+    ASSERT_TRUE(t["primary_host"].is_string() && t["secondary_host"].is_string()) << t.dump();
+    const std::string primary = rack_of[t["primary_host"].get<std::string>()];
+    EXPECT_FALSE(primary.empty()) << t.dump();
+    EXPECT_NE(primary, rack_of[t["secondary_host"].get<std::string>()]) << t.dump();
+  }
+  CliResult check = RunWithConfig(dir.Sub("sim"), {"check", "--placement", "by_rack"});
+  EXPECT_EQ(check.exit_code, 0) << check.Describe();
+
+  // rack000 (test000, test001) loses both PDUs.
+  for (int pdu : {0, 1}) {
+    for (int outlet : {1, 2}) {
+      const std::string fence = "timeout 60 fence_apc --ip 127.0.0.1 --ipport " + std::to_string(2300 + pdu_offset + pdu) +
+                                " -l apc -p apc -n " + std::to_string(outlet) + " -o off >/dev/null";
+      ASSERT_EQ(std::system(fence.c_str()), 0) << fence;
+    }
+  }
+  EXPECT_EQ(SimStatus()["servers"][0]["power_state"], "off");
+  for (const Json& t : targets) {
+    const std::string label = t["ha_label"];
+    std::string where;
+    EXPECT_TRUE(Eventually([&] {
+      const Json on = SimRunsOn(label);
+      where = on.is_string() ? on.get<std::string>() : "nowhere";
+      return on.is_string() && rack_of.at(on.get<std::string>() + ".localdomain") != "rack000";
+    }, seconds(60))) << label << " runs " << where << " after rack000 went dark";
+  }
 }
 
 TEST_F(EndToEndTest, RestartsOfManagerAndSimulatorKeepRegistrations) {

@@ -180,6 +180,39 @@ TEST_F(FilesystemTest, BadPlacementsAreRefused) {
   EXPECT_TRUE(manager_->store().ListRecords("target").empty());
 }
 
+// A placement computed elsewhere (cluster-sim manager fs create --placement)
+// names each target's secondary: it is used when it is a cluster peer that
+// sees the device, and refused otherwise, before anything is created.
+TEST_F(FilesystemTest, ANamedSecondaryIsUsedOrRefused) {
+  auto admin = Admin();
+  auto request = [](const Json& secondary) {
+    return Json{{"name", "fs1"}, {"mgt", {{"host", "test001"}, {"device", 0}, {"secondary", secondary}}},
+                {"mdts", {{{"host", "test000"}, {"device", 1}}}},
+                {"osts", {{{"host", "test001"}, {"device", 2}}}}};
+  };
+  for (const Json& bad : {Json("test001"), Json("nosuch"), Json(7)}) {
+    auto refused = admin->Call("POST", "api/filesystem/", request(bad));
+    EXPECT_FALSE(refused.ok()) << bad.dump();
+  }
+  auto same = admin->Call("POST", "api/filesystem/", request("test001"));
+  ASSERT_FALSE(same.ok());
+  EXPECT_NE(same.status().message().find("the secondary must not be the primary"), std::string::npos)
+      << same.status().message();
+  EXPECT_TRUE(manager_->store().ListRecords("target").empty());
+  auto created = admin->Call("POST", "api/filesystem/", request("test000.localdomain"));
+  ASSERT_TRUE(created.ok()) << created.status().message();
+  bool seen = false;
+  for (const Json& t : manager_->store().ListRecords("target")) {
+    if (t.value("kind", "") != "MGT") continue;
+    seen = true;
+    EXPECT_EQ(t["primary_host"], "test001.localdomain");
+    EXPECT_EQ(t["secondary_host"], "test000.localdomain");
+  }
+  EXPECT_TRUE(seen);
+  const int64_t command = (*created)["command_id"];
+  EXPECT_TRUE(Pump([&] { return CommandState(command) == "succeeded"; })) << CommandState(command);
+}
+
 TEST_F(FilesystemTest, CancelSendsActionCancel) {
   auto admin = Admin();
   auto created = admin->Call("POST", "api/filesystem/",
