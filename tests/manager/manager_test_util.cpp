@@ -1,7 +1,9 @@
 #include "tests/manager/manager_test_util.h"
 
 #include <cstdlib>
+#include <chrono>
 #include <future>
+#include <thread>
 
 #include "crypto/csr.h"
 #include "crypto/files.h"
@@ -120,6 +122,14 @@ void ManagerTest::StartManager() {
     StopManager();
   }
   auto started = ManagerServer::Start(pool_.context(), options_);
+  // A restart reuses the port; under a parallel suite another process's outgoing connection can
+  // hold it for a moment after the old acceptor closed, so retry a bounded number of times.
+  for (int attempt = 0; attempt < 50 && !started.ok() && options_.port != 0 &&
+                        started.status().message().find("in use") != std::string::npos;
+       ++attempt) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    started = ManagerServer::Start(pool_.context(), options_);
+  }
   ASSERT_TRUE(started.ok()) << started.status().ToString();
   manager_ = std::move(*started);
 }
