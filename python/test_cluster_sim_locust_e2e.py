@@ -148,7 +148,7 @@ class DistributedTest(LocustRun):
         csv_prefix = os.path.join(self.dir, "out")
         html = os.path.join(self.dir, "out.html")
         master = self.master(["--headless", "--expect-workers", "2", "-u", str(USERS), "-r", "5", "-t", "75s",
-                              "--csv", csv_prefix, "--html", html])
+                              "--csv", csv_prefix, "--html", html, "--cluster-sim-seed", "4242"])
         self.worker("worker1")
         self.worker("worker2")
         try:
@@ -158,6 +158,10 @@ class DistributedTest(LocustRun):
         if master.returncode != 0:
             self.fail_with_logs("the master exited %s" % master.returncode)
         log = self.output("master")
+        # The run's seed is printed, and each worker draws from it.
+        self.assertIn("cluster-sim seed: 4242", log)
+        for worker in ("worker1", "worker2"):
+            self.assertIn("cluster-sim seed 4242 (worker", self.output(worker))
 
         # Two shards of about USERS/2 servers each, every one registered.
         infos = self.shard_infos()

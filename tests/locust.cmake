@@ -6,6 +6,9 @@ set(CS_DEBIAN_PYTHON /usr/bin/python3)
 add_test(NAME locust_events_unit
          COMMAND ${CS_DEBIAN_PYTHON} ${PROJECT_SOURCE_DIR}/python/test_cluster_sim_locust_events.py)
 set_tests_properties(locust_events_unit PROPERTIES LABELS unit TIMEOUT 60)
+add_test(NAME locust_scenarios_unit
+         COMMAND ${CS_DEBIAN_PYTHON} ${PROJECT_SOURCE_DIR}/python/test_cluster_sim_locust_scenarios.py)
+set_tests_properties(locust_scenarios_unit PROPERTIES LABELS unit TIMEOUT 60)
 
 foreach(test_case DistributedTest WorkerLostTest WebUiTest)
   add_test(NAME locust_e2e.${test_case}

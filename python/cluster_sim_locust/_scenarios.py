@@ -16,7 +16,6 @@ holding an object of the same keys:
 
 import json
 import os
-import random
 import time
 
 import gevent
@@ -27,6 +26,13 @@ DEFAULTS = {"idle": 10.0, "power_cycle": 0.0, "agent_kill": 0.0, "partition": 0.
             "power_off_seconds": 5.0, "agent_down_seconds": 10.0, "partition_hosts": 3.0,
             "partition_seconds": 20.0, "wait_min": 5.0, "wait_max": 15.0}
 TASKS = ("idle", "power_cycle", "agent_kill", "partition")
+
+
+def worker_seed(run_seed, worker_index):
+    """Each worker's own stream, derived from the run's printed seed, so that
+    a run replays from `--cluster-sim-seed` (task choices and fault targets;
+    the timing of a live manager stays the manager's)."""
+    return (int(run_seed) * 1000003 + int(worker_index)) % (2 ** 63)
 
 
 class Config:
@@ -111,37 +117,40 @@ def _hold(seconds, owner):
         gevent.sleep(min(0.5, deadline - time.monotonic()))
 
 
-def power_cycle(user):
-    """The server's power goes off, and comes back."""
+def _fault_then_heal(user, name, fault, heal, seconds_key):
+    """One fault on this user's own server, held for a while, always healed."""
     owner, fqdn = user.owner, user.fqdn
 
     def act():
-        owner.shard.call("poweroff_server", fqdn=fqdn)
+        owner.shard.call(fault, fqdn=fqdn)
         try:
-            _hold(owner.scenario_config["power_off_seconds"], owner)
+            _hold(owner.scenario_config[seconds_key], owner)
         finally:
-            owner.shard.call("poweron_server", fqdn=fqdn)
-    _scenario(user, "power cycle", [fqdn] if fqdn else [], act)
+            owner.shard.call(heal, fqdn=fqdn)
+    _scenario(user, name, [fqdn] if fqdn else [], act)
+
+
+def power_cycle(user):
+    """The server's power goes off, and comes back."""
+    _fault_then_heal(user, "power cycle", "poweroff_server", "poweron_server", "power_off_seconds")
 
 
 def agent_kill(user):
     """The server's agent crashes (the server stays up), then restarts."""
-    owner, fqdn = user.owner, user.fqdn
+    _fault_then_heal(user, "agent kill", "kill_agent", "restart_agent", "agent_down_seconds")
 
-    def act():
-        owner.shard.call("kill_agent", fqdn=fqdn)
-        try:
-            _hold(owner.scenario_config["agent_down_seconds"], owner)
-        finally:
-            owner.shard.call("restart_agent", fqdn=fqdn)
-    _scenario(user, "agent kill", [fqdn] if fqdn else [], act)
+
+def choose_partition(rng, owner, count):
+    """The hosts a partition cuts: drawn from `rng` (seeded per worker) among
+    this shard's registered, live, idle servers, in a stable order."""
+    candidates = sorted(owner.registered & owner.servers - owner.busy)
+    return rng.sample(candidates, min(len(candidates), int(count)))
 
 
 def partition(user):
     """A few of this shard's servers lose the manager, then find it again."""
     owner = user.owner
-    candidates = sorted(owner.registered & owner.servers - owner.busy)
-    hosts = random.sample(candidates, min(len(candidates), int(owner.scenario_config["partition_hosts"])))
+    hosts = choose_partition(owner.rng, owner, owner.scenario_config["partition_hosts"])
 
     def act():
         cut = []

@@ -73,7 +73,7 @@ class Shard:
     """Starts, talks to and stops one daemon."""
 
     def __init__(self, binary, state_dir, manager_url, ca=None, name_prefix="", name_offset=0,
-                 psu_count=1, boot_seconds=None, log=None):
+                 psu_count=1, boot_seconds=None, seed=None, log=None):
         self.binary = binary
         self.state_dir = state_dir
         self.manager_url = manager_url
@@ -82,6 +82,7 @@ class Shard:
         self.name_offset = name_offset
         self.psu_count = psu_count
         self.boot_seconds = boot_seconds
+        self.seed = seed
         self.log = log
         self.process = None
         self.control = None
@@ -100,6 +101,8 @@ class Shard:
             "setup", "--server_count", "0", "--worker_count", "0", "--volume_count", "0",
             "--psu_count", str(self.psu_count), "--name_prefix", self.name_prefix,
             "--name_offset", str(self.name_offset)]
+        if self.seed is not None:
+            setup += ["--seed", str(self.seed)]
         done = subprocess.run(setup, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, timeout=120)
         if done.returncode != 0:
             raise RuntimeError("cluster-sim setup failed (%d): %s" % (done.returncode, done.stdout.decode()[-2000:]))

@@ -22,6 +22,7 @@ See docs/distributed.md.
 import json
 import logging
 import os
+import random
 import sys
 import tempfile
 import time
@@ -70,8 +71,23 @@ def add_options(parser):
                        help="Server numbers (and so addresses) reserved per shard (default 10000)")
     group.add_argument("--cluster-sim-settle-seconds", env_var="CLUSTER_SIM_SETTLE_SECONDS", type=float,
                        default=60, help="At stop: how long healed servers get to come back before the checks")
+    group.add_argument("--cluster-sim-seed", env_var="CLUSTER_SIM_SEED", default="",
+                       help="Seed of the run's random choices (default: one is drawn and printed)")
     group.add_argument("--cluster-sim-boot-seconds", env_var="CLUSTER_SIM_BOOT_SECONDS", default="",
                        help="Simulated boot time of the shard's servers (default: the daemon's)")
+
+
+def _checked_seed(text):
+    """The run's seed: the one given, or a new one; a bad one ends the run here."""
+    if str(text).strip() == "":
+        return str(random.SystemRandom().randrange(1, 2 ** 31))
+    try:
+        seed = int(str(text).strip())
+    except ValueError:
+        raise SystemExit("--cluster-sim-seed must be a non-negative integer, not %r" % text) from None
+    if seed < 0:
+        raise SystemExit("--cluster-sim-seed must be a non-negative integer, not %r" % text)
+    return str(seed)
 
 
 def _base36(n):
@@ -102,6 +118,7 @@ class ShardOwner:
         self.registration_failures = {}
         self.busy = set()             # hosts a scenario is acting on
         self.scenario_config = _scenarios.Config()
+        self.rng = random.Random(0)
         self.finishing = False
         self.finished_verdict = None
 
@@ -113,6 +130,12 @@ class ShardOwner:
         self.scenario_config = _scenarios.Config.parse(options.cluster_sim_scenarios)
         SimulatedServer.tasks = _scenarios.task_list(self.scenario_config)
         SimulatedServer.wait_time = between(*self.scenario_config.wait_seconds)
+        index = max(0, getattr(environment.runner, "worker_index", 0))
+        seed = _scenarios.worker_seed(options.cluster_sim_seed, index)
+        self.rng = random.Random(seed)
+        random.seed(seed)  # Locust draws each user's next task from the module's stream
+        log.info("cluster-sim seed %s (worker %d): replay with --cluster-sim-seed %s",
+                 options.cluster_sim_seed, index, options.cluster_sim_seed)
         self.finishing = False
         self.finished_verdict = None
         self.registered = set()
@@ -139,7 +162,8 @@ class ShardOwner:
             self.manager = manager
             self.shard = _shard.Shard(self.local["bin"], state_dir, environment.host, ca=self.local["ca"] or None,
                                       name_prefix=prefix, name_offset=offset,
-                                      boot_seconds=float(boot) if boot else None)
+                                      boot_seconds=float(boot) if boot else None,
+                                      seed=_scenarios.worker_seed(options.cluster_sim_seed, index) % (2 ** 31))
             self.shard.start()
             self.delta = _events.StatsDelta()
             log.info("shard %s: daemon pid %d, control 127.0.0.1:%d, state %s", prefix, self.shard.pid,
@@ -311,6 +335,9 @@ def on_init(environment, **_):
             # One tag per run, sent to the workers with the other options:
             # a new run's names never meet the last run's in the manager.
             options.cluster_sim_name_prefix = "r" + _base36(int(time.time()))[-5:]
+        if not isinstance(environment.runner, WorkerRunner):
+            options.cluster_sim_seed = _checked_seed(options.cluster_sim_seed)
+            print("cluster-sim seed: %s" % options.cluster_sim_seed, flush=True)
     runner = environment.runner
     if isinstance(runner, MasterRunner):
         runner.register_message(VERDICT, lambda environment, msg, **kw: VERDICTS.record(msg.node_id, msg.data))
