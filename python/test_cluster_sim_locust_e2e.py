@@ -6,9 +6,9 @@ cluster-sim shard. Every wait is bounded; every process is ended by its PID.
 
     CLUSTER_SIM=build/cluster-sim /usr/bin/python3 python/test_cluster_sim_locust_e2e.py [Test.name]
 
-USERS (default 60) is the fleet size: the issue asks for 200, which this
-2-core machine shared by other builds cannot register within a CI-sized
-bound (registration is bound by the shard's fsyncs, docs/performance.md).
+USERS (default 200, as the issue asks) is the fleet size of the distributed
+run: two shards of about 100 servers each; the lost-worker run uses half.
+Both passed at 200 on this 2-core machine under a load average of 23.
 """
 
 import csv
@@ -31,7 +31,7 @@ from cluster_sim_locust._shard import free_port  # noqa: E402
 BINARY = os.path.abspath(os.environ.get("CLUSTER_SIM", os.path.join(HERE, "..", "build", "cluster-sim")))
 LOCUST = os.environ.get("LOCUST", "/usr/bin/locust")
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
-USERS = int(os.environ.get("USERS", "60"))
+USERS = int(os.environ.get("USERS", "200"))
 OUR_TYPES = {("POST", "register"), ("POST", "session create"), ("POST", "DATA"), ("GET", "long poll"),
              ("ACTION", "round trip")}
 

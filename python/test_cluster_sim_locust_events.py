@@ -88,6 +88,20 @@ class StatsDeltaTest(unittest.TestCase):
         answer["requests"][1]["failures_by_reason"] = {}
         self.assertEqual([r.failure for r in StatsDelta().update(answer) if r.failure], ["unknown"])
 
+    def test_a_recorded_shard_answer_fires_its_counters_exactly(self):
+        # Recorded from a real shard (the docs/distributed.md one-machine
+        # example, worker 0, 100 servers, 5 minutes), not written by hand.
+        answer = load("recorded-shard-final-stats.json")
+        events = StatsDelta().update(answer)
+        fired = collections.Counter((r.request_type, r.name) for r in events)
+        for key, (n, f) in totals(answer).items():
+            self.assertEqual(fired[key], n, key)
+        for entry in answer["requests"]:
+            values = {v for v, _ in entry["buckets"]}
+            times = [r.response_time for r in events if (r.request_type, r.name) == (entry["type"], entry["name"])]
+            self.assertTrue(set(times) <= values, entry["name"])
+            self.assertAlmostEqual(max(times), max(values))
+
     def test_the_failure_prints_as_the_shards_reason(self):
         self.assertEqual(str(ShardRequestFailure("HTTP 500")), "HTTP 500")
         self.assertEqual(repr(ShardRequestFailure("HTTP 500")), "HTTP 500")
