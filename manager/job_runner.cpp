@@ -10,6 +10,8 @@ namespace cs::manager {
 
 namespace {
 
+constexpr const char* kHostRemoved = "the host was removed (ForceRemoveHostJob)";
+
 // A copy of an action's arguments with every "password" value masked.
 Json WithoutPasswords(Json args) {
   if (args.is_object()) {
@@ -157,6 +159,10 @@ void JobRunner::StartStepLocked(std::shared_ptr<Running> run) {
   step["started_at"] = NowText();
   run->action_id.clear();
   ReindexLocked(*run);
+  if (removed_hosts_.count(run->spec.steps[run->step].fqdn)) {
+    FinishStepLocked(run, false, nullptr, kHostRemoved);
+    return;
+  }
   ArmTimerLocked(run, session_wait_);
   TrySendLocked(run);
 }
@@ -278,6 +284,7 @@ void JobRunner::OnActionRunnerData(const std::string& fqdn, const Json& body) {
 void JobRunner::OnSessionCreated(const std::string& fqdn, const std::string& plugin) {
   if (plugin != "action_runner") return;
   std::lock_guard<std::mutex> lock(mu_);
+  removed_hosts_.erase(fqdn);  // registered again
   for (auto& run : OnHostLocked(fqdn)) {
     if (run->action_id.empty()) TrySendLocked(run);
   }
@@ -292,6 +299,21 @@ void JobRunner::OnSessionGone(const std::string& fqdn, const std::string& plugin
       if (!run->action_id.empty()) {
         FinishStepLocked(run, false, nullptr, "the host's action_runner session ended");
       }
+    }
+  }
+  RunDeferred();
+}
+
+void JobRunner::OnHostRemoved(const std::string& fqdn) {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    removed_hosts_.insert(fqdn);
+    // A copy: FinishStepLocked changes the index.
+    for (auto& run : OnHostLocked(fqdn)) {
+      if (!run->action_id.empty()) {
+        send_(fqdn, Json{{"type", "ACTION_CANCEL"}, {"id", run->action_id}, {"action", nullptr}, {"args", nullptr}});
+      }
+      FinishStepLocked(run, false, nullptr, kHostRemoved);
     }
   }
   RunDeferred();

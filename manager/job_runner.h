@@ -77,6 +77,11 @@ class JobRunner {
   // gone (steps sent on it fail).
   void OnSessionCreated(const std::string& fqdn, const std::string& plugin);
   void OnSessionGone(const std::string& fqdn, const std::string& plugin);
+  // The host was removed (ForceRemoveHostJob): a step running or waiting on
+  // it fails now (a running action is cancelled on the agent first), and a
+  // later step that reaches it fails at once instead of waiting an hour
+  // for a session. A host registered again under the name is served again.
+  void OnHostRemoved(const std::string& fqdn);
 
   // Marks commands left running by a previous manager process as failed.
   void FailInterrupted();
@@ -119,6 +124,7 @@ class JobRunner {
   // and the commands whose current step is on a host.
   std::unordered_map<std::string, int64_t> by_action_;
   std::unordered_map<std::string, std::set<int64_t>> by_host_;
+  std::set<std::string> removed_hosts_;
   uint64_t submitted_ = 0, ended_ = 0;
   RateWindow submit_window_, end_window_;
   // Callbacks to run after mu_ is released (on_finish).

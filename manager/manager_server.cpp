@@ -177,6 +177,7 @@ struct ManagerServer::Impl {
     h.remove_host = [this](int64_t id) -> Status {
       std::optional<HostRecord> host = store->HostById(id);
       if (!host) return Status::NotFound("no host " + std::to_string(id));
+      jobs.OnHostRemoved(host->fqdn);  // before Forget, so a running action's cancel still goes out
       agent.Forget(host->fqdn);
       return store->RemoveHost(id);
     };

@@ -212,6 +212,27 @@ TEST_F(JobTest, AStepFailsWhenTheAgentRestarts) {
   EXPECT_EQ((*command)["steps"][0]["exception"], "the host's action_runner session ended");
 }
 
+TEST_F(JobTest, RemovingAHostFailsItsRunningCommandAtOnce) {
+  auto agent = NewAgent("worker0.localdomain");
+  const int64_t command_id = RegisterAndOpen(*agent, "posix_copytool_worker");
+  bool started = false;  // the first setup step reaches the agent, which never answers
+  for (int i = 0; i < 5 && !started; ++i) {
+    for (const Message& m : agent->GetMessages()) started = started || m.type == MessageType::kData;
+  }
+  ASSERT_TRUE(started);
+  const int64_t host_id = manager_->store().HostByFqdn(agent->fqdn)->id;
+  auto removed = Admin()->Call("POST", "api/command/",
+                               Json{{"jobs", Json::array({{{"class_name", "ForceRemoveHostJob"},
+                                                           {"args", {{"host_id", host_id}}}}})}});
+  ASSERT_TRUE(removed.ok()) << removed.status().ToString();
+  // Failed now, not after the 1.5 s step timeout or the hour's session wait.
+  auto command = manager_->store().GetRecord("command", command_id);
+  ASSERT_TRUE(command);
+  EXPECT_EQ((*command)["state"], "failed");
+  EXPECT_EQ((*command)["steps"][0]["exception"], "the host was removed (ForceRemoveHostJob)");
+  EXPECT_EQ((*command)["steps"][1]["state"], "skipped");
+}
+
 TEST_F(ManagerTest, TargetLocationFollowsResourceLocations) {
   auto agent = RegisteredAgent("test000.localdomain");
   auto id = manager_->store().InsertRecord(
