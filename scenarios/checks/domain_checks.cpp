@@ -73,7 +73,7 @@ Verdict JudgeDomainSurvives(const Json& before, const Json& now, const std::stri
   }
   const std::set<std::string> lost = LostDomains(now, type, cut);
   std::vector<std::string> problems, expected;
-  Json down = Json::array();
+  Json down = Json::array(), survived = Json::array();  // survived: a node of its pair was in a lost domain
   int inside_lost = 0;
   for (const Json& c : before.value("clusters", Json::array())) {
     for (const Json& r : c.value("resources", Json::array())) {
@@ -92,7 +92,11 @@ Verdict JudgeDomainSurvives(const Json& before, const Json& now, const std::stri
       const std::string on = current.is_null() ? "" : RunningOn(now, current);
       const std::string pair = "primary " + p.get<std::string>() + " (" + Where(type, pd) + ") and secondary " +
                                s.get<std::string>() + " (" + Where(type, sd) + ")";
+      bool touched = shared_lost;
+      for (const std::string& d : pd) touched = touched || lost.count(d) > 0;
+      for (const std::string& d : sd) touched = touched || lost.count(d) > 0;
       if (!on.empty()) {
+        if (touched) survived.push_back({{"target", name}, {"runs_on", on}, {"primary", p}, {"secondary", s}});
         if (shared_lost && expect_inside_down) {
           problems.push_back(name + " runs on " + on + " although its " + pair + " share the lost " + Where(type, shared) +
                              " (expected it down)");
@@ -115,7 +119,7 @@ Verdict JudgeDomainSurvives(const Json& before, const Json& now, const std::stri
     problems.push_back("no target had its primary and secondary inside a lost " + type + " (lost: " +
                        (lost.empty() ? "none" : Join({lost.begin(), lost.end()})) + "); expected some to go down with it");
   }
-  const Json seen = {{"type", type}, {"lost", std::vector<std::string>(lost.begin(), lost.end())}, {"down", down}};
+  const Json seen = {{"type", type}, {"lost", std::vector<std::string>(lost.begin(), lost.end())}, {"down", down}, {"survived", survived}};
   const std::string also = expected.empty() ? "" : std::to_string(expected.size()) + " down as their placement allows: " + Join(expected, "; ");
   if (problems.empty()) return Verdict{true, also, seen};
   return Verdict::Failed(Join(problems, "; ") + (also.empty() ? "" : "; and " + also), seen);

@@ -215,6 +215,9 @@ TEST(DomainSurvives, PassesWhenSeparatedPairsRunOnAndListsThoseThatWentDownWithT
   ASSERT_EQ(v.seen["down"].size(), 1u);
   EXPECT_EQ(v.seen["down"][0]["target"], "testfs-OST0001");
   EXPECT_EQ(v.seen["lost"], Json::array({"rack000"}));
+  ASSERT_EQ(v.seen["survived"].size(), 1u);
+  EXPECT_EQ(v.seen["survived"][0]["target"], "testfs-OST0000");
+  EXPECT_EQ(v.seen["survived"][0]["runs_on"], "test002");
   // With pairs_inside: down, that loss is what the scenario expects.
   EXPECT_TRUE(JudgeDomainSurvives(before, after, "rack", {"rack000"}, {}, true).passed);
 }
