@@ -194,12 +194,18 @@ int RunRunCommand(const RunCommandOptions& given, std::ostream& out, std::ostrea
   ro.deadline = deadline;
   ro.on_progress = [&](const PlannedRun& run, const std::string& what) { progress.Update(run, what); };
   int first_run = 0;
+  bool world_failed = false;  // a world did not come up: the rest are not reached, the reports still written
   for (WorldRun& w : worlds) {
-    if (g_interrupted.load()) {
+    if (g_interrupted.load() || world_failed) {
       w.results.assign(w.plan.runs.size(), RunResult());  // not reached
       continue;
     }
-    if (!RunOneWorld(w, first_run, registry, ro, o.keep, notes, err)) return 2;
+    if (!RunOneWorld(w, first_run, registry, ro, o.keep, notes, err)) {
+      world_failed = true;
+      notes.push_back(DescribeWorld(*w.group) + " could not be brought up; its runs and those after it were not reached");
+      w.results.assign(w.plan.runs.size(), RunResult());
+      if (worlds.size() == 1) return 2;  // nothing ran: no reports, as before
+    }
     first_run += static_cast<int>(w.plan.runs.size());
   }
   progress.Done();
@@ -214,7 +220,7 @@ int RunRunCommand(const RunCommandOptions& given, std::ostream& out, std::ostrea
   summary.notes = notes;
   if (g_interrupted.load()) summary.notes.push_back("interrupted by a signal");
   const bool passed = summary.failed == 0 && summary.executed > 0 && !g_interrupted.load();
-  int status = passed ? 0 : 1;
+  int status = world_failed ? 2 : passed ? 0 : 1;
   if (!o.junit.empty()) {
     Status s = WriteFile(o.junit, JunitXml(plan, results, summary));
     if (!s.ok()) status = Bad(err, s);
