@@ -36,6 +36,13 @@ void AddPlanOptions(CLI::App* sub, ScenarioCli& c) {
   AddCount(sub, "cluster_size", &c.fleet.cluster_size, "Servers per corosync cluster (default 2)");
   AddCount(sub, "psu_count", &c.fleet.psu_count, "PSUs per server = PDUs (default 2)");
   AddCount(sub, "su_size", &c.fleet.su_size, "Servers per scalable unit (default 0: SAN-style)");
+  AddCount(sub, "rack_size", &c.fleet.rack_size, "Servers per rack, each rack with its own PDUs (default 0: one rack)");
+  AddCount(sub, "racks_per_row", &c.fleet.racks_per_row, "Racks per row (default 0: one row)");
+  sub->add_option("--cluster_spread,--cluster-spread", c.fleet.cluster_spread,
+                  "rack: each corosync cluster's nodes in different racks (default none)")
+      ->check(CLI::IsMember({"none", "rack"}));
+  sub->add_option("--placement", c.placement,
+                  "Place the runner's filesystem with this rule of the fleet's CRUSH map (by_host, by_rack, by_row)");
   sub->add_option("--control-url", c.control_url, "Drive this running daemon's control API instead of a world of our own");
   sub->add_option("--control-token-file", c.control_token_file, "The control API's bearer token file");
   sub->add_option("--manager-url", c.manager_url, "The manager of that daemon (with --control-url)");
@@ -85,6 +92,7 @@ int RunScenarioCli(ScenarioCli& c) {
   o.soak = c.soak;
   o.soak_plan_runs = c.soak_plan_runs;
   o.fleet = c.fleet;
+  o.placement = c.placement == "default" ? "" : c.placement;
   o.control_url = c.control_url;
   o.control_token_file = c.control_token_file;
   o.manager_url = c.manager_url;

@@ -30,6 +30,7 @@ struct ScenarioCli {
   std::string soak;          // a duration; "" when not soaking
   int soak_plan_runs = 20;   // plan --soak: how many draws to print
   FleetSpec fleet;           // setup's options for the runner's own world
+  std::string placement;     // its filesystem's placement rule; "": the manager's default
   // An existing world instead of the runner's own.
   std::optional<std::string> control_url;
   std::optional<std::string> control_token_file;

@@ -40,6 +40,7 @@ Registry MakeBuiltin() {
   r.Add(CrashSimulatorTest());
   r.Add(RestartManagerTest());
   r.Add(WaitTest());
+  r.Add(FailDomainTest());
 
   r.Add(InvariantsCheck());
   r.Add(TargetsRunningCheck());
@@ -48,6 +49,7 @@ Registry MakeBuiltin() {
   r.Add(NoLostActionsCheck());
   r.Add(LogsArriveCheck());
   r.Add(TargetOnCheck());
+  r.Add(DomainSurvivesCheck());
   return r;
 }
 

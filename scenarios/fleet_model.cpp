@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <set>
 
+#include "crush/placement.h"
 #include "sim/fleet_status.h"
 #include "util/clock.h"
 
@@ -71,13 +72,37 @@ Result<std::vector<Placement>> FilesystemLayout(const FleetModel& fleet) {
     return Status::InvalidArgument("a filesystem needs at least 4 volumes seen by each server; they see " +
                                    std::to_string(per_server) + " (raise --volume_count)");
   }
-  std::vector<Placement> out = {{"MGT", 0, fleet.servers[0].fqdn, 0}, {"MDT", 0, fleet.servers[1].fqdn, 1}};
+  std::vector<Placement> out = {{"MGT", 0, fleet.servers[0].fqdn, 0, ""}, {"MDT", 0, fleet.servers[1].fqdn, 1, ""}};
   int ost = 0;
   for (const ModelServer& s : fleet.servers) {
     const int device = per_server / 2 + PositionInSu(fleet, s);
-    if (device < per_server) out.push_back({"OST", ost++, s.fqdn, device});
+    if (device < per_server) out.push_back({"OST", ost++, s.fqdn, device, ""});
   }
   return out;
+}
+
+Result<std::vector<Placement>> PlacedFilesystemLayout(const World& world, const FleetModel& fleet,
+                                                      const std::string& rule) {
+  if (fleet.counts.su_size > 0) {
+    return Status::InvalidArgument("placement " + rule + " needs a SAN-style fleet (su_size 0): in scalable units a device index names a different volume on each host");
+  }
+  Result<std::vector<Placement>> layout = FilesystemLayout(fleet);
+  if (!layout.ok()) return layout;
+  Result<crush::HaPlacer> placer = crush::HaPlacer::ForFleet(world, rule);
+  if (!placer.ok()) return placer.status().Context("placement");
+  // Devices stay as FilesystemLayout gives them: in a SAN-style fleet OST k
+  // is on device D/2 + k whichever host runs it, so no two targets share one.
+  for (size_t x = 0; x < layout->size(); ++x) {
+    Placement& p = (*layout)[x];
+    Result<crush::HaPair> pair = placer->Place(static_cast<int>(x));
+    if (!pair.ok()) return pair.status().Context("placement " + rule + " of " + p.kind + " " + std::to_string(p.index));
+    const Server* primary = world.FindServerByNodename(pair->primary);
+    const Server* secondary = world.FindServerByNodename(pair->secondary);
+    if (primary == nullptr || secondary == nullptr) return Status::Internal("placement named a host the fleet does not have");
+    p.host = primary->fqdn;
+    p.secondary = secondary->fqdn;
+  }
+  return layout;
 }
 
 Result<FleetModel> FleetFromStatus(const Json& status, const std::vector<Json>& manager_targets) {
@@ -130,18 +155,19 @@ Result<FleetModel> FleetFromStatus(const Json& status, const std::vector<Json>& 
   return m;
 }
 
-Result<FleetModel> PredictFleet(const FleetSpec& spec, const std::string& fsname) {
+Result<FleetModel> PredictFleet(const FleetSpec& spec, const std::string& fsname, const std::string& placement) {
   World world;
   ManualClock clock(WallTime{});
   CS_RETURN_IF_ERROR(SetupFleet(world, spec, clock));
   Result<FleetModel> m = FleetFromStatus(FleetStatusJson(world), {});
   if (!m.ok()) return m;
-  Result<std::vector<Placement>> layout = FilesystemLayout(*m);
+  Result<std::vector<Placement>> layout = placement.empty() ? FilesystemLayout(*m) : PlacedFilesystemLayout(world, *m, placement);
   if (!layout.ok()) return layout.status();
   m->filesystem = fsname;
   for (const Placement& p : *layout) {
     const ModelServer* primary = m->Find(p.host);
-    m->targets.push_back({TargetName(p.kind, fsname, p.index), p.kind, p.host, PredictSecondary(*m, *primary)});
+    const std::string secondary = p.secondary.empty() ? PredictSecondary(*m, *primary) : p.secondary;
+    m->targets.push_back({TargetName(p.kind, fsname, p.index), p.kind, p.host, secondary});
   }
   std::sort(m->targets.begin(), m->targets.end(), [](const ModelTarget& a, const ModelTarget& b) { return a.name < b.name; });
   return m;

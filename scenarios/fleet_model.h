@@ -64,15 +64,25 @@ struct Placement {
   int index = 0;
   std::string host;
   int device = 0;
+  std::string secondary;  // fqdn named to the manager; "": the manager picks
 };
 Result<std::vector<Placement>> FilesystemLayout(const FleetModel& fleet);
+
+// The same filesystem placed with a rule of the fleet's CRUSH map, as
+// `manager fs create --placement RULE` places it: both hosts of each target
+// from crush::HaPlacer with x its position (the MGT 0, the MDT 1, then the
+// OSTs), devices MGT 0, MDT 1 and OST k at D/2 + k. SAN-style fleets only
+// (su_size 0), where a device index names the same volume on every host.
+Result<std::vector<Placement>> PlacedFilesystemLayout(const World& world, const FleetModel& fleet,
+                                                      const std::string& rule);
 
 // The model of a live world: the control API's status and the manager's
 // target objects (name, kind, primary_host, secondary_host, filesystem).
 Result<FleetModel> FleetFromStatus(const Json& status, const std::vector<Json>& manager_targets);
 
 // The model of the world `setup` would build with `spec`, with the
-// filesystem `fsname` the runner will create on it.
-Result<FleetModel> PredictFleet(const FleetSpec& spec, const std::string& fsname);
+// filesystem `fsname` the runner will create on it (placed with the rule
+// `placement`, or the default way when it is "").
+Result<FleetModel> PredictFleet(const FleetSpec& spec, const std::string& fsname, const std::string& placement = "");
 
 }  // namespace cs::scenarios

@@ -16,7 +16,7 @@ Status ScenarioSpec::Error(const std::string& pointer_suffix, const std::string&
 
 namespace {
 
-const std::set<std::string> kScenarioKeys = {"name", "description", "weight", "repeat", "requires", "steps", "checks"};
+const std::set<std::string> kScenarioKeys = {"name", "description", "weight", "repeat", "world", "requires", "steps", "checks"};
 const std::set<std::string> kRequirementKinds = {"server", "cluster", "su", "pdu", "filesystem", "target"};
 
 bool IsWord(const std::string& s, const std::regex& re) { return std::regex_match(s, re); }
@@ -222,7 +222,7 @@ Result<ScenarioSpec> ParseScenario(const std::shared_ptr<const SourceDocument>& 
   s.name = raw["name"];
   for (const auto& [key, value] : raw.items()) {
     if (!kScenarioKeys.count(key)) {
-      return s.Error("/" + key, key, "unknown key (a scenario has name, description, weight, repeat, requires, steps, checks)");
+      return s.Error("/" + key, key, "unknown key (a scenario has name, description, weight, repeat, world, requires, steps, checks)");
     }
   }
   if (raw.contains("description")) {
@@ -242,6 +242,11 @@ Result<ScenarioSpec> ParseScenario(const std::shared_ptr<const SourceDocument>& 
       return s.Error("/repeat", "repeat", "expected a whole number from 1 to 1000, not " + r.dump());
     }
     s.repeat = r.get<int>();
+  }
+  if (raw.contains("world")) {
+    Result<WorldRequest> w = ParseWorldRequest(raw["world"]);
+    if (!w.ok()) return s.Error("/world", "world", w.status().message());
+    s.world = std::move(*w);
   }
   if (raw.contains("requires")) {
     const Json& req = raw["requires"];

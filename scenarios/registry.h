@@ -53,6 +53,11 @@ struct RunState {
   int64_t first_command_id = 0;           // manager commands of this run have ids >= this
   std::vector<std::string> scope;         // fqdns this run may touch; empty: all
   std::string marker;                     // unique per run: "s7-power-loss-r1"
+  uint64_t seed = 0;                      // the plan's seed
+  int step = 0;                           // the step under way (1-based)
+  // Failure domains a fail-domain step cut, by type (rack, row, pdu):
+  // domain-survives judges targets against them.
+  std::map<std::string, std::set<std::string>> lost_domains;
 };
 
 // What a test's run function gets. Params are resolved: variables bound,

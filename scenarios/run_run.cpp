@@ -92,6 +92,55 @@ Status CheckOwnership(const std::vector<ScenarioSpec>& specs, const Registry& re
   return Status::Ok();
 }
 
+namespace {
+
+// One world's share of a run: its source, its plan, then its results.
+struct WorldRun {
+  const WorldGroup* group = nullptr;
+  std::unique_ptr<WorldSource> source;
+  Plan plan;
+  std::vector<RunResult> results;
+};
+
+// Brings one world up, plans again for it as it came up (saying so when the
+// prediction differed), executes its plan, tears it down; false when it
+// could not be brought up (the message is on `err`).
+bool RunOneWorld(WorldRun& w, int first_run, const Registry& registry, const RunnerOptions& ro, bool keep,
+                 std::vector<std::string>& notes, std::ostream& err) {
+  WorldSource& world = *w.source;
+  if (!w.group->world.empty()) err << "scenario run: " << DescribeWorld(*w.group) << "\n";
+  Status up = world.BringUp(err);
+  if (!up.ok()) {
+    world.TearDown(true, err);
+    err << "cluster-sim: " << up.Context("the world could not be brought up").message() << "\n";
+    return false;
+  }
+  if (world.owner() != nullptr) {
+    // The plan was made for the predicted fleet; make it again for the
+    // world as it came up, and say so if the two differ.
+    Result<FleetModel> live = world.Fleet();
+    Result<Plan> replanned = live.ok() ? MakePlanFor(w.group->options, w.group->specs, *live, registry) : Result<Plan>(live.status());
+    if (!replanned.ok()) {
+      world.TearDown(true, err);
+      err << "cluster-sim: " << replanned.status().Context("planning for the world as it came up").message() << "\n";
+      return false;
+    }
+    NumberRunsFrom(*replanned, first_run);
+    if (replanned->ToJson().dump() != w.plan.ToJson().dump()) {
+      notes.push_back("the world came up with a different target layout than predicted (fleet " +
+                      replanned->fleet.dump() + "); the runs follow the world as it is, so `scenario plan` does not show them exactly");
+      w.plan = std::move(*replanned);
+    }
+  }
+  w.results = ExecutePlan(w.plan, world, registry, ro);
+  bool passed = !g_interrupted.load();
+  for (const RunResult& r : w.results) passed = passed && (r.passed || !r.executed);
+  world.TearDown(keep || !passed, err);
+  return true;
+}
+
+}  // namespace
+
 int RunRunCommand(const RunCommandOptions& given, std::ostream& out, std::ostream& err) {
   RunCommandOptions o = given;
   const Registry& registry = Registry::Builtin();
@@ -104,15 +153,28 @@ int RunRunCommand(const RunCommandOptions& given, std::ostream& out, std::ostrea
     deadline = Clock::now() + *d;
     o.soak_plan_runs = 10000;  // bounded: more than any soak gets through
   }
-  Result<std::unique_ptr<WorldSource>> source = OpenWorldSource(o);
-  if (!source.ok()) return Bad(err, source.status());
-  WorldSource& world = **source;
-  Result<FleetModel> fleet = world.Fleet();
-  if (!fleet.ok()) return Bad(err, fleet.status());
-  Result<Plan> plan = MakePlanFor(o, *specs, *fleet, registry);
-  if (!plan.ok()) return Bad(err, plan.status());
-  Status owned = CheckOwnership(*specs, registry, world.owner() != nullptr);
-  if (!owned.ok()) return Bad(err, owned);
+  Result<std::vector<WorldGroup>> groups = GroupByWorld(o, *specs);
+  if (!groups.ok()) return Bad(err, groups.status());
+  // Every world's plan before anything starts, so bad input changes nothing.
+  std::vector<WorldRun> worlds;
+  int numbered = 0;
+  for (const WorldGroup& g : *groups) {
+    WorldRun w;
+    w.group = &g;
+    Result<std::unique_ptr<WorldSource>> source = OpenWorldSource(g.options);
+    if (!source.ok()) return Bad(err, source.status());
+    w.source = std::move(*source);
+    Result<FleetModel> fleet = w.source->Fleet();
+    if (!fleet.ok()) return Bad(err, fleet.status().Context(DescribeWorld(g)));
+    Result<Plan> plan = MakePlanFor(g.options, g.specs, *fleet, registry);
+    if (!plan.ok()) return Bad(err, plan.status());
+    NumberRunsFrom(*plan, numbered);
+    numbered += static_cast<int>(plan->runs.size());
+    w.plan = std::move(*plan);
+    Status owned = CheckOwnership(g.specs, registry, w.source->owner() != nullptr);
+    if (!owned.ok()) return Bad(err, owned);
+    worlds.push_back(std::move(w));
+  }
   for (const std::string& path : {o.junit, o.report}) {
     Status s = CheckWritable(path);
     if (!s.ok()) return Bad(err, s);
@@ -122,48 +184,49 @@ int RunRunCommand(const RunCommandOptions& given, std::ostream& out, std::ostrea
 
   CatchStopSignals();
   const auto started = Clock::now();
-  err << "scenario run: seed " << o.seed << ", " << plan->runs.size() << " planned run(s)" << (deadline ? " (soak)" : "") << "\n";
-  Status up = world.BringUp(err);
-  if (!up.ok()) {
-    world.TearDown(true, err);
-    return Bad(err, up.Context("the world could not be brought up"));
-  }
+  err << "scenario run: seed " << o.seed << ", " << numbered << " planned run(s)" << (deadline ? " (soak)" : "")
+      << (worlds.size() > 1 ? ", on " + std::to_string(worlds.size()) + " worlds in turn" : "") << "\n";
   std::vector<std::string> notes;
-  if (world.owner() != nullptr) {
-    // The plan was made for the predicted fleet; make it again for the
-    // world as it came up, and say so if the two differ.
-    Result<FleetModel> live = world.Fleet();
-    Result<Plan> replanned = live.ok() ? MakePlanFor(o, *specs, *live, registry) : Result<Plan>(live.status());
-    if (!replanned.ok()) {
-      world.TearDown(true, err);
-      return Bad(err, replanned.status().Context("planning for the world as it came up"));
-    }
-    if (replanned->ToJson().dump() != plan->ToJson().dump()) {
-      notes.push_back("the world came up with a different target layout than predicted (fleet " +
-                      replanned->fleet.dump() + "); the runs follow the world as it is, so `scenario plan` does not show them exactly");
-      plan = std::move(replanned);
-    }
-  }
-  ProgressLine progress(err, o.terminal, plan->runs.size());
+  ProgressLine progress(err, o.terminal, static_cast<size_t>(numbered));
   RunnerOptions ro;
   ro.history = history->get();
   ro.cancelled = &g_interrupted;
   ro.deadline = deadline;
   ro.on_progress = [&](const PlannedRun& run, const std::string& what) { progress.Update(run, what); };
-  std::vector<RunResult> results = ExecutePlan(*plan, world, registry, ro);
+  int first_run = 0;
+  bool world_failed = false;  // a world did not come up: the rest are not reached, the reports still written
+  for (WorldRun& w : worlds) {
+    if (g_interrupted.load() || world_failed) {
+      w.results.assign(w.plan.runs.size(), RunResult());  // not reached
+      continue;
+    }
+    if (!RunOneWorld(w, first_run, registry, ro, o.keep, notes, err)) {
+      world_failed = true;
+      notes.push_back(DescribeWorld(*w.group) + " could not be brought up; its runs and those after it were not reached");
+      w.results.assign(w.plan.runs.size(), RunResult());
+      if (worlds.size() == 1) return 2;  // nothing ran: no reports, as before
+    }
+    first_run += static_cast<int>(w.plan.runs.size());
+  }
   progress.Done();
-  RunSummary summary = Summarize(*plan, results, std::chrono::duration<double>(Clock::now() - started).count(), o.replay);
+  std::vector<Plan> plans;
+  for (const WorldRun& w : worlds) plans.push_back(w.plan);
+  const Plan plan = CombinePlans(plans, *groups);
+  std::vector<RunResult> results;
+  for (const WorldRun& w : worlds) results.insert(results.end(), w.results.begin(), w.results.end());
+  // The results point at their world's plan; point them at the combined one.
+  for (size_t i = 0; i < results.size() && i < plan.runs.size(); ++i) results[i].run = &plan.runs[i];
+  RunSummary summary = Summarize(plan, results, std::chrono::duration<double>(Clock::now() - started).count(), o.replay);
   summary.notes = notes;
   if (g_interrupted.load()) summary.notes.push_back("interrupted by a signal");
   const bool passed = summary.failed == 0 && summary.executed > 0 && !g_interrupted.load();
-  world.TearDown(o.keep || !passed, err);
-  int status = passed ? 0 : 1;
+  int status = world_failed ? 2 : passed ? 0 : 1;
   if (!o.junit.empty()) {
-    Status s = WriteFile(o.junit, JunitXml(*plan, results, summary));
+    Status s = WriteFile(o.junit, JunitXml(plan, results, summary));
     if (!s.ok()) status = Bad(err, s);
   }
   if (!o.report.empty()) {
-    Status s = WriteFile(o.report, JsonReport(*plan, results, summary).dump(2) + "\n");
+    Status s = WriteFile(o.report, JsonReport(plan, results, summary).dump(2) + "\n");
     if (!s.ok()) status = Bad(err, s);
   }
   PrintSummary(out, results, summary);

@@ -41,6 +41,7 @@ class RunExecutor {
               uint64_t seed)
       : run_(run), world_(world), registry_(registry), o_(o) {
     state_.marker = Marker(seed, run);
+    state_.seed = seed;
     state_.scope = run.scope;
     result_.run = &run;
     result_.executed = true;
@@ -114,6 +115,7 @@ class RunExecutor {
     const auto started = Clock::now();
     r.started_s = Seconds(started - start_);
     Record(step.step, "invoke", step.name, step.params);
+    state_.step = step.step;
     StepContext ctx{world_, state_, step.params, o_.cancelled};
     StepOutcome out = def->run(ctx);
     r.duration_s = Seconds(Clock::now() - started);

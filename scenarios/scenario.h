@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "fakes/json_helpers.h"
+#include "scenarios/world_request.h"
 #include "scenarios/yaml_json.h"
 
 namespace cs::scenarios {
@@ -49,6 +50,7 @@ struct ScenarioSpec {
   std::vector<Requirement> requires_;
   std::vector<StepSpec> steps;
   std::vector<CheckSpec> checks;
+  WorldRequest world;  // what it asks of the runner's own world; empty: any
   std::string pointer;  // "/2" for the third scenario of the file
 
   const std::string& file() const { return doc->path; }

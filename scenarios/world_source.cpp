@@ -13,6 +13,7 @@
 #include "scenarios/manager_rest.h"
 #include "scenarios/world_queries.h"
 #include "sim/control/control_server.h"
+#include "state/store.h"
 
 namespace cs::scenarios {
 
@@ -96,7 +97,7 @@ class OwnWorld final : public WorldSource, public DaemonOwner {
   }
 
   Result<FleetModel> Fleet() override {
-    if (!up_) return PredictFleet(spec_, kFsName);
+    if (!up_) return PredictFleet(spec_, kFsName, o_.placement);
     Result<WorldConnection> c = Connect();
     if (!c.ok()) return c.status();
     Result<Json> status = SimStatus(*c->sim);
@@ -226,6 +227,12 @@ class OwnWorld final : public WorldSource, public DaemonOwner {
     add("cluster_size", spec_.cluster_size);
     add("psu_count", spec_.psu_count);
     add("su_size", spec_.su_size);
+    add("rack_size", spec_.rack_size);
+    add("racks_per_row", spec_.racks_per_row);
+    if (spec_.cluster_spread) {
+      args.push_back("--cluster_spread");
+      args.push_back(*spec_.cluster_spread);
+    }
     auto setup = ChildProcess::Start(o_.binary, args, dir_ + "/setup.log");
     if (!setup.ok()) return setup.status();
     std::optional<int> rc = (*setup)->Wait(seconds(120));
@@ -295,11 +302,12 @@ class OwnWorld final : public WorldSource, public DaemonOwner {
     if (!status.ok()) return status.status();
     Result<FleetModel> fleet = FleetFromStatus(*status, {});
     if (!fleet.ok()) return fleet.status();
-    Result<std::vector<Placement>> layout = FilesystemLayout(*fleet);
+    Result<std::vector<Placement>> layout = Layout(*fleet);
     if (!layout.ok()) return layout.status();
     Json request = {{"name", kFsName}, {"mdts", Json::array()}, {"osts", Json::array()}};
     for (const Placement& p : *layout) {
-      const Json place = {{"host", p.host}, {"device", p.device}};
+      Json place = {{"host", p.host}, {"device", p.device}};
+      if (!p.secondary.empty()) place["secondary"] = p.secondary;
       if (p.kind == "MGT") request["mgt"] = place;
       if (p.kind == "MDT") request["mdts"].push_back(place);
       if (p.kind == "OST") request["osts"].push_back(place);
@@ -333,6 +341,18 @@ class OwnWorld final : public WorldSource, public DaemonOwner {
       std::this_thread::sleep_for(std::chrono::milliseconds(500));
     }
     return Status::Unavailable("the manager did not see every target on its primary within 60 s");
+  }
+
+  // The filesystem's layout: the default one, or placed with the rule on the
+  // fleet's map, read from the simulator's state as `manager fs create
+  // --placement` reads it (read-only, beside the running daemon).
+  Result<std::vector<Placement>> Layout(const FleetModel& fleet) {
+    if (o_.placement.empty()) return FilesystemLayout(fleet);
+    Store::Options options;
+    options.mode = Store::Mode::kReadOnly;
+    auto store = Store::Open(dir_ + "/sim", options);
+    if (!store.ok()) return store.status().Context("reading the fleet's state for placement " + o_.placement);
+    return PlacedFilesystemLayout((*store)->world(), fleet, o_.placement);
   }
 
   RunCommandOptions o_;

@@ -8,4 +8,5 @@ cs_add_test(scenarios_test
     scenarios/judges_test.cpp
     scenarios/tests_test.cpp
     scenarios/reports_test.cpp
+    scenarios/domains_test.cpp
   LIBS cs_scenarios pugixml::pugixml)

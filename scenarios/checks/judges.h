@@ -39,6 +39,16 @@ Verdict JudgeLogsArrive(const std::vector<Json>& injected, const std::vector<Jso
 Verdict JudgeTargetOn(const Json& status, const std::vector<Json>& targets, const std::string& target,
                       const std::string& server);
 
+// domain-survives: every target that ran in `before` (not stopped on
+// purpose) whose primary and secondary share no domain of `type` runs in
+// `now` on a powered, online node. Lost domains: `cut` (what fail-domain
+// cut) plus racks and rows whose servers are all without power. With
+// `expect_inside_down`, targets whose pair shares a lost domain must be
+// down, and there must be at least one. The verdict's message and seen list
+// every target down and why.
+Verdict JudgeDomainSurvives(const Json& before, const Json& now, const std::string& type, const std::set<std::string>& cut,
+                            const std::set<std::string>& stopped, bool expect_inside_down);
+
 // Checks by name, one factory each (builtin.cpp registers them).
 CheckDef InvariantsCheck();
 CheckDef TargetsRunningCheck();
@@ -47,5 +57,6 @@ CheckDef CommandsFinishCheck();
 CheckDef NoLostActionsCheck();
 CheckDef LogsArriveCheck();
 CheckDef TargetOnCheck();
+CheckDef DomainSurvivesCheck();
 
 }  // namespace cs::scenarios

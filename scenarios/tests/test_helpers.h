@@ -68,5 +68,6 @@ TestDef InjectLogTest();
 TestDef CrashSimulatorTest();
 TestDef RestartManagerTest();
 TestDef WaitTest();
+TestDef FailDomainTest();
 
 }  // namespace cs::scenarios

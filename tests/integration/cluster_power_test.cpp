@@ -4,6 +4,8 @@
 // PDU that is not listening is exit 1 with a message that says so.
 #include <gtest/gtest.h>
 
+#include <map>
+
 #include <nlohmann/json.hpp>
 
 #include "tests/integration/daemon_process.h"
@@ -16,11 +18,12 @@ using Json = nlohmann::json;
 
 class ClusterPowerTest : public ::testing::Test {
  protected:
-  void SetUpFleet(int servers, int psus) {
-    ASSERT_EQ(RunWithConfig(dir.path(), {"setup", "--server_count", std::to_string(servers), "--psu_count",
-                                         std::to_string(psus), "--worker_count", "1"})
-                  .exit_code,
-              0);
+  void SetUpFleet(int servers, int psus, std::vector<std::string> extra = {}) {
+    std::vector<std::string> args = {"setup", "--server_count", std::to_string(servers), "--psu_count",
+                                     std::to_string(psus), "--worker_count", "1"};
+    args.insert(args.end(), extra.begin(), extra.end());
+    const CliResult setup = RunWithConfig(dir.path(), args);
+    ASSERT_EQ(setup.exit_code, 0) << setup.Describe();
     offset = UniquePortOffset();
   }
   void StartDaemon() {
@@ -36,7 +39,7 @@ class ClusterPowerTest : public ::testing::Test {
     all.insert(all.end(), args.begin(), args.end());
     return RunProgram(CS_POWER_BINARY, all);
   }
-  // fence_apc's status: 0 on, 2 off.
+  // fence_apc's status: 0 on, 2 off; `pdu` counts from the first PDU's port 2300.
   int FenceStatus(int pdu, int outlet) {
     CliResult r = RunProgram("/usr/sbin/fence_apc", {"--ip", "127.0.0.1", "--ipport", std::to_string(2300 + offset + pdu),
                                                      "-l", "apc", "-p", "apc", "-n", std::to_string(outlet), "-o",
@@ -105,6 +108,69 @@ TEST_F(ClusterPowerTest, StatusAndSwitchingThroughTheConsoles) {
     const Json s = Server("test002.localdomain");
     return s["power_state"] == "running" && s["boot_time"] != boot;
   }));
+}
+
+// A racked fleet: each rack has its own two PDUs, and a server is on outlet
+// (its position in the rack) + 1 of both. cluster-power lists each PDU with
+// only its rack's servers and switches a server on exactly its rack's PDUs,
+// which fence_apc sees at each PDU's own port.
+TEST_F(ClusterPowerTest, PerRackPdusListAndSwitchOnlyTheirRacksOutlets) {
+  SetUpFleet(4, 2, {"--rack_size", "2"});
+  StartDaemon();
+  std::map<std::string, int> port;  // PDU name -> saved port - 2300
+  const Json fleet = Json::parse(RunWithConfig(dir.path(), {"status", "--json"}).out);
+  for (const Json& p : fleet["pdus"]) port[p["name"].get<std::string>()] = p["port"].get<int>() - 2300;
+  ASSERT_EQ(port.size(), 4u) << fleet["pdus"].dump();
+  for (const char* name : {"rack000-pdu0", "rack000-pdu1", "rack001-pdu0", "rack001-pdu1"}) {
+    ASSERT_TRUE(port.count(name)) << name << " in " << fleet["pdus"].dump();
+  }
+
+  CliResult pdus = Power({"status", "pdus"});
+  ASSERT_EQ(pdus.exit_code, 0) << pdus.Describe();
+  EXPECT_NE(pdus.out.find("rack000-pdu0:\n  test000.localdomain (1): ON\n  test001.localdomain (2): ON\n"), std::string::npos)
+      << pdus.out;
+  EXPECT_NE(pdus.out.find("rack001-pdu1:\n  test002.localdomain (1): ON\n  test003.localdomain (2): ON\n"), std::string::npos)
+      << pdus.out;
+  const CliResult pdus_json = Power({"status", "pdus", "--json"});
+  ASSERT_EQ(pdus_json.exit_code, 0) << pdus_json.Describe();
+  const Json listed = Json::parse(pdus_json.out);
+  ASSERT_EQ(listed.size(), 4u) << pdus_json.out;
+  for (const Json& p : listed) {
+    const std::string rack = p["name"].get<std::string>().substr(0, 7);
+    ASSERT_EQ(p["outlets"].size(), 2u) << "only its rack's two servers: " << p.dump();
+    for (const Json& o : p["outlets"]) {
+      const int server = std::stoi(o["server"].get<std::string>().substr(4, 3));
+      EXPECT_EQ(rack, server / 2 == 0 ? "rack000" : "rack001") << p.dump();
+    }
+  }
+
+  CliResult off = Power({"server", "test003.localdomain", "off"});
+  ASSERT_EQ(off.exit_code, 0) << off.Describe();
+  EXPECT_EQ(off.out, "rack001-pdu0 outlet 2: off\nrack001-pdu1 outlet 2: off\n");
+  EXPECT_EQ(Server("test003.localdomain")["power_state"], "off");
+  EXPECT_EQ(Server("test002.localdomain")["power_state"], "running");
+  EXPECT_EQ(Server("test001.localdomain")["power_state"], "running") << "outlet 2 of rack000's PDUs is another server";
+  EXPECT_EQ(FenceStatus(port["rack001-pdu0"], 2), 2) << "fence_apc sees the outlet off";
+  EXPECT_EQ(FenceStatus(port["rack001-pdu1"], 2), 2);
+  EXPECT_EQ(FenceStatus(port["rack000-pdu0"], 2), 0);
+  EXPECT_EQ(FenceStatus(port["rack000-pdu1"], 2), 0);
+  EXPECT_EQ(FenceStatus(port["rack001-pdu0"], 1), 0);
+
+  CliResult servers = Power({"status", "servers", "--json"});
+  ASSERT_EQ(servers.exit_code, 0) << servers.Describe();
+  const Json j = Json::parse(servers.out);
+  ASSERT_EQ(j.size(), 4u) << servers.out;
+  EXPECT_EQ(j[3]["fqdn"], "test003.localdomain");
+  EXPECT_EQ(j[3]["has_power"], false);
+  EXPECT_EQ(j[3]["outlets"], (Json::array({{{"pdu", "rack001-pdu0"}, {"outlet", 2}, {"on", false}},
+                                            {{"pdu", "rack001-pdu1"}, {"outlet", 2}, {"on", false}}})));
+
+  // A server's outlet on another rack's PDU does not exist; the rack's own PDU boots it.
+  EXPECT_NE(Power({"pdu", "rack000-pdu1", "3", "on"}).exit_code, 0);
+  ASSERT_EQ(Power({"pdu", "rack001-pdu1", "2", "on"}).exit_code, 0);
+  ASSERT_TRUE(Eventually([&] { return Server("test003.localdomain")["power_state"] == "running"; }));
+  EXPECT_EQ(FenceStatus(port["rack001-pdu1"], 2), 0);
+  EXPECT_EQ(FenceStatus(port["rack001-pdu0"], 2), 2);
 }
 
 TEST_F(ClusterPowerTest, BadInputExitsTwoAndSwitchesNothing) {

@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
+#include <map>
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <pugixml.hpp>
@@ -65,6 +66,9 @@ TEST(ScenarioCli, ListShowsEveryTestAndCheck) {
   const CliResult text = RunCli({"scenario", "list"});
   ASSERT_EQ(text.exit_code, 0) << text.Describe();
   EXPECT_NE(text.out.find("crash-simulator  [own world only]"), std::string::npos);
+  EXPECT_NE(text.out.find("fail-domain  [exclusive]"), std::string::npos) << text.out;
+  EXPECT_NE(text.out.find("type (string): the domain type: rack, row or pdu"), std::string::npos) << text.out;
+  EXPECT_NE(text.out.find("domain-survives  (within 1m by default)"), std::string::npos) << text.out;
   const CliResult json = RunCli({"scenario", "list", "--json"});
   ASSERT_EQ(json.exit_code, 0);
   const Json j = Json::parse(json.out);
@@ -109,6 +113,92 @@ TEST(ScenarioCli, BadInputExitsTwoWithOneClearMessage) {
   r = RunCli({"scenario", "run", fine, "--seed", "1", "--parallel", "3", "--server_count", "4"});
   EXPECT_EQ(r.exit_code, 2);
   EXPECT_NE(r.err.find("--parallel 3 needs at least 3 corosync clusters; the fleet has 2"), std::string::npos) << r.err;
+}
+
+TEST(ScenarioCli, BadDomainParametersAndWorldsExitTwoBeforeAnythingStarts) {
+  TempDir dir;
+  const std::string building = Write(dir, "building.yaml",
+                                     "- name: x\n  steps: [{test: fail-domain, type: building}]\n  checks: [{check: invariants}]\n");
+  CliResult r = RunCli({"scenario", "run", building, "--seed", "1"});
+  EXPECT_EQ(r.exit_code, 2) << r.Describe();
+  EXPECT_NE(r.err.find(building + ":2: scenario 'x': steps[0].type:"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("rack, row, pdu"), std::string::npos) << r.err;
+  EXPECT_EQ(r.err.find("world:"), std::string::npos) << "nothing may start on bad input: " << r.err;
+
+  const std::string zero = Write(dir, "zero.yaml",
+                                 "- name: x\n  steps: [{test: fail-domain, type: rack, count: 0}]\n  checks: [{check: invariants}]\n");
+  r = RunCli({"scenario", "plan", zero, "--seed", "1"});
+  EXPECT_EQ(r.exit_code, 2) << r.Describe();
+  EXPECT_NE(r.err.find("steps[0].count:"), std::string::npos) << r.err;
+
+  // A rule the runner's world cannot satisfy: clusters inside one rack each.
+  const std::string packed = Write(dir, "packed.yaml",
+                                   "- name: packed\n  world: {server_count: 4, rack_size: 2, placement: by_rack}\n"
+                                   "  steps: [{test: fail-domain, type: rack}]\n  checks: [{check: domain-survives, type: rack}]\n");
+  r = RunCli({"scenario", "run", packed, "--seed", "1"});
+  EXPECT_EQ(r.exit_code, 2) << r.Describe();
+  EXPECT_NE(r.err.find("of scenario 'packed'"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("--cluster_spread rack"), std::string::npos) << "the message suggests the fix: " << r.err;
+  EXPECT_EQ(r.err.find("world: starting"), std::string::npos) << r.err;
+
+  r = RunCli({"scenario", "run", Source("scenarios/rack-loss-placed.yaml"), "--seed", "1", "--control-url",
+              "http://127.0.0.1:1/", "--manager-url", "https://localhost:1/"});
+  EXPECT_EQ(r.exit_code, 2) << r.Describe();
+  EXPECT_NE(r.err.find("world: asks for a world of its own"), std::string::npos) << r.err;
+}
+
+// The two shipped rack-loss scenarios in one command: each on a world of its
+// own (8 servers, 4 racks of 2, two PDUs per rack), one rack cut through its
+// PDUs. Under --placement by_rack every target survives, including those
+// whose primary was in the dark rack; under the default layout the targets
+// of the cluster inside the dark rack go down, and the report names them.
+TEST(ScenarioRun, RackLossUnderPlacementSurvivesAndUnderTheDefaultShowsWhatWentDown) {
+  TempDir dir;
+  const CliResult r = RunCli({"scenario", "run", Source("scenarios/rack-loss-placed.yaml"), Source("scenarios/rack-loss-default.yaml"),
+                              "--seed", "1", "--report", dir.Sub("r.json"), "--history", dir.Sub("h.jsonl")},
+                             seconds(600));
+  ASSERT_EQ(r.exit_code, 0) << r.Describe();
+  EXPECT_NE(r.out.find("PASS rack-loss-with-placement #1"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("PASS rack-loss-default-placement #1"), std::string::npos) << r.out;
+  EXPECT_NE(r.err.find("on 2 worlds in turn"), std::string::npos) << r.err;
+
+  std::ifstream report_file(dir.Sub("r.json"));
+  const Json report = Json::parse(report_file);
+  const Json worlds = report["plan"]["fleet"]["worlds"];
+  ASSERT_EQ(worlds.size(), 2u) << report["plan"]["fleet"].dump();
+  EXPECT_EQ(worlds[0]["world"]["placement"], "by_rack");
+  EXPECT_EQ(report["notes"], Json::array()) << "each world came up with the layout its plan predicted (the placed one too)";
+  // Server N is in rack N / 2: the placed pairs span two racks, the default ones one.
+  auto rack = [](const Json& fqdn) { return std::stoi(fqdn.get<std::string>().substr(4, 3)) / 2; };
+  for (const Json& t : worlds[0]["fleet"]["targets"]) EXPECT_NE(rack(t["primary"]), rack(t["secondary"])) << t;
+  for (const Json& t : worlds[1]["fleet"]["targets"]) EXPECT_EQ(rack(t["primary"]), rack(t["secondary"])) << t;
+
+  std::map<int, Json> cut, verdict;  // by run
+  for (const Json& e : HistoryLines(dir.Sub("h.jsonl"))) {
+    if (e["type"] == "invoke") continue;
+    if (e["f"] == "fail-domain") cut[e["run"].get<int>()] = e["value"];
+    if (e["f"] == "domain-survives") verdict[e["run"].get<int>()] = e["value"]["seen"];
+  }
+  ASSERT_EQ(cut.size(), 2u);
+  for (const auto& [run, value] : cut) {
+    EXPECT_EQ(value["type"], "rack");
+    ASSERT_EQ(value["domains"].size(), 1u) << value;
+    EXPECT_EQ(value["servers"].size(), 2u) << value;
+    EXPECT_EQ(value["outlets"].size(), 4u) << "two servers on two PDUs each: " << value;
+  }
+  EXPECT_TRUE(verdict[1]["down"].empty()) << verdict[1];
+  EXPECT_FALSE(verdict[1]["survived"].empty()) << "with seed 1 the dark rack held primaries, which failed over: " << verdict[1];
+  ASSERT_FALSE(verdict[2]["down"].empty()) << verdict[2];
+  for (const Json& d : verdict[2]["down"]) {
+    EXPECT_EQ(d["separated"], false) << d;
+    EXPECT_EQ(d["primary_rack"], cut[2]["domains"]) << d;
+  }
+  const Json default_run = report["runs"][1];
+  std::string message;
+  for (const Json& s : default_run["steps"]) {
+    if (s.value("check", "") == "domain-survives") message = s["message"];
+  }
+  EXPECT_NE(message.find("down as their placement allows: testfs-"), std::string::npos) << default_run.dump(1);
 }
 
 TEST(ScenarioRun, PowerLossPassesAndWritesTheThreeReports) {
