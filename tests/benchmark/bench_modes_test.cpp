@@ -11,11 +11,19 @@
 
 #include "bench/child_process.h"
 #include "benchmark/monitors.h"
+#include "metrics/locust_csv.h"
 #include "tests/benchmark/bench_test_util.h"
 #include "util/json_parse.h"
 
 namespace cs::benchmark::testing {
 namespace {
+
+std::string FileText(const std::string& path) {
+  std::ifstream in(path);
+  std::stringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
 
 class BenchModeTest : public ::testing::Test {
  protected:
@@ -55,9 +63,15 @@ class BenchModeTest : public ::testing::Test {
 };
 
 TEST_F(BenchModeTest, ConcurrentRegistrationLimitFindsTheFleetWhoseSetupTimesOut) {
-  BenchRun run = Run({"concurrent_registration_limit", "--servers", "2", "--command-timeout", "15"}, 3);
+  // With the load reports: the benchmark's own requests in Locust's CSVs and the HTML report.
+  const std::string prefix = dir_ + "/load", html = dir_ + "/load.html";
+  BenchRun run = Run({"concurrent_registration_limit", "--servers", "2", "--command-timeout", "15", "--csv", prefix,
+                      "--html", html},
+                     3);
   ASSERT_EQ(run.status, 0) << run.output;
   ExpectMonitors(run);
+  ExpectLocustCsvAndHtml(prefix, html, dir_);
+  EXPECT_NE(FileText(metrics::StatsCsvPath(prefix)).find("CONTROL,register_many,"), std::string::npos);
   EXPECT_TRUE(run.report["limit_found"].get<bool>()) << run.output;
   EXPECT_EQ(run.report["stop_reason"], "failed");
   // Every step but the last registered its servers and set them up.
@@ -138,16 +152,22 @@ TEST_F(BenchModeTest, ManagerThatDoesNotAnswerIsOneLineAndStatus2) {
 }
 
 TEST_F(BenchModeTest, ReportPathThatCannotBeWrittenIsOneLineAndStatus2) {
-  bench::ChildProcess p({CS_BINARY, "bench", "reset", "--report", "/nonexistent-dir/report.json"}, dir_ + "/out.log");
-  EXPECT_EQ(p.Wait(std::chrono::seconds(60)), 2);
-  const std::string out = p.Output();
-  EXPECT_EQ(std::count(out.begin(), out.end(), '\n'), 1) << out;
-  EXPECT_NE(out.find("cannot write the report file"), std::string::npos) << out;
+  // Found before anything starts: no manager, no simulator.
+  for (const auto& [option, says] : {std::pair{"--report", "cannot write the report file"}, std::pair{"--csv", "--csv"},
+                                     std::pair{"--html", "--html"}}) {
+    bench::ChildProcess p({CS_BINARY, "bench", "reset", option, "/nonexistent-dir/report"}, dir_ + "/out.log");
+    EXPECT_EQ(p.Wait(std::chrono::seconds(60)), 2) << option;
+    const std::string out = p.Output();
+    EXPECT_EQ(std::count(out.begin(), out.end(), '\n'), 1) << out;
+    EXPECT_NE(out.find(says), std::string::npos) << out;
+    EXPECT_EQ(out.find("starting"), std::string::npos) << out;
+  }
 }
 
 TEST_F(BenchModeTest, SigintMidModeWritesTheReportOfWhatWasMeasured) {
+  const std::string prefix = dir_ + "/load", html = dir_ + "/load.html";
   bench::ChildProcess p({CS_BINARY, "bench", "log_ingest_rate", "--servers", "2", "--poll-seconds", "1", "--settle", "30",
-                         "--monitor-period", "0.5", "--report", dir_ + "/report.json"},
+                         "--monitor-period", "0.5", "--report", dir_ + "/report.json", "--csv", prefix, "--html", html},
                         dir_ + "/out.log");
   ASSERT_NE(p.WaitForOutput("(log_rate = 8)", std::chrono::seconds(120)), "") << p.Output();
   std::this_thread::sleep_for(std::chrono::seconds(3));  // a few monitor samples
@@ -165,6 +185,9 @@ TEST_F(BenchModeTest, SigintMidModeWritesTheReportOfWhatWasMeasured) {
   EXPECT_FALSE(report["queues"].empty());
   // The monitors so far are printed too.
   EXPECT_NE(p.Output().find("Queue lengths (avg, min, max):"), std::string::npos) << p.Output();
+  // And the load reports are written with what was measured.
+  ExpectLocustCsvAndHtml(prefix, html, dir_);
+  EXPECT_NE(FileText(metrics::StatsCsvPath(prefix)).find("CONTROL,set_log_rate,"), std::string::npos);
 }
 
 }  // namespace

@@ -26,4 +26,10 @@ BenchRun RunBench(const std::vector<std::string>& args, const std::string& dir, 
 // manager, short bounds, frequent monitor samples.
 std::vector<std::string> FastOptions(double throttle);
 
+// --csv PREFIX and --html FILE of a run: the CSV headers equal those
+// Locust writes itself, every line has their fields, the benchmark's own
+// requests are the rows (the monitors' paths, the control operations),
+// the history has rows, and headless Chromium draws the report's charts.
+void ExpectLocustCsvAndHtml(const std::string& prefix, const std::string& html, const std::string& dir);
+
 }  // namespace cs::benchmark::testing
