@@ -35,6 +35,10 @@ ModeReport& Errored(ModeReport& r, const Status& s) {
   return r;
 }
 
+// A control operation that got no answer (the transport timed out or
+// failed, or the daemon was too busy: 503), as opposed to a refusal.
+bool NoAnswer(const Status& s) { return s.code() == Status::Code::kUnavailable && s.message() != "interrupted"; }
+
 struct Su {
   std::vector<std::string> fqdns, serials;
   int64_t controller_id = 0;
@@ -96,6 +100,21 @@ ModeReport ConcurrentRegistrationLimit(Target& t, const ModeOptions& o) {
     }
     Fleet(o, n);
     Result<Json> results = t.Control("register_many", Json{{"fqdns", fqdns}, {"secret", *secret}});
+    if (NoAnswer(results.status())) {
+      // The simulator could not register them all in time: the load has
+      // outgrown what this manager and simulator take at once.
+      const double seconds = std::chrono::duration<double>(steady_clock::now() - started).count();
+      const std::string failure = "the simulator did not answer register_many (" + results.status().message() + ")";
+      r.steps.push_back({{"servers", n}, {"ok", false}, {"no_answer", true}, {"seconds", seconds}, {"error", failure}});
+      Note(o, "no answer registering " + std::to_string(n) + " servers: " + failure);
+      r.limit_found = true;
+      r.stop_reason = "failed";
+      r.error = failure;
+      r.summary = "registration of " + std::to_string(n) + " servers at once got no answer within the control timeout; " +
+                  (r.value > 0 ? "the last good step registered " + std::to_string(static_cast<int>(r.value))
+                               : std::string("no step succeeded"));
+      return r;
+    }
     if (!results.ok()) return Errored(r, results.status());
     std::vector<int64_t> commands;
     std::string failure;

@@ -82,6 +82,25 @@ TEST_F(BenchModeTest, ConcurrentRegistrationLimitFindsTheFleetWhoseSetupTimesOut
   EXPECT_NE(run.output.find("Limit: found"), std::string::npos) << run.output;
 }
 
+TEST_F(BenchModeTest, ConcurrentRegistrationLimitCountsAControlTimeoutAsTheLimit) {
+  // A control API bound shorter than registering a growing step takes:
+  // the step that gets no answer is the limit, not an error.
+  BenchRun run = Run({"concurrent_registration_limit", "--servers", "4", "--command-timeout", "60", "--control-timeout",
+                      "1.5", "--max-steps", "20"},
+                     0);
+  ASSERT_EQ(run.status, 0) << run.output;
+  ASSERT_TRUE(run.report.is_object()) << run.output;
+  EXPECT_TRUE(run.report["limit_found"].get<bool>()) << run.output;
+  EXPECT_EQ(run.report["stop_reason"], "failed") << run.output;
+  const Json& steps = run.report["steps"];
+  ASSERT_GE(steps.size(), 1u) << run.output;
+  for (size_t i = 0; i + 1 < steps.size(); ++i) EXPECT_TRUE(steps[i]["ok"].get<bool>()) << steps.dump();
+  EXPECT_TRUE(steps.back().value("no_answer", false)) << steps.dump();
+  // The limit is the last good step.
+  EXPECT_EQ(run.report["limit"].get<double>(), 4.0 * static_cast<double>(steps.size() - 1)) << steps.dump();
+  EXPECT_NE(run.output.find("got no answer within the control timeout"), std::string::npos) << run.output;
+}
+
 TEST_F(BenchModeTest, LogIngestRateFindsTheRateAtWhichTheJournalQueueBacksUp) {
   BenchRun run = Run({"log_ingest_rate", "--servers", "2", "--settle", "2"}, 2);
   ASSERT_EQ(run.status, 0) << run.output;
