@@ -6,6 +6,7 @@
 #include <signal.h>
 
 #include <fstream>
+#include <regex>
 #include <sstream>
 #include <thread>
 
@@ -154,6 +155,36 @@ TEST_F(BenchModeTest, FilesystemSizeLimitUnthrottledReachesItsStepBound) {
   ASSERT_EQ(run.report["steps"].size(), 2u);
   EXPECT_EQ(run.report["steps"][1]["osts"], 30);
   EXPECT_TRUE(run.report["steps"][1]["ok"].get<bool>()) << run.report["steps"].dump();
+}
+
+// On a terminal, one live line rewritten in place: fleet size, requests
+// per second, p95, failures, elapsed. Piped (every other test), none of it.
+TEST_F(BenchModeTest, LiveLineShowsOnATerminalOnly) {
+  BenchRun run = RunBenchOnTerminal({"log_ingest_rate", "--servers", "2", "--settle", "3", "--max-steps", "2",
+                                     "--poll-seconds", "1", "--monitor-period", "0.5", "--timeout", "200"});
+  ASSERT_EQ(run.status, 0) << run.output;
+  const std::regex line(R"(\r\x1b\[Kfleet (\d+) \| ([0-9.]+) req/s \| p95 (\d+) ms \| (\d+) failures \| (\d+) s)");
+  std::vector<std::smatch> shown;
+  for (auto it = std::sregex_iterator(run.output.begin(), run.output.end(), line); it != std::sregex_iterator(); ++it) {
+    shown.push_back(*it);
+  }
+  ASSERT_GE(shown.size(), 3u) << run.output;  // refreshed every second over a run of several seconds
+  const std::smatch& last = shown.back();
+  EXPECT_EQ(last[1], "2");                       // log_ingest_rate's fleet
+  EXPECT_GT(std::stod(last[2]), 0.0) << last[0];  // the monitors' requests at least
+  EXPECT_GT(std::stoi(last[3]), 0) << last[0];    // a p95 of the API latencies
+  EXPECT_EQ(last[4], "0");
+  EXPECT_GE(std::stoi(last[5]), std::stoi(shown.front()[5]) + 2) << last[0];  // elapsed grows
+  // The line is cleared before the report.
+  EXPECT_NE(run.output.find("\r\x1b[K", last.position() + last.length()), std::string::npos);
+  EXPECT_NE(run.output.find("Limit:"), std::string::npos) << run.output;
+
+  // The same run piped: the report, and nothing of the live line.
+  BenchRun piped = Run({"log_ingest_rate", "--servers", "2", "--settle", "3", "--max-steps", "2"}, 0);
+  ASSERT_EQ(piped.status, 0) << piped.output;
+  EXPECT_NE(piped.output.find("Limit:"), std::string::npos) << piped.output;
+  EXPECT_EQ(piped.output.find("req/s"), std::string::npos) << piped.output;
+  EXPECT_EQ(piped.output.find("\x1b[K"), std::string::npos) << piped.output;
 }
 
 TEST_F(BenchModeTest, UnknownModeIsOneLineAndStatus2) {

@@ -22,6 +22,12 @@ void RemoveDir(const std::string& dir);
 // Runs `cluster-sim bench ARGS --report DIR/report.json` (bounded).
 BenchRun RunBench(const std::vector<std::string>& args, const std::string& dir, int timeout_s = 300);
 
+// Runs `cluster-sim bench ARGS` with a pseudo-terminal as its stdin,
+// stdout and stderr (forkpty), as a person at a terminal would; its exit
+// status and everything it wrote to the terminal. Bounded: killed after
+// timeout_s (status -1).
+BenchRun RunBenchOnTerminal(const std::vector<std::string>& args, int timeout_s = 300);
+
 // Options that make a mode's limit come early: fast polls, a throttled
 // manager, short bounds, frequent monitor samples.
 std::vector<std::string> FastOptions(double throttle);
