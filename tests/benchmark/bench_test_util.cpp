@@ -1,14 +1,6 @@
 #include "tests/benchmark/bench_test_util.h"
 
-#include <poll.h>
-#include <pty.h>
-#include <signal.h>
-#include <sys/wait.h>
-#include <unistd.h>
-
 #include <algorithm>
-#include <chrono>
-#include <thread>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -19,6 +11,7 @@
 #include "bench/child_process.h"
 #include "metrics/locust_csv.h"
 #include "tests/metrics/report_checks.h"
+#include "tests/util/terminal_run.h"
 #include "util/json_parse.h"
 
 namespace cs::benchmark::testing {
@@ -53,39 +46,10 @@ BenchRun RunBench(const std::vector<std::string>& args, const std::string& dir, 
 BenchRun RunBenchOnTerminal(const std::vector<std::string>& args, int timeout_s) {
   std::vector<std::string> argv = {CS_BINARY, "bench"};
   argv.insert(argv.end(), args.begin(), args.end());
-  std::vector<char*> cargv;
-  for (std::string& a : argv) cargv.push_back(a.data());
-  cargv.push_back(nullptr);
+  const cs::testing::TerminalRun t = cs::testing::RunOnTerminal(argv, timeout_s);
   BenchRun run;
-  int terminal = -1;
-  const pid_t pid = forkpty(&terminal, nullptr, nullptr, nullptr);
-  if (pid < 0) return run;
-  if (pid == 0) {
-    execv(cargv[0], cargv.data());
-    _exit(127);
-  }
-  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(timeout_s);
-  char buf[4096];
-  while (std::chrono::steady_clock::now() < deadline) {
-    pollfd p{terminal, POLLIN, 0};
-    if (poll(&p, 1, 200) <= 0) continue;
-    const ssize_t n = read(terminal, buf, sizeof buf);
-    if (n <= 0) break;  // EIO: the child closed the terminal (it exited)
-    run.output.append(buf, static_cast<size_t>(n));
-  }
-  int status = 0;
-  pid_t done = 0;
-  while ((done = waitpid(pid, &status, WNOHANG)) == 0 && std::chrono::steady_clock::now() < deadline) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(50));
-  }
-  if (done == 0) {
-    kill(pid, SIGKILL);  // over its bound
-    waitpid(pid, &status, 0);
-    run.status = -1;
-  } else {
-    run.status = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  }
-  close(terminal);
+  run.status = t.status;
+  run.output = t.output;
   return run;
 }
 
