@@ -34,8 +34,9 @@ struct ReportFiles {
 
 class BenchReports {
  public:
-  // `gauges` is called on the sampler's thread each row (the fleet in play);
-  // the final row reuses the last answer.
+  // `gauges` is called on a thread of its own every `period` (it may be
+  // slow: the simulator's control API answers late while it registers a
+  // large step), and each row takes the last answer, so rows stay on time.
   BenchReports(ReportFiles files, RequestRecorder& recorder, std::function<metrics::Gauges()> gauges);
   ~BenchReports();  // stops the sampler (without writing: call Finish)
 
@@ -46,7 +47,8 @@ class BenchReports {
 
  private:
   void Run();
-  void Sample(bool read_gauges);
+  void ReadGauges();
+  void Sample();
   void StopSampler();
 
   const ReportFiles files_;
@@ -54,12 +56,13 @@ class BenchReports {
   std::function<metrics::Gauges()> gauges_;
   metrics::History history_;
   metrics::HistoryCsv csv_;
-  metrics::Gauges last_gauges_;  // the sampler's thread, then Finish after it stopped
+  std::mutex gauges_mu_;
+  metrics::Gauges last_gauges_;
   std::mutex mu_;  // the history file (the sampler and Finish)
   std::mutex stop_mu_;
   std::condition_variable stop_cv_;
   bool stopping_ = false;
-  std::thread thread_;
+  std::thread thread_, gauges_thread_;
 };
 
 }  // namespace cs::benchmark

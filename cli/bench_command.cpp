@@ -18,6 +18,7 @@
 #include "cli/commands.h"
 #include "cli/number_options.h"
 #include "cli/run_reports.h"
+#include "sim/control/remote_operations.h"
 
 namespace cs::cli {
 
@@ -42,12 +43,16 @@ Status CheckWritable(const std::string& path) {
 }
 
 // The report's fleet figures: the simulator's own gauges (servers running,
-// agents connected, faults), or the servers the mode has in play when the
-// simulator does not answer.
-metrics::Gauges FleetGauges(benchmark::Target& target, int in_play) {
+// agents connected, faults), read through a client of their own with a
+// short bound (the daemon answers late while it registers a large step,
+// and a stopping run must not wait for it), or the servers the mode has in
+// play when the simulator does not answer. Not one of the benchmark's
+// requests: it is the report's.
+metrics::Gauges FleetGauges(SimulatorRemoteOperations* simulator, int in_play) {
   metrics::Gauges g;
   g.servers_running = in_play;
-  Result<Json> stats = target.Control("stats", Json::object());
+  if (!simulator) return g;
+  Result<Json> stats = simulator->Call("stats", Json::object());
   if (stats.ok() && stats->is_object() && (*stats)["gauges"].is_object()) {
     const Json& gauges = (*stats)["gauges"];
     g.servers_running = gauges.value("servers_running", int64_t{in_play});
@@ -174,8 +179,16 @@ int RunBenchCli(BenchCli& c) {
   ro.monitor_period = std::chrono::milliseconds(static_cast<int64_t>(c.monitor_period_s * 1000));
   std::atomic<int> fleet{0};
   ro.mode.fleet_size = [&fleet](int n) { fleet = n; };
+  std::unique_ptr<SimulatorRemoteOperations> gauge_reader;
+  if (c.csv_prefix || c.html) {
+    SimulatorRemoteOptions remote;
+    remote.url = to.control_url;
+    remote.timeout = std::chrono::seconds(3);
+    auto reader = SimulatorRemoteOperations::Connect(remote);
+    if (reader.ok()) gauge_reader = std::move(*reader);
+  }
   benchmark::BenchReports reports(benchmark::ReportFiles{c.csv_prefix, c.html}, (*target)->recorder(),
-                                  [&] { return FleetGauges(**target, fleet.load()); });
+                                  [&] { return FleetGauges(gauge_reader.get(), fleet.load()); });
   if (Status s = reports.Start(); !s.ok()) return Fail("bench: " + s.message());
   say("starting " + c.mode);
   const benchmark::BenchmarkReport report = benchmark::RunBenchmark(c.mode, **target, ro);
