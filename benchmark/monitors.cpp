@@ -68,8 +68,9 @@ void ApiLatencyMonitor::Run() {
   while (!stopping_) {
     lock.unlock();
     const auto started = steady_clock::now();
-    const bool ok = client.ok() && (*client)->Call("GET", relative).ok();
-    target_.Count(ok);
+    const Result<Json> answer = client.ok() ? (*client)->Call("GET", relative) : Result<Json>(client.status());
+    const bool ok = answer.ok();
+    target_.RecordRest("GET", relative, started, answer);
     const double seconds = std::chrono::duration<double>(steady_clock::now() - started).count();
     if (!client.ok()) client = target_.NewClient();  // try to log in again next time
     lock.lock();
@@ -113,9 +114,10 @@ void QueueDepthMonitor::Run() {
   std::unique_lock<std::mutex> lock(mu_);
   while (!stopping_) {
     lock.unlock();
+    const auto started = steady_clock::now();
     Result<Json> status = client.ok() ? (*client)->Call("GET", "api/system_status/") : Result<Json>(client.status());
+    target_.RecordRest("GET", "api/system_status/", started, status);
     if (!client.ok()) client = target_.NewClient();
-    target_.Count(status.ok());
     lock.lock();
     const Json queues = status.ok() ? status->value("rabbitmq", Json::object()).value("queues", Json()) : Json();
     if (!queues.is_array()) {

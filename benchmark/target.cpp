@@ -46,7 +46,7 @@ Result<std::unique_ptr<Target>> Target::Connect(const TargetOptions& options, Co
   t->rest_ = std::move(*rest);
   SimulatorRemoteOptions remote;
   remote.url = options.control_url;
-  remote.timeout = std::chrono::seconds(120);
+  remote.timeout = options.control_timeout;
   auto control = SimulatorRemoteOperations::Connect(remote);
   Result<Json> alive = control.ok() ? (*control)->Call("list_servers", Json::object()) : Result<Json>(control.status());
   if (!alive.ok()) {
@@ -64,13 +64,27 @@ Result<std::unique_ptr<manager::ManagerClient>> Target::NewClient() const { retu
 
 Result<Json> Target::Rest(const std::string& method, const std::string& path, const Json& body) {
   std::lock_guard<std::mutex> lock(mu_);
+  const auto started = steady_clock::now();
   Result<Json> answer = rest_->Call(method, path, body);
-  Count(answer.ok());
+  RecordRest(method, path, started, answer);
   return answer;
 }
 
+void Target::RecordRest(const std::string& method, const std::string& path, steady_clock::time_point started,
+                        const Result<Json>& answer) {
+  const auto took = steady_clock::now() - started;
+  // The answer's size as JSON text: ManagerClient hands back the parsed body.
+  const uint64_t bytes = answer.ok() && !answer->is_null() ? answer->dump().size() : 0;
+  recorder_.Record(method, RequestName(path), took, answer.ok() ? "" : RestFailureReason(answer.status()), bytes);
+}
+
 Result<Json> Target::Control(const std::string& operation, const Json& args) {
-  return control_->Call(operation, args);  // thread-safe by itself
+  const auto started = steady_clock::now();
+  Result<Json> answer = control_->Call(operation, args);  // thread-safe by itself
+  const uint64_t bytes = answer.ok() && !answer->is_null() ? answer->dump().size() : 0;
+  recorder_.Record(kControlType, operation, steady_clock::now() - started,
+                   answer.ok() ? "" : ControlFailureReason(answer.status()), bytes);
+  return answer;
 }
 
 bool Target::Sleep(std::chrono::milliseconds d) const {

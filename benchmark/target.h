@@ -17,6 +17,7 @@
 #include <string>
 #include <vector>
 
+#include "benchmark/recorder.h"
 #include "fakes/json_helpers.h"
 #include "manager/manager_client.h"
 #include "sim/control/remote_operations.h"
@@ -32,6 +33,7 @@ struct TargetOptions {
   std::string username = "admin";
   std::string password = "lustre";
   std::string control_url;  // the simulator daemon's control API
+  std::chrono::milliseconds control_timeout{120000};  // one control API operation
 };
 
 // Why connecting failed, so that the CLI can say it in one line.
@@ -68,19 +70,20 @@ class Target {
   // Sleeps up to `d`, in short slices; false when interrupted.
   bool Sleep(std::chrono::milliseconds d) const;
 
-  // Every request the benchmark made (modes and monitors), for the live line.
-  void Count(bool ok) {
-    ++requests_;
-    if (!ok) ++failures_;
-  }
-  uint64_t requests() const { return requests_.load(); }
-  uint64_t failures() const { return failures_.load(); }
+  // Every request the benchmark made (modes and monitors): the CSV files,
+  // the HTML report and the live line read it. A monitor with a client of
+  // its own records its GETs with RecordRest.
+  RequestRecorder& recorder() { return recorder_; }
+  void RecordRest(const std::string& method, const std::string& path, std::chrono::steady_clock::time_point started,
+                  const Result<Json>& answer);
+  uint64_t requests() const { return recorder_.requests(); }
+  uint64_t failures() const { return recorder_.failures(); }
 
  private:
   explicit Target(TargetOptions options) : options_(std::move(options)) {}
   TargetOptions options_;
   const std::atomic<bool>* interrupted_ = nullptr;
-  std::atomic<uint64_t> requests_{0}, failures_{0};
+  RequestRecorder recorder_;
   std::mutex mu_;
   std::unique_ptr<manager::ManagerClient> rest_;
   std::unique_ptr<SimulatorRemoteOperations> control_;

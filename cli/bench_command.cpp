@@ -11,11 +11,14 @@
 #include <iostream>
 
 #include "benchmark/modes.h"
+#include "benchmark/reports.h"
 #include "benchmark/runner.h"
 #include "benchmark/scratch_env.h"
 #include "benchmark/target.h"
 #include "cli/commands.h"
 #include "cli/number_options.h"
+#include "cli/run_reports.h"
+#include "sim/control/remote_operations.h"
 
 namespace cs::cli {
 
@@ -37,6 +40,26 @@ Status CheckWritable(const std::string& path) {
   std::ofstream probe(path, std::ios::app);
   if (!probe) return Status::InvalidArgument("cannot write the report file " + path);
   return Status::Ok();
+}
+
+// The report's fleet figures: the simulator's own gauges (servers running,
+// agents connected, faults), read through a client of their own with a
+// short bound (the daemon answers late while it registers a large step,
+// and a stopping run must not wait for it), or the servers the mode has in
+// play when the simulator does not answer. Not one of the benchmark's
+// requests: it is the report's.
+metrics::Gauges FleetGauges(SimulatorRemoteOperations* simulator, int in_play) {
+  metrics::Gauges g;
+  g.servers_running = in_play;
+  if (!simulator) return g;
+  Result<Json> stats = simulator->Call("stats", Json::object());
+  if (stats.ok() && stats->is_object() && (*stats)["gauges"].is_object()) {
+    const Json& gauges = (*stats)["gauges"];
+    g.servers_running = gauges.value("servers_running", int64_t{in_play});
+    g.agents_connected = gauges.value("agents_connected", int64_t{0});
+    g.faults_active = gauges.value("faults_active", int64_t{0});
+  }
+  return g;
 }
 
 }  // namespace
@@ -72,6 +95,11 @@ std::unique_ptr<BenchCli> AddBenchCommand(CLI::App& app) {
   b->add_flag("--keep", c->keep, "Keep the scratch directory (logs of the manager and simulator)");
   b->add_flag("--json", c->json, "Print the report as JSON");
   b->add_option("--report", c->json_out, "Also write the JSON report to this file");
+  b->add_option("--csv", c->csv_prefix,
+                "Write Locust's PREFIX_stats.csv, PREFIX_stats_history.csv, PREFIX_failures.csv of the benchmark's requests");
+  b->add_option("--html", c->html, "Write the HTML load report of the benchmark's requests to FILE at the end");
+  b->add_option("--control-timeout", c->control_timeout_s, "Seconds one control API operation may take")
+      ->check(RealIn(0.1, 3600.0))->group("");
   return c;
 }
 
@@ -80,6 +108,7 @@ bool BenchCliParsed(const BenchCli& cli) { return cli.bench && cli.bench->parsed
 int RunBenchCli(BenchCli& c) {
   if (!benchmark::IsMode(c.mode)) return Fail("bench: unknown mode '" + c.mode + "' (modes: " + ModeList() + ")");
   if (Status s = CheckWritable(c.json_out); !s.ok()) return Fail("bench: " + s.message());
+  if (Status s = CheckReportPaths(ReportOptions{c.csv_prefix, c.html}); !s.ok()) return Fail("bench: " + s.message());
   std::string url = c.url;
   if (!url.empty() && url.back() != '/') url += '/';
   std::string ca_pem;
@@ -134,6 +163,7 @@ int RunBenchCli(BenchCli& c) {
     }
   }
   benchmark::TargetOptions to{url, ca_pem, c.username, c.password, c.control_url.empty() ? env->control_url() : c.control_url};
+  to.control_timeout = std::chrono::milliseconds(static_cast<int64_t>(c.control_timeout_s * 1000));
   auto target = benchmark::Target::Connect(to, &problem);
   if (!target.ok()) return Fail("bench: " + target.status().message());
   (*target)->SetInterruptFlag(&g_interrupted);
@@ -147,8 +177,22 @@ int RunBenchCli(BenchCli& c) {
   ro.mode.max_log_rate = c.max_log_rate;
   ro.mode.note = say;
   ro.monitor_period = std::chrono::milliseconds(static_cast<int64_t>(c.monitor_period_s * 1000));
+  std::atomic<int> fleet{0};
+  ro.mode.fleet_size = [&fleet](int n) { fleet = n; };
+  std::unique_ptr<SimulatorRemoteOperations> gauge_reader;
+  if (c.csv_prefix || c.html) {
+    SimulatorRemoteOptions remote;
+    remote.url = to.control_url;
+    remote.timeout = std::chrono::seconds(3);
+    auto reader = SimulatorRemoteOperations::Connect(remote);
+    if (reader.ok()) gauge_reader = std::move(*reader);
+  }
+  benchmark::BenchReports reports(benchmark::ReportFiles{c.csv_prefix, c.html}, (*target)->recorder(),
+                                  [&] { return FleetGauges(gauge_reader.get(), fleet.load()); });
+  if (Status s = reports.Start(); !s.ok()) return Fail("bench: " + s.message());
   say("starting " + c.mode);
   const benchmark::BenchmarkReport report = benchmark::RunBenchmark(c.mode, **target, ro);
+  const Status written = reports.Finish("bench " + c.mode + " against " + url);
   target->reset();
   if (env) env->Stop();
 
@@ -162,6 +206,10 @@ int RunBenchCli(BenchCli& c) {
     std::ofstream out(c.json_out, std::ios::trunc);
     out << json.dump(2) << "\n";
     if (!out) return Fail("bench: cannot write the report file " + c.json_out);
+  }
+  if (!written.ok()) {
+    std::cerr << "cluster-sim: bench: " << written.message() << std::endl;
+    if (!report.interrupted) return kExitViolations;
   }
   if (report.interrupted) return 130;  // as a shell reports SIGINT; the reports are written
   return report.mode.stop_reason == "error" ? kExitViolations : kExitOk;

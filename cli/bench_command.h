@@ -9,6 +9,7 @@
 #pragma once
 
 #include <memory>
+#include <optional>
 #include <string>
 
 namespace CLI {
@@ -38,6 +39,9 @@ struct BenchCli {
   bool keep = false;
   bool json = false;
   std::string json_out;      // --report FILE: the JSON report written there
+  std::optional<std::string> csv_prefix;  // --csv PREFIX: Locust's three CSV files
+  std::optional<std::string> html;        // --html FILE: the HTML load report
+  double control_timeout_s = 120;         // hidden: one control API operation's bound
 };
 
 std::unique_ptr<BenchCli> AddBenchCommand(CLI::App& app);

@@ -17,15 +17,17 @@ CREATE TABLE IF NOT EXISTS log_lines (
 CREATE INDEX IF NOT EXISTS log_lines_fqdn ON log_lines (fqdn, id);
 )sql";
 
+// A field as text without copying the JSON value (the journal's hot path).
 std::string Text(const Json& j, const char* key) {
-  const Json v = j.value(key, Json());
-  if (v.is_string()) return v.get<std::string>();
-  return v.is_null() ? "" : v.dump();
+  const auto it = j.find(key);
+  if (it == j.end() || it->is_null()) return "";
+  if (it->is_string()) return it->get_ref<const std::string&>();
+  return it->dump();
 }
 
 int64_t Int(const Json& j, const char* key) {
-  const Json v = j.value(key, Json());
-  return v.is_number_integer() ? v.get<int64_t>() : 0;
+  const auto it = j.find(key);
+  return it != j.end() && it->is_number_integer() ? it->get<int64_t>() : 0;
 }
 
 // "abc%_" -> "abc\%\_" for LIKE ... ESCAPE '\'.
@@ -41,48 +43,94 @@ std::string LikeEscape(const std::string& s) {
 }  // namespace
 
 Result<std::unique_ptr<LogStore>> LogStore::Open(const std::string& path, int64_t max_lines) {
-  auto db = SqliteDb::Open(path, SqliteDb::Mode::kCreate, 5000);
-  if (!db.ok()) return db.status();
-  CS_RETURN_IF_ERROR((*db)->Exec("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"));
-  CS_RETURN_IF_ERROR((*db)->Exec(kLogSchema));
-  return std::unique_ptr<LogStore>(new LogStore(std::move(*db), max_lines));
+  auto writer = SqliteDb::Open(path, SqliteDb::Mode::kCreate, 5000);
+  if (!writer.ok()) return writer.status();
+  CS_RETURN_IF_ERROR((*writer)->Exec("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"));
+  CS_RETURN_IF_ERROR((*writer)->Exec(kLogSchema));
+  auto reader = SqliteDb::Open(path, SqliteDb::Mode::kReadOnly, 5000);
+  if (!reader.ok()) return reader.status();
+  std::unique_ptr<LogStore> store(new LogStore(std::move(*writer), std::move(*reader), max_lines));
+  auto insert = store->writer_->Prepare(
+      "INSERT INTO log_lines (fqdn, datetime, severity, facility, source, message) VALUES (?, ?, ?, ?, ?, ?)");
+  if (!insert.ok()) return insert.status();
+  store->insert_ = std::move(*insert);
+  return store;
 }
 
 Status LogStore::Append(const std::string& fqdn, const Json& body) {
-  const Json lines = body.is_object() ? body.value("log_lines", Json()) : Json();
-  if (!lines.is_array()) return Status::InvalidArgument("a systemd_journal body has a log_lines list");
-  std::lock_guard<std::mutex> lock(mu_);
-  CS_RETURN_IF_ERROR(db_->Exec("BEGIN"));
-  auto insert = db_->Prepare(
-      "INSERT INTO log_lines (fqdn, datetime, severity, facility, source, message) VALUES (?, ?, ?, ?, ?, ?)");
-  if (!insert.ok()) {
-    (void)db_->Exec("ROLLBACK");
-    return insert.status();
+  CS_RETURN_IF_ERROR(Stage(fqdn, body));
+  return Flush();
+}
+
+Status LogStore::Stage(const std::string& fqdn, const Json& body) {
+  const Json* lines = nullptr;
+  if (body.is_object()) {
+    const auto it = body.find("log_lines");
+    if (it != body.end() && it->is_array()) lines = &*it;
   }
-  for (const Json& line : lines) {
+  if (!lines) return Status::InvalidArgument("a systemd_journal body has a log_lines list");
+  std::vector<Line> parsed;
+  parsed.reserve(lines->size());
+  for (const Json& line : *lines) {
     if (!line.is_object()) continue;
-    (*insert)->Reset();
-    (*insert)->BindText(1, fqdn);
-    (*insert)->BindText(2, Text(line, "datetime"));
-    (*insert)->BindInt(3, Int(line, "severity"));
-    (*insert)->BindInt(4, Int(line, "facility"));
-    (*insert)->BindText(5, Text(line, "source"));
-    (*insert)->BindText(6, Text(line, "message"));
-    Status s = (*insert)->Run();
+    parsed.push_back(Line{fqdn, Text(line, "datetime"), Text(line, "source"), Text(line, "message"),
+                          Int(line, "severity"), Int(line, "facility")});
+  }
+  std::lock_guard<std::mutex> lock(staged_mu_);
+  if (staged_.empty()) {
+    staged_ = std::move(parsed);
+  } else {
+    staged_.insert(staged_.end(), std::make_move_iterator(parsed.begin()), std::make_move_iterator(parsed.end()));
+  }
+  return Status::Ok();
+}
+
+Status LogStore::Flush() {
+  std::lock_guard<std::mutex> write(write_mu_);
+  std::vector<Line> lines;
+  {
+    std::lock_guard<std::mutex> lock(staged_mu_);
+    lines.swap(staged_);
+  }
+  if (lines.empty()) return Status::Ok();
+  return WriteLines(lines);
+}
+
+int64_t LogStore::transactions() const {
+  std::lock_guard<std::mutex> lock(write_mu_);
+  return transactions_;
+}
+
+// Under write_mu_: one transaction for every line.
+Status LogStore::WriteLines(const std::vector<Line>& lines) {
+  CS_RETURN_IF_ERROR(writer_->Exec("BEGIN"));
+  for (const Line& line : lines) {
+    insert_->Reset();
+    insert_->BindText(1, line.fqdn);
+    insert_->BindText(2, line.datetime);
+    insert_->BindInt(3, line.severity);
+    insert_->BindInt(4, line.facility);
+    insert_->BindText(5, line.source);
+    insert_->BindText(6, line.message);
+    Status s = insert_->Run();
     if (!s.ok()) {
-      insert->reset();
-      (void)db_->Exec("ROLLBACK");
+      writer_->Rollback();
       return s;
     }
   }
-  insert->reset();
   appended_ += static_cast<int64_t>(lines.size());
-  if (appended_ >= 1000) {  // trim now and then, not on every body
+  if (appended_ >= 1000) {  // trim now and then, not on every batch
     appended_ = 0;
-    CS_RETURN_IF_ERROR(db_->Exec("DELETE FROM log_lines WHERE id <= (SELECT MAX(id) FROM log_lines) - " +
-                                 std::to_string(max_lines_)));
+    Status s = writer_->Exec("DELETE FROM log_lines WHERE id <= (SELECT MAX(id) FROM log_lines) - " +
+                             std::to_string(max_lines_));
+    if (!s.ok()) {
+      writer_->Rollback();
+      return s;
+    }
   }
-  return db_->Exec("COMMIT");
+  CS_RETURN_IF_ERROR(writer_->Exec("COMMIT"));
+  ++transactions_;
+  return Status::Ok();
 }
 
 Result<Json> LogStore::List(const LogQuery& q) {
@@ -97,14 +145,14 @@ Result<Json> LogStore::List(const LogQuery& q) {
     where += " AND message LIKE ? ESCAPE '\\'";
     args.push_back("%" + LikeEscape(*q.message_contains) + "%");
   }
-  std::lock_guard<std::mutex> lock(mu_);
-  auto count = db_->Prepare("SELECT COUNT(*) FROM log_lines" + where);
+  std::lock_guard<std::mutex> lock(read_mu_);
+  auto count = reader_->Prepare("SELECT COUNT(*) FROM log_lines" + where);
   if (!count.ok()) return count.status();
   for (size_t i = 0; i < args.size(); ++i) (*count)->BindText(static_cast<int>(i + 1), args[i]);
   Status s;
   const int64_t total = (*count)->Step(&s) ? (*count)->ColumnInt(0) : 0;
   if (!s.ok()) return s;
-  auto rows = db_->Prepare("SELECT id, fqdn, datetime, severity, facility, source, message FROM log_lines" + where +
+  auto rows = reader_->Prepare("SELECT id, fqdn, datetime, severity, facility, source, message FROM log_lines" + where +
                            " ORDER BY id LIMIT ? OFFSET ?");
   if (!rows.ok()) return rows.status();
   for (size_t i = 0; i < args.size(); ++i) (*rows)->BindText(static_cast<int>(i + 1), args[i]);

@@ -155,7 +155,10 @@ struct ManagerServer::Impl {
     if (plugin == "action_runner") {
       jobs.OnActionRunnerData(fqdn, body);
     } else if (plugin == "systemd_journal") {
-      if (logs) (void)logs->Append(fqdn, body);
+      if (logs) {
+        Status s = logs->Stage(fqdn, body);  // written by the queue's flush (Start)
+        if (!s.ok()) throw std::runtime_error(s.message());
+      }
     } else {
       reports.OnData(fqdn, plugin, body);
     }
@@ -283,6 +286,12 @@ Result<std::unique_ptr<ManagerServer>> ManagerServer::Start(boost::asio::io_cont
 
   auto impl = std::make_unique<Impl>(io, options, std::move(*ca), std::move(*users), std::move(*store));
   impl->logs = std::move(*logs);
+  // The journal's messages stage their lines; each run the queue consumes
+  // is written in one transaction (log_store.h).
+  impl->rx.SetFlush(RxQueues::QueueName("systemd_journal"), [logs = impl->logs.get()] {
+    Status s = logs->Flush();
+    if (!s.ok()) std::cerr << EscapeForLog("manager: journal lines lost: " + s.message(), kMaxLogText) << std::endl;
+  });
   impl->copytools = std::move(*copytools);
   for (const HostRecord& h : impl->store->Hosts()) impl->sessions.KnowHost(h.fqdn, h.boot_time);
   impl->jobs.FailInterrupted();

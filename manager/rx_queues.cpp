@@ -1,5 +1,6 @@
 #include "manager/rx_queues.h"
 
+#include <vector>
 
 namespace cs::manager {
 
@@ -37,20 +38,32 @@ void RxQueues::Publish(const std::string& name, std::function<void()> work) {
   if (!q.consuming) ConsumeInline(q, lock);
 }
 
-// Runs each message outside the lock; std::map nodes stay put, so `q`
-// remains valid while other queues are added.
+void RxQueues::SetFlush(const std::string& name, std::function<void()> flush) {
+  std::lock_guard<std::mutex> lock(mu_);
+  queues_[name].flush = std::move(flush);
+}
+
+// std::map nodes stay put, so `q` remains valid while other queues are
+// added; only one consumer runs a queue at a time (`consuming`).
 void RxQueues::ConsumeInline(Queue& q, std::unique_lock<std::mutex>& lock) {
   q.consuming = true;
-  while (!q.items.empty()) {
-    std::function<void()> work = std::move(q.items.front());
-    q.items.pop_front();
-    lock.unlock();
-    work();
-    lock.lock();
-    ++q.acked;
-    q.ack_window.Add(1, Clock::now());
-  }
+  while (!q.items.empty()) ConsumeBatch(q, kBatch, lock);
   q.consuming = false;
+}
+
+void RxQueues::ConsumeBatch(Queue& q, size_t most, std::unique_lock<std::mutex>& lock) {
+  std::vector<std::function<void()>> batch;
+  while (!q.items.empty() && batch.size() < most) {
+    batch.push_back(std::move(q.items.front()));
+    q.items.pop_front();
+  }
+  const std::function<void()> flush = q.flush;
+  lock.unlock();
+  for (auto& work : batch) work();
+  if (flush) flush();
+  lock.lock();
+  q.acked += batch.size();
+  q.ack_window.Add(batch.size(), Clock::now());
 }
 
 void RxQueues::ConsumerLoop() {
@@ -76,14 +89,8 @@ void RxQueues::ConsumerLoop() {
       }
       continue;
     }
-    std::function<void()> work = std::move(ready->items.front());
-    ready->items.pop_front();
     ready->next_allowed = now + spacing;
-    lock.unlock();
-    work();
-    lock.lock();
-    ++ready->acked;
-    ready->ack_window.Add(1, Clock::now());
+    ConsumeBatch(*ready, 1, lock);  // one message per spacing: the throttle's rate
   }
 }
 

@@ -12,6 +12,10 @@
 // With a throttle (ManagerOptions::rx_throttle_per_second, for tests and
 // benchmarks that need a manager that backs up early), one consumer thread
 // takes at most that many messages per second from each queue.
+// A consumer takes up to kBatch messages at a time, runs them in order, then
+// the queue's flush hook (SetFlush: the journal writes what its messages
+// staged in one transaction), and only then acknowledges them, so the
+// queue's depth and ack rate stay honest while the writes are batched.
 // A queue holds at most kMaxMessages; Full() tells the endpoints to answer
 // 503 (the agent sends again later) rather than drop anything.
 #pragma once
@@ -40,6 +44,7 @@ struct QueueFigures {
 class RxQueues {
  public:
   static constexpr size_t kMaxMessages = 200000;
+  static constexpr size_t kBatch = 64;
 
   // throttle_per_second 0: no throttle.
   explicit RxQueues(double throttle_per_second = 0);
@@ -50,6 +55,9 @@ class RxQueues {
   static std::string QueueName(const std::string& plugin) { return "agent_" + plugin + "_rx"; }
 
   void Publish(const std::string& queue, std::function<void()> work);
+  // Called after each run of a queue's messages, before they are
+  // acknowledged. Set before the queue's first Publish.
+  void SetFlush(const std::string& queue, std::function<void()> flush);
   // Whether any queue is at kMaxMessages.
   bool Full() const;
   // Every queue seen so far, by name.
@@ -60,12 +68,16 @@ class RxQueues {
  private:
   struct Queue {
     std::deque<std::function<void()>> items;
+    std::function<void()> flush;
     bool consuming = false;
     uint64_t published = 0, acked = 0;
     RateWindow publish_window, ack_window;
     RateWindow::Clock::time_point next_allowed{};
   };
   void ConsumeInline(Queue& q, std::unique_lock<std::mutex>& lock);
+  // Runs up to `most` of q's first messages and its flush outside the
+  // lock, then acknowledges them. Called with the lock held.
+  void ConsumeBatch(Queue& q, size_t most, std::unique_lock<std::mutex>& lock);
   void ConsumerLoop();
 
   const double throttle_per_second_;

@@ -112,11 +112,14 @@ for(const r of s.requests)for(const reason in r.failures_by_reason){nf++;const t
 if(!nf){f.remove();document.getElementById('failures-none').hidden=false;}
 const labels=rows.map(r=>r.t.substring(11,19));
 const palette=['#2e86de','#e67e22','#27ae60','#8e44ad','#c0392b','#16a085','#7f8c8d'];
-const byType=(key)=>{if(!rows.length)return [];return rows[0].entries.map((e,i)=>({label:e.type?e.type+' '+e.name:'all',
- data:rows.map(r=>r.entries[i]?r.entries[i][key]:null),borderColor:palette[i%palette.length],backgroundColor:palette[i%palette.length],
- borderWidth:e.type?1.5:3,pointRadius:0,tension:.2}));};
-const total=rows.length?rows[0].entries.length-1:0;
-const line=(k,n,col,lab)=>({label:lab,data:rows.map(r=>r.entries.length?r.entries[total][k]:null),borderColor:col,backgroundColor:col,pointRadius:0,borderWidth:2,tension:.2});
+// Series by type and name over every row: a request type may first appear mid-run (the benchmark's do).
+const keyOf=(e)=>e.type+' '+e.name;const seriesKeys=[];const seen=new Set();
+for(const r of rows)for(const e of r.entries)if(e.type&&!seen.has(keyOf(e))){seen.add(keyOf(e));seriesKeys.push(keyOf(e));}
+const entryOf=(r,k)=>r.entries.find(e=>keyOf(e)===k);
+const byType=(key)=>{if(!rows.length)return [];return seriesKeys.concat([null]).map((k,i)=>({label:k===null?'all':k,
+ data:rows.map(r=>{const e=k===null?r.entries[r.entries.length-1]:entryOf(r,k);return e?e[key]:null;}),borderColor:palette[i%palette.length],backgroundColor:palette[i%palette.length],
+ borderWidth:k===null?3:1.5,pointRadius:0,tension:.2}));};
+const line=(k,n,col,lab)=>({label:lab,data:rows.map(r=>r.entries.length?r.entries[r.entries.length-1][k]:null),borderColor:col,backgroundColor:col,pointRadius:0,borderWidth:2,tension:.2});
 let drawn=0;const charts=[];const marker={id:'drawnMarker',afterRender(chart){if(chart.$drawn)return;chart.$drawn=true;drawn++;document.body.dataset.chartsDrawn=String(drawn);}};
 const make=(id,datasets,ytitle)=>{charts.push(new Chart(document.getElementById(id),{type:'line',data:{labels:labels,datasets:datasets},plugins:[marker],
  options:{animation:false,responsive:true,maintainAspectRatio:false,interaction:{mode:'index',intersect:false},

@@ -3,7 +3,8 @@
 # system_status/, volume/ and storage_resource/ resources, registration
 # answers, bad input and SIGINT. Processes on 127.0.0.1, ended by PID.
 cs_add_test(benchmark_test
-  SOURCES benchmark/bench_modes_test.cpp benchmark/bench_manager_test.cpp benchmark/bench_test_util.cpp
+  SOURCES benchmark/bench_modes_test.cpp benchmark/bench_manager_test.cpp benchmark/bench_reports_test.cpp
+          benchmark/bench_test_util.cpp metrics/report_checks.cpp util/terminal_run.cpp
   LIBS cs_benchmark
   LABELS integration
   TIMEOUT 400)

@@ -4,6 +4,10 @@
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/post.hpp>
+#include <boost/asio/executor_work_guard.hpp>
+
+#include "metrics/registry.h"
+#include "util/clock.h"
 
 #include <condition_variable>
 #include <mutex>
@@ -41,8 +45,10 @@ class FakeManager {
     DeliverLocked();
   }
   void OnPost(const std::string& body, TransportCallback done) {
+    if (post_clock) post_clock->Advance(kPostTakes);  // every POST takes this long, by the agent's clock
     {
       std::lock_guard<std::mutex> lock(mu);
+      ++posts;
       auto envelope = protocol::Envelope::FromJson(Json::parse(body));
       EXPECT_TRUE(envelope.ok());
       for (const Message& m : envelope->messages) {
@@ -85,7 +91,10 @@ class FakeManager {
   std::vector<std::string> queries;
   TransportCallback waiting_get;
   int sessions = 0;
+  int posts = 0;
   bool fail_gets = false;
+  static constexpr std::chrono::milliseconds kPostTakes{7};
+  ManualClock* post_clock = nullptr;  // set: POSTs advance it by kPostTakes
 };
 
 class RecordingHost : public AgentHost {
@@ -267,6 +276,109 @@ TEST_F(AgentTest, FailedGetsAreRetriedAndEndSessions) {
   }
   for (int i = 0; i < 1000 && agent->session_count() < 2; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(10));
   EXPECT_EQ(agent->session_count(), 2u) << "recovers without a restart";
+}
+
+// The times the agent records (metrics/registry.h), on a fake clock: the
+// manager's POSTs take 7 ms of it, an action 250 ms, and the long poll that
+// carries the action waits 2 s, so every figure is known exactly.
+bool HasLinuxData(const std::vector<Message>& ms) {
+  for (const auto& m : ms) {
+    if (m.type == MessageType::kData && m.plugin == "linux") return true;
+  }
+  return false;
+}
+
+class SlowActionHost : public RecordingHost {
+ public:
+  explicit SlowActionHost(ManualClock* clock) : clock_(clock) {}
+  ActionReport RunAction(const std::string& fqdn, const std::string& action, const Json& args) override {
+    clock_->Advance(std::chrono::milliseconds(250));
+    return RecordingHost::RunAction(fqdn, action, args);
+  }
+
+ private:
+  ManualClock* clock_;
+};
+
+TEST(AgentMetricsTest, RecordsDataLongPollSessionAndRoundTripTimesByItsClock) {
+  using metrics::RequestKind;
+  ManualClock clock(WallTime(std::chrono::seconds(1700000000)));
+  FakeManager manager;
+  manager.post_clock = &clock;
+  SlowActionHost host(&clock);
+  metrics::Registry registry;
+  AgentConfig config;
+  config.fqdn = "test000.localdomain";
+  config.plugins = {"linux", "action_runner"};
+  config.server_boot_time = "2020-01-01T00:00:00+00:00Z";
+  config.timing.poll_period = std::chrono::hours(1);  // only the first polls: the clock barely moves
+  config.timing.min_session_backoff = std::chrono::hours(1);
+  config.timing.max_session_backoff = std::chrono::hours(1);
+  config.metrics = &registry;
+  boost::asio::io_context io;
+  auto work = boost::asio::make_work_guard(io);
+  std::thread thread([&] { io.run(); });
+  auto agent = Agent::Create(io, config, std::make_unique<FakeManager::Transport>(&manager), &host, &clock);
+  agent->Start();
+  auto stop = [&] {
+    agent->Stop();
+    work.reset();
+    boost::asio::post(io, [&] { io.stop(); });
+    thread.join();
+  };
+  // Idle: both sessions granted, linux's first poll sent, every POST's answer handled.
+  auto idle = [&] {
+    if (agent->session_count() != 2) return false;
+    std::lock_guard<std::mutex> lock(manager.mu);
+    return HasLinuxData(manager.received) && agent->stats().posts_ok == static_cast<uint64_t>(manager.posts) &&
+           manager.waiting_get != nullptr;
+  };
+  for (int i = 0; i < 1000 && !idle(); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  ASSERT_TRUE(idle());
+  const int posts_before_action = manager.posts;
+  clock.Advance(std::chrono::seconds(2));  // the long poll waits
+  for (int s = 1; s <= 2; ++s) {  // the agent's action_runner session is number 1 or 2
+    manager.Send(Message::Data("action_runner", "action_runner-" + std::to_string(s), std::nullopt,
+                               Json{{"type", "ACTION_START"}, {"id", "a" + std::to_string(s)}, {"action", "noop"},
+                                    {"args", Json::object()}},
+                               ""));
+  }
+  ASSERT_TRUE(manager.WaitFor([](const auto& ms) {
+    for (const auto& m : ms) if (m.type == MessageType::kData && m.body.value("type", "") == "ACTION_COMPLETE") return true;
+    return false;
+  }));
+  for (int i = 0; i < 1000 && registry.Collect()[static_cast<size_t>(RequestKind::kActionRoundTrip)].count() == 0; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  stop();
+
+  const std::vector<metrics::RequestStats> stats = registry.Collect();
+  auto of = [&](RequestKind k) -> const metrics::RequestStats& { return stats[static_cast<size_t>(k)]; };
+  // Every POST took exactly 7 ms: the session requests, linux's poll, the answer.
+  const metrics::RequestStats& data = of(RequestKind::kData);
+  EXPECT_EQ(data.count(), static_cast<uint64_t>(posts_before_action + 1));
+  EXPECT_EQ(data.latency.min_micros(), 7000u);
+  EXPECT_EQ(data.latency.max_micros(), 7000u);
+  EXPECT_EQ(data.latency.sum_micros(), 7000u * data.count());
+  EXPECT_EQ(data.failures, 0u);
+  // Both sessions: requested in a POST, granted on the long poll that POST answered.
+  const metrics::RequestStats& sessions = of(RequestKind::kSessionCreate);
+  EXPECT_EQ(sessions.count(), 2u);
+  EXPECT_EQ(sessions.latency.min_micros(), 7000u);
+  EXPECT_EQ(sessions.latency.max_micros(), 7000u);
+  // The long poll that carried ACTION_START waited the 2 s, plus the POSTs
+  // made while it was out (7 ms each).
+  const metrics::RequestStats& polls = of(RequestKind::kLongPoll);
+  ASSERT_GE(polls.count(), 2u);
+  EXPECT_GE(polls.latency.max_micros(), 2000000u);
+  EXPECT_EQ((polls.latency.max_micros() - 2000000u) % 7000u, 0u) << polls.latency.max_micros();
+  EXPECT_LE(polls.latency.max_micros(), 2000000u + 7000u * static_cast<uint64_t>(posts_before_action));
+  EXPECT_GT(registry.long_poll_messages(), 2u);  // the session responses and the ACTION_STARTs
+  // ACTION_START read, the action's 250 ms, the answer's 7 ms POST: nothing else in between.
+  const metrics::RequestStats& trips = of(RequestKind::kActionRoundTrip);
+  ASSERT_EQ(trips.count(), 1u);
+  EXPECT_EQ(trips.latency.min_micros(), 257000u);
+  EXPECT_EQ(trips.failures, 0u);
 }
 
 }  // namespace

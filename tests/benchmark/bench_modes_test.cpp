@@ -6,16 +6,25 @@
 #include <signal.h>
 
 #include <fstream>
+#include <regex>
 #include <sstream>
 #include <thread>
 
 #include "bench/child_process.h"
 #include "benchmark/monitors.h"
+#include "metrics/locust_csv.h"
 #include "tests/benchmark/bench_test_util.h"
 #include "util/json_parse.h"
 
 namespace cs::benchmark::testing {
 namespace {
+
+std::string FileText(const std::string& path) {
+  std::ifstream in(path);
+  std::stringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
 
 class BenchModeTest : public ::testing::Test {
  protected:
@@ -55,9 +64,15 @@ class BenchModeTest : public ::testing::Test {
 };
 
 TEST_F(BenchModeTest, ConcurrentRegistrationLimitFindsTheFleetWhoseSetupTimesOut) {
-  BenchRun run = Run({"concurrent_registration_limit", "--servers", "2", "--command-timeout", "15"}, 3);
+  // With the load reports: the benchmark's own requests in Locust's CSVs and the HTML report.
+  const std::string prefix = dir_ + "/load", html = dir_ + "/load.html";
+  BenchRun run = Run({"concurrent_registration_limit", "--servers", "2", "--command-timeout", "15", "--csv", prefix,
+                      "--html", html},
+                     3);
   ASSERT_EQ(run.status, 0) << run.output;
   ExpectMonitors(run);
+  ExpectLocustCsvAndHtml(prefix, html, dir_);
+  EXPECT_NE(FileText(metrics::StatsCsvPath(prefix)).find("CONTROL,register_many,"), std::string::npos);
   EXPECT_TRUE(run.report["limit_found"].get<bool>()) << run.output;
   EXPECT_EQ(run.report["stop_reason"], "failed");
   // Every step but the last registered its servers and set them up.
@@ -66,6 +81,25 @@ TEST_F(BenchModeTest, ConcurrentRegistrationLimitFindsTheFleetWhoseSetupTimesOut
   for (size_t i = 0; i + 1 < steps.size(); ++i) EXPECT_TRUE(steps[i]["ok"].get<bool>()) << steps.dump();
   EXPECT_FALSE(steps.back()["ok"].get<bool>());
   EXPECT_NE(run.output.find("Limit: found"), std::string::npos) << run.output;
+}
+
+TEST_F(BenchModeTest, ConcurrentRegistrationLimitCountsAControlTimeoutAsTheLimit) {
+  // A control API bound shorter than registering a growing step takes:
+  // the step that gets no answer is the limit, not an error.
+  BenchRun run = Run({"concurrent_registration_limit", "--servers", "4", "--command-timeout", "60", "--control-timeout",
+                      "1.5", "--max-steps", "20"},
+                     0);
+  ASSERT_EQ(run.status, 0) << run.output;
+  ASSERT_TRUE(run.report.is_object()) << run.output;
+  EXPECT_TRUE(run.report["limit_found"].get<bool>()) << run.output;
+  EXPECT_EQ(run.report["stop_reason"], "failed") << run.output;
+  const Json& steps = run.report["steps"];
+  ASSERT_GE(steps.size(), 1u) << run.output;
+  for (size_t i = 0; i + 1 < steps.size(); ++i) EXPECT_TRUE(steps[i]["ok"].get<bool>()) << steps.dump();
+  EXPECT_TRUE(steps.back().value("no_answer", false)) << steps.dump();
+  // The limit is the last good step.
+  EXPECT_EQ(run.report["limit"].get<double>(), 4.0 * static_cast<double>(steps.size() - 1)) << steps.dump();
+  EXPECT_NE(run.output.find("got no answer within the control timeout"), std::string::npos) << run.output;
 }
 
 TEST_F(BenchModeTest, LogIngestRateFindsTheRateAtWhichTheJournalQueueBacksUp) {
@@ -123,6 +157,36 @@ TEST_F(BenchModeTest, FilesystemSizeLimitUnthrottledReachesItsStepBound) {
   EXPECT_TRUE(run.report["steps"][1]["ok"].get<bool>()) << run.report["steps"].dump();
 }
 
+// On a terminal, one live line rewritten in place: fleet size, requests
+// per second, p95, failures, elapsed. Piped (every other test), none of it.
+TEST_F(BenchModeTest, LiveLineShowsOnATerminalOnly) {
+  BenchRun run = RunBenchOnTerminal({"log_ingest_rate", "--servers", "2", "--settle", "3", "--max-steps", "2",
+                                     "--poll-seconds", "1", "--monitor-period", "0.5", "--timeout", "200"});
+  ASSERT_EQ(run.status, 0) << run.output;
+  const std::regex line(R"(\r\x1b\[Kfleet (\d+) \| ([0-9.]+) req/s \| p95 (\d+) ms \| (\d+) failures \| (\d+) s)");
+  std::vector<std::smatch> shown;
+  for (auto it = std::sregex_iterator(run.output.begin(), run.output.end(), line); it != std::sregex_iterator(); ++it) {
+    shown.push_back(*it);
+  }
+  ASSERT_GE(shown.size(), 3u) << run.output;  // refreshed every second over a run of several seconds
+  const std::smatch& last = shown.back();
+  EXPECT_EQ(last[1], "2");                       // log_ingest_rate's fleet
+  EXPECT_GT(std::stod(last[2]), 0.0) << last[0];  // the monitors' requests at least
+  EXPECT_GT(std::stoi(last[3]), 0) << last[0];    // a p95 of the API latencies
+  EXPECT_EQ(last[4], "0");
+  EXPECT_GE(std::stoi(last[5]), std::stoi(shown.front()[5]) + 2) << last[0];  // elapsed grows
+  // The line is cleared before the report.
+  EXPECT_NE(run.output.find("\r\x1b[K", last.position() + last.length()), std::string::npos);
+  EXPECT_NE(run.output.find("Limit:"), std::string::npos) << run.output;
+
+  // The same run piped: the report, and nothing of the live line.
+  BenchRun piped = Run({"log_ingest_rate", "--servers", "2", "--settle", "3", "--max-steps", "2"}, 0);
+  ASSERT_EQ(piped.status, 0) << piped.output;
+  EXPECT_NE(piped.output.find("Limit:"), std::string::npos) << piped.output;
+  EXPECT_EQ(piped.output.find("req/s"), std::string::npos) << piped.output;
+  EXPECT_EQ(piped.output.find("\x1b[K"), std::string::npos) << piped.output;
+}
+
 TEST_F(BenchModeTest, UnknownModeIsOneLineAndStatus2) {
   BenchRun run = RunBench({"no_such_mode"}, dir_, 60);
   EXPECT_EQ(run.status, 2);
@@ -138,16 +202,22 @@ TEST_F(BenchModeTest, ManagerThatDoesNotAnswerIsOneLineAndStatus2) {
 }
 
 TEST_F(BenchModeTest, ReportPathThatCannotBeWrittenIsOneLineAndStatus2) {
-  bench::ChildProcess p({CS_BINARY, "bench", "reset", "--report", "/nonexistent-dir/report.json"}, dir_ + "/out.log");
-  EXPECT_EQ(p.Wait(std::chrono::seconds(60)), 2);
-  const std::string out = p.Output();
-  EXPECT_EQ(std::count(out.begin(), out.end(), '\n'), 1) << out;
-  EXPECT_NE(out.find("cannot write the report file"), std::string::npos) << out;
+  // Found before anything starts: no manager, no simulator.
+  for (const auto& [option, says] : {std::pair{"--report", "cannot write the report file"}, std::pair{"--csv", "--csv"},
+                                     std::pair{"--html", "--html"}}) {
+    bench::ChildProcess p({CS_BINARY, "bench", "reset", option, "/nonexistent-dir/report"}, dir_ + "/out.log");
+    EXPECT_EQ(p.Wait(std::chrono::seconds(60)), 2) << option;
+    const std::string out = p.Output();
+    EXPECT_EQ(std::count(out.begin(), out.end(), '\n'), 1) << out;
+    EXPECT_NE(out.find(says), std::string::npos) << out;
+    EXPECT_EQ(out.find("starting"), std::string::npos) << out;
+  }
 }
 
 TEST_F(BenchModeTest, SigintMidModeWritesTheReportOfWhatWasMeasured) {
+  const std::string prefix = dir_ + "/load", html = dir_ + "/load.html";
   bench::ChildProcess p({CS_BINARY, "bench", "log_ingest_rate", "--servers", "2", "--poll-seconds", "1", "--settle", "30",
-                         "--monitor-period", "0.5", "--report", dir_ + "/report.json"},
+                         "--monitor-period", "0.5", "--report", dir_ + "/report.json", "--csv", prefix, "--html", html},
                         dir_ + "/out.log");
   ASSERT_NE(p.WaitForOutput("(log_rate = 8)", std::chrono::seconds(120)), "") << p.Output();
   std::this_thread::sleep_for(std::chrono::seconds(3));  // a few monitor samples
@@ -165,6 +235,9 @@ TEST_F(BenchModeTest, SigintMidModeWritesTheReportOfWhatWasMeasured) {
   EXPECT_FALSE(report["queues"].empty());
   // The monitors so far are printed too.
   EXPECT_NE(p.Output().find("Queue lengths (avg, min, max):"), std::string::npos) << p.Output();
+  // And the load reports are written with what was measured.
+  ExpectLocustCsvAndHtml(prefix, html, dir_);
+  EXPECT_NE(FileText(metrics::StatsCsvPath(prefix)).find("CONTROL,set_log_rate,"), std::string::npos);
 }
 
 }  // namespace

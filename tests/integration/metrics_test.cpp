@@ -8,6 +8,7 @@
 #include <fstream>
 
 #include "tests/integration/e2e_fixture.h"
+#include "tests/util/terminal_run.h"
 
 namespace cs::testing {
 namespace {
@@ -121,6 +122,50 @@ TEST_F(MetricsTest, SigintOfRunWithCsvAndHtmlStillWritesEveryReport) {
   EXPECT_EQ(FileLines(prefix + "_failures.csv").at(0).rfind("Method,Name,Error,Occurrences", 0), 0u);
   ASSERT_TRUE(PathExists(html));
   EXPECT_NE(ReadFile(html).find("new Chart("), std::string::npos);
+}
+
+// `run` on a terminal: one line refreshed every second with the fleet
+// (agents connected / servers running), requests per second, p95,
+// failures and elapsed time; piped, nothing of it (the other tests' logs).
+TEST_F(MetricsTest, RunShowsTheLiveLineOnATerminalOnly) {
+  StartManager();
+  Setup(2);
+  StartSimulator({"register", "--username", "admin", "--password", "lustre"});
+  ASSERT_TRUE(simulator->WaitForOutput("Registered 3 of 3 servers", seconds(120))) << simulator->Output();
+  ASSERT_EQ(simulator->Stop(), 0) << simulator->Output();
+  EXPECT_EQ(simulator->Output().find("req/s"), std::string::npos) << simulator->Output();  // piped
+  simulator.reset();
+  const std::regex line(
+      R"(\r\x1b\[Kfleet (\d+)/(\d+) agents \| ([0-9.]+) req/s \| p95 ([0-9.]+) ms \| failures (\d+) \| (\d\d):(\d\d):(\d\d))");
+  auto lines = [&](const std::string& out) {
+    return std::distance(std::sregex_iterator(out.begin(), out.end(), line), std::sregex_iterator());
+  };
+  std::vector<std::string> argv = {CS_BINARY, "--config", dir.Sub("sim"), "--ca", dir.Sub("mgr/ca.crt"), "run"};
+  for (const char* a : {"--poll-seconds", "0.5", "--start-spread-seconds", "0.2", "--boot-seconds", "0.2",
+                        "--control-listen", "127.0.0.1:0", "--pdu-port-offset"}) {
+    argv.push_back(a);
+  }
+  argv.push_back(std::to_string(UniquePortOffset()));
+  // Until the line has shown every agent connected and requests flowing, a few times.
+  const TerminalRun run = RunOnTerminal(argv, 120, [&](const std::string& out) {
+    int full = 0;
+    for (auto it = std::sregex_iterator(out.begin(), out.end(), line); it != std::sregex_iterator(); ++it) {
+      full += (*it)[1] == "3" && (*it)[2] == "3" && std::stod((*it)[3]) > 0;
+    }
+    return full >= 3;
+  });
+  EXPECT_EQ(run.status, 0) << run.output;
+  ASSERT_GE(lines(run.output), 3) << run.output;
+  std::smatch last;
+  for (auto it = std::sregex_iterator(run.output.begin(), run.output.end(), line); it != std::sregex_iterator(); ++it) {
+    last = *it;
+  }
+  EXPECT_EQ(last[1], "3") << last[0];
+  EXPECT_EQ(last[2], "3") << last[0];
+  EXPECT_GT(std::stod(last[3]), 0.0) << last[0];
+  EXPECT_GT(std::stod(last[4]), 0.0) << last[0];
+  EXPECT_EQ(last[5], "0") << last[0];
+  EXPECT_GE(std::stoi(last[8]) + 60 * std::stoi(last[7]), 1) << last[0];
 }
 
 TEST_F(MetricsTest, UnwritableReportPathsStopTheRunBeforeItStarts) {

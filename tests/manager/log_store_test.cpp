@@ -1,8 +1,15 @@
 // The manager's journal store behind api/log/: lines kept per body, pages
-// with limit/offset/total_count, filters, persistence, the bound, bad queries.
+// with limit/offset/total_count, filters, persistence, the bound, bad
+// queries; batched writes (Stage/Flush) and the receive queue that batches
+// them (a run of messages, then its flush, then the acknowledgements).
 #include <gtest/gtest.h>
 
+#include <condition_variable>
+#include <mutex>
+#include <thread>
+
 #include "manager/log_store.h"
+#include "manager/rx_queues.h"
 
 namespace cs::manager {
 namespace {
@@ -61,6 +68,70 @@ TEST(LogStore, KeepsAtMostMaxLines) {
   const int64_t total = (*(*store)->List(q))["meta"]["total_count"];
   EXPECT_LE(total, 500 + 1000);  // trimmed every 1000 lines appended
   EXPECT_LT(total, 30 * 64);
+}
+
+TEST(LogStore, StagedLinesAreWrittenInOneTransactionByFlush) {
+  const std::string path = ::testing::TempDir() + "/log_store_batch.db";
+  std::remove(path.c_str());
+  std::remove((path + "-wal").c_str());
+  auto store = LogStore::Open(path);
+  ASSERT_TRUE(store.ok());
+  LogStore& logs = **store;
+  for (int i = 0; i < 10; ++i) ASSERT_TRUE(logs.Stage(i % 2 ? "b" : "a", Body(i * 64, 64)).ok());
+  LogQuery q;
+  EXPECT_EQ((*logs.List(q))["meta"]["total_count"], 0);  // staged, not written
+  ASSERT_TRUE(logs.Flush().ok());
+  EXPECT_EQ(logs.transactions(), 1);
+  q.limit = 0;
+  const Json all = *logs.List(q);
+  EXPECT_EQ(all["meta"]["total_count"], 640);
+  EXPECT_EQ(all["objects"][0]["message"], "line 0");  // in the order staged
+  EXPECT_EQ(all["objects"][639]["message"], "line 639");
+  ASSERT_TRUE(logs.Flush().ok());  // nothing staged: no transaction
+  EXPECT_EQ(logs.transactions(), 1);
+  EXPECT_FALSE(logs.Stage("a", Json{{"log_lines", "x"}}).ok());
+}
+
+// The first message blocks until ten more are queued behind it: the
+// consumer then takes those ten as one run, with one flush, and
+// acknowledges a run only after its flush.
+TEST(RxQueues, ARunOfMessagesIsFlushedOnceThenAcknowledged) {
+  RxQueues rx;
+  std::mutex mu;
+  std::condition_variable cv;
+  int queued = 0, ran = 0;
+  bool started = false;
+  std::vector<uint64_t> acked_at_flush;
+  rx.SetFlush("q", [&] {
+    for (const QueueFigures& f : rx.Figures()) {
+      if (f.name == "q") acked_at_flush.push_back(f.acked);
+    }
+  });
+  std::thread first([&] {
+    rx.Publish("q", [&] {
+      std::unique_lock<std::mutex> lock(mu);
+      started = true;
+      cv.notify_all();
+      cv.wait_for(lock, std::chrono::seconds(30), [&] { return queued == 10; });
+      ++ran;
+    });
+  });
+  {
+    std::unique_lock<std::mutex> lock(mu);
+    ASSERT_TRUE(cv.wait_for(lock, std::chrono::seconds(30), [&] { return started; }));
+  }
+  for (int i = 0; i < 10; ++i) {
+    rx.Publish("q", [&] { ++ran; });  // the queue is being consumed: only appended
+    std::lock_guard<std::mutex> lock(mu);
+    ++queued;
+  }
+  cv.notify_all();
+  first.join();
+  EXPECT_EQ(ran, 11);
+  ASSERT_EQ(acked_at_flush.size(), 2u);  // the first message, then the run of ten
+  EXPECT_EQ(acked_at_flush[0], 0u);
+  EXPECT_EQ(acked_at_flush[1], 1u);
+  EXPECT_EQ(rx.Figures()[0].acked, 11u);
 }
 
 TEST(LogStore, BadQueriesAreRefused) {

@@ -4,10 +4,7 @@
 // chart drawn; the history's bounded memory.
 #include <gtest/gtest.h>
 
-#include <sys/wait.h>
-
-#include <array>
-#include <cstdio>
+#include <algorithm>
 #include <fstream>
 #include <sstream>
 
@@ -15,34 +12,16 @@
 #include "metrics/html_report.h"
 #include "metrics/locust_csv.h"
 #include "metrics/prometheus.h"
+#include "tests/metrics/report_checks.h"
 #include "tests/state/temp_dir.h"
 
 namespace cs::metrics {
 namespace {
 
-std::vector<std::string> Lines(const std::string& path) {
-  std::ifstream in(path);
-  std::vector<std::string> out;
-  std::string line;
-  while (std::getline(in, line)) {
-    if (!line.empty() && line.back() == '\r') line.pop_back();
-    out.push_back(line);
-  }
-  return out;
-}
+using testing::Fields;
+using testing::RunCommand;
 
-size_t Fields(const std::string& line) { return static_cast<size_t>(std::count(line.begin(), line.end(), ',')) + 1; }
-
-// Runs a command line (no user input in it), returns its exit status and output.
-int RunCommand(const std::string& command, std::string* output) {
-  FILE* p = popen((command + " 2>&1").c_str(), "r");
-  if (!p) return -1;
-  std::array<char, 4096> buf{};
-  size_t n;
-  while ((n = fread(buf.data(), 1, buf.size(), p)) > 0) output->append(buf.data(), n);
-  const int status = pclose(p);
-  return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-}
+std::vector<std::string> Lines(const std::string& path) { return testing::FileLines(path); }
 
 // A run of 40 s: DATA and long polls, some failures, a fleet growing to 10.
 struct FakeRun {
@@ -80,7 +59,7 @@ TEST(LocustCsvTest, HeadersAndLayoutEqualLocustsOwn) {
   testing::TempDir dir;
   const std::string ref = dir.path() + "/ref", ours = dir.path() + "/ours";
   std::string output;
-  ASSERT_EQ(RunCommand("/usr/bin/python3 " CS_SOURCE_DIR "/tests/metrics/locust_reference.py " + ref, &output), 0) << output;
+  ASSERT_TRUE(testing::WriteLocustReference(ref, &output)) << output;
   FakeRun run = MakeRun();
   ASSERT_TRUE(WriteLocustCsv(ours, run.snapshot, run.rows).ok());
   for (const auto& [theirs, mine] : {std::pair{StatsCsvPath(ref), StatsCsvPath(ours)},
@@ -146,10 +125,7 @@ TEST(HtmlReportTest, ChromiumDrawsEveryChart) {
   input.subtitle = "unit test </script><b>escaped</b>";
   ASSERT_TRUE(WriteHtmlReport(path, input).ok());
   std::string dom;
-  const int rc = RunCommand("timeout 120 chromium --headless --no-sandbox --disable-gpu --disable-dev-shm-usage "
-                     "--user-data-dir=" + dir.path() + "/profile --virtual-time-budget=5000 --dump-dom file://" + path,
-                     &dom);
-  ASSERT_EQ(rc, 0) << dom.substr(0, 2000);
+  ASSERT_TRUE(testing::ChromiumDom(path, dir.path(), &dom)) << dom.substr(0, 2000);
   EXPECT_NE(dom.find("data-charts-drawn=\"4\""), std::string::npos) << dom.substr(0, 3000);
   EXPECT_NE(dom.find("HTTP 500"), std::string::npos);  // the failures table
   EXPECT_NE(dom.find("Aggregated"), std::string::npos);
