@@ -16,10 +16,9 @@ struct HsmService::TimerHolder {
   asio::steady_timer timer;
 };
 
-HsmService::HsmService(asio::io_context& io, Store& store, const Clock& clock, uint64_t seed,
-                       std::string agent_url, TlsProvider tls, Log& log)
-    : io_(io), store_(store), clock_(clock), agent_url_(std::move(agent_url)), tls_(std::move(tls)),
-      log_(log), fleet_(seed), timer_(std::make_unique<TimerHolder>(io)) {}
+HsmService::HsmService(asio::io_context& io, Store& store, const Clock& clock, Options options, Log& log)
+    : io_(io), store_(store), clock_(clock), options_(std::move(options)), log_(log),
+      fleet_(options_.seed, options_.bandwidth), timer_(std::make_unique<TimerHolder>(io)) {}
 
 HsmService::~HsmService() { Stop(); }
 
@@ -87,7 +86,7 @@ net::HttpsClient* HsmService::ClientFor(const std::string& id, const std::string
   auto it = clients_.find(id);
   if (it != clients_.end()) return it->second.get();
   Status error;
-  std::optional<net::TlsClientConfig> tls = tls_(fqdn, &error);
+  std::optional<net::TlsClientConfig> tls = options_.tls(fqdn, &error);
   if (!tls) {
     log_.Warning(fqdn, "HSM copytool " + id + ": no credentials: " + error.message());
     return nullptr;
@@ -95,7 +94,7 @@ net::HttpsClient* HsmService::ClientFor(const std::string& id, const std::string
   net::ClientOptions options;
   options.tls = *tls;
   options.use_cookies = false;
-  auto client = net::HttpsClient::Create(io_, agent_url_, options);
+  auto client = net::HttpsClient::Create(io_, options_.agent_url, options);
   if (!client.ok()) {
     log_.Warning(fqdn, "HSM copytool " + id + ": " + client.status().message());
     return nullptr;

@@ -35,9 +35,14 @@ namespace cs {
 class HsmService {
  public:
   using TlsProvider = std::function<std::optional<net::TlsClientConfig>(const std::string& fqdn, Status* error)>;
+  struct Options {
+    uint64_t seed = 0;        // the fleet's: fixes every request
+    std::string agent_url;    // "https://localhost:8000/agent/"
+    int64_t bandwidth = HsmCopytoolRun::kMaxBandwidth;  // bytes/s per copytool
+    TlsProvider tls;          // a worker's client certificate
+  };
 
-  HsmService(boost::asio::io_context& io, Store& store, const Clock& clock, uint64_t seed,
-             std::string agent_url, TlsProvider tls, Log& log);
+  HsmService(boost::asio::io_context& io, Store& store, const Clock& clock, Options options, Log& log);
   ~HsmService();
 
   // Re-registers what ran before (one transaction), then ticks every
@@ -67,8 +72,7 @@ class HsmService {
   boost::asio::io_context& io_;
   Store& store_;
   const Clock& clock_;
-  std::string agent_url_;
-  TlsProvider tls_;
+  Options options_;
   Log& log_;
   std::chrono::milliseconds tick_{1000};
 

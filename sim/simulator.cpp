@@ -124,9 +124,12 @@ Status Simulator::Init() {
   pool_->Start();
   sampler_->Start();
 
-  hsm_ = std::make_unique<HsmService>(
-      pool_->context(), *store_, clock_, seed_, agent_url_,
-      [this](const std::string& fqdn, Status* error) { return TlsFor(fqdn, error); }, *options_.log);
+  HsmService::Options hsm;
+  hsm.seed = seed_;
+  hsm.agent_url = agent_url_;
+  hsm.bandwidth = options_.hsm_bandwidth;
+  hsm.tls = [this](const std::string& fqdn, Status* error) { return TlsFor(fqdn, error); };
+  hsm_ = std::make_unique<HsmService>(pool_->context(), *store_, clock_, std::move(hsm), *options_.log);
   hsm_stats_ = [this](const std::string& fs) { return hsm_->StatsFor(fs); };
   return Status::Ok();
 }

@@ -65,6 +65,8 @@ struct SimulatorOptions {
   // Where the PDUs listen: saved port plus this (the daemon's
   // --pdu-port-offset); fencing matches agents' ports with it.
   int pdu_port_offset = 0;
+  // Bytes/s each HSM copytool shares among its requests (the original's 96 Gb/s).
+  int64_t hsm_bandwidth = HsmCopytoolRun::kMaxBandwidth;
   Log* log = nullptr;  // required
 };
 

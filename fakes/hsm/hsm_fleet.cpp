@@ -73,7 +73,7 @@ void HsmFleet::ReconcileCopytools(const World& world, WallTime now) {
     auto coordinator = coordinators_.find(fsname);
     if (coordinator == coordinators_.end()) continue;
     HsmCopytoolRun run(id, *c.uuid, TextArg(c.copytool, "mountpoint", "/mnt/lustre"),
-                       IntArg(c.copytool, "archive_number", 1), now);
+                       IntArg(c.copytool, "archive_number", 1), now, bandwidth_);
     coordinator->second.coordinator.RegisterAgent(id, *c.uuid);
     RelayFor(id, c.server).Put(run.RegisterEvent(now));
     copytools_.emplace(id, CopytoolSlot{fsname, std::move(run), now});

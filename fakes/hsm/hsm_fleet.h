@@ -24,7 +24,9 @@ namespace cs {
 
 class HsmFleet {
  public:
-  explicit HsmFleet(uint64_t seed) : seed_(seed) {}
+  // `bandwidth`: bytes/s each copytool shares among its running requests.
+  explicit HsmFleet(uint64_t seed, int64_t bandwidth = HsmCopytoolRun::kMaxBandwidth)
+      : seed_(seed), bandwidth_(bandwidth) {}
 
   // Starts, stops, purges and (re)registers to match `world`.
   void Reconcile(const World& world, WallTime now);
@@ -60,6 +62,7 @@ class HsmFleet {
   CopytoolEventRelay& RelayFor(const std::string& id, const std::string& fqdn);
 
   uint64_t seed_;
+  int64_t bandwidth_;
   std::map<std::string, CoordinatorSlot> coordinators_;  // by filesystem
   std::map<std::string, CopytoolSlot> copytools_;         // by copytool id
   std::map<std::string, CopytoolEventRelay> relays_;      // by copytool id
