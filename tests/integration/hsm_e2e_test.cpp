@@ -3,7 +3,8 @@
 // the MGS's server, configures and starts a copytool on the worker, and the
 // simulated copytool's events (REGISTER, <ACTION>_START, _RUNNING, _FINISH)
 // arrive at the manager's agent/copytool_event/ and show in `manager
-// copytools`; stopping it posts its UNREGISTER.
+// copytools`; stopping it posts its UNREGISTER. Then the copytool meets
+// what its worker meets: a partition, a killed agent, a power loss.
 //
 // The copytools move data ten times faster than the original's 96 Gb/s
 // (--hsm-bandwidth), so a minute shows every kind of event; the waits are
@@ -38,6 +39,50 @@ class HsmEndToEndTest : public EndToEndTest {
     return condition();
   }
   Json Copytool(const std::string& id) { return CopytoolNamed(ManagerJson({"copytools"}), id); }
+  int64_t EventsOf(const std::string& id) {
+    const Json c = Copytool(id);
+    return c.is_object() ? c["events"].get<int64_t>() : -1;
+  }
+  // The simulator's own view (control API hsm_status) of copytool `id`, or null.
+  Json SimCopytool(SimulatorRemoteOperations& remote, const std::string& id) {
+    Result<Json> status = remote.Call("hsm_status", Json::object());
+    EXPECT_TRUE(status.ok()) << status.status().ToString();
+    if (!status.ok() || !(*status)["copytools"].contains(id)) return Json();
+    return (*status)["copytools"][id];
+  }
+  // The manager's event count of `id` does not move for `quiet` (after what
+  // was in flight has landed: the count first holds still for 2 s).
+  void ExpectNothingArrivesFor(const std::string& id, std::chrono::seconds quiet, const std::string& why) {
+    int64_t before = EventsOf(id);
+    ASSERT_TRUE(Within(seconds(60), [&] {
+      std::this_thread::sleep_for(seconds(2));
+      const int64_t now = EventsOf(id);
+      const bool still = now == before;
+      before = now;
+      return still;
+    })) << why << ": events never stopped";
+    std::this_thread::sleep_for(quiet);
+    EXPECT_EQ(EventsOf(id), before) << why;
+  }
+  // The manager, a registered fleet, testfs, and copytool "7" configured on the worker.
+  void StartHsmFleet() {
+    StartManager();
+    Setup(8);  // and one worker, the default
+    StartSimulator({"register", "--username", "admin", "--password", "lustre", "--hsm-bandwidth",
+                    std::to_string(kTenTimesTheOriginal)});
+    // AllManaged's own bound, three times over: nine hosts set up on a loaded machine.
+    ASSERT_TRUE(AllManaged(9) || AllManaged(9) || AllManaged(9))
+        << ManagerJson({"hosts"}).dump(1) << "\n" << simulator->Output();
+    CreateFilesystem();
+    CliResult configured = Action(kWorker, "configure_copytool", CopytoolArgs());
+    ASSERT_EQ(configured.exit_code, 0) << configured.Describe();
+  }
+  static Json CopytoolArgs() {
+    return Json{{"id", "7"}, {"index", 0}, {"bin_path", "/usr/sbin/lhsmtool_posix"},
+                {"archive_number", 1}, {"filesystem", "testfs"}, {"mountpoint", "/mnt/testfs"},
+                {"hsm_arguments", "-p /archive/testfs"}};
+  }
+  static constexpr const char* kWorker = "worker000.localdomain";
   CliResult Action(const std::string& host, const std::string& action, const Json& args) {
     return Manager({"action", host, action, "--args", args.dump(), "--wait"});
   }
@@ -57,19 +102,8 @@ class HsmEndToEndTest : public EndToEndTest {
 };
 
 TEST_F(HsmEndToEndTest, CopytoolEventsArriveAtTheManagerOnceHsmIsEnabled) {
-  StartManager();
-  Setup(8);  // and one worker, the default
-  StartSimulator({"register", "--username", "admin", "--password", "lustre", "--hsm-bandwidth",
-                  std::to_string(kTenTimesTheOriginal)});
-  ASSERT_TRUE(AllManaged(9)) << simulator->Output();
-  CreateFilesystem();
-
-  const Json copytool = {{"id", "7"}, {"index", 0}, {"bin_path", "/usr/sbin/lhsmtool_posix"},
-                         {"archive_number", 1}, {"filesystem", "testfs"}, {"mountpoint", "/mnt/testfs"},
-                         {"hsm_arguments", "-p /archive/testfs"}};
-  const std::string worker = "worker000.localdomain";
-  CliResult configured = Action(worker, "configure_copytool", copytool);
-  ASSERT_EQ(configured.exit_code, 0) << configured.Describe();
+  ASSERT_NO_FATAL_FAILURE(StartHsmFleet());
+  const std::string worker = kWorker;
   // No coordinator yet: the copytool cannot start (the original raised too).
   CliResult early = Action(worker, "start_monitored_copytool", {{"id", "7"}});
   EXPECT_EQ(early.exit_code, 2) << early.Describe();
@@ -124,6 +158,62 @@ TEST_F(HsmEndToEndTest, CopytoolEventsArriveAtTheManagerOnceHsmIsEnabled) {
   const int64_t events = seen["events"].get<int64_t>();
   std::this_thread::sleep_for(seconds(3));
   EXPECT_EQ(Copytool("7")["events"].get<int64_t>(), events) << "a stopped copytool posts nothing more";
+}
+
+// The monitor lives beside the worker's agent: a partition (the manager
+// unreachable from the worker) and a killed agent hold its events back until
+// they pass, and a power loss ends the copytool without a word; it
+// registers anew, under a new uuid, when the worker boots.
+TEST_F(HsmEndToEndTest, TheCopytoolMeetsWhatItsWorkerMeets) {
+  ASSERT_NO_FATAL_FAILURE(StartHsmFleet());
+  ASSERT_EQ(HsmControl("enabled").exit_code, 0);
+  ASSERT_EQ(Action(kWorker, "start_monitored_copytool", {{"id", "7"}}).exit_code, 0);
+  ASSERT_TRUE(Within(seconds(120), [&] { return EventsOf("7") >= 2; })) << simulator->Output();
+  std::unique_ptr<SimulatorRemoteOperations> remote = Remote();
+  ASSERT_NE(remote, nullptr);
+
+  // A partition of the worker: its POSTs hang, then fail, and back off.
+  ASSERT_TRUE(remote->Call("manager_unreachable", {{"unreachable", true}, {"fqdn", kWorker}, {"timeout_ms", 1000}})
+                  .ok());
+  ASSERT_TRUE(Within(seconds(60), [&] { return SimCopytool(*remote, "7").value("posts_failed", 0) > 0; }))
+      << SimCopytool(*remote, "7");
+  ExpectNothingArrivesFor("7", seconds(5), "partitioned");
+  EXPECT_NE(simulator->Output().find("manager_unreachable"), std::string::npos) << "the failure is logged";
+  int64_t before = EventsOf("7");
+  ASSERT_TRUE(remote->ManagerUnreachable(false, kWorker).ok());
+  ASSERT_TRUE(Within(seconds(120), [&] { return EventsOf("7") > before; })) << "events flow again once it heals";
+
+  // The worker's agent killed: the monitor's events wait for it.
+  ASSERT_TRUE(remote->KillAgent(kWorker).ok());
+  ASSERT_TRUE(Within(seconds(60), [&] { return SimCopytool(*remote, "7").value("waiting_for_agent", false); }))
+      << SimCopytool(*remote, "7");
+  ExpectNothingArrivesFor("7", seconds(5), "agent killed");
+  before = EventsOf("7");
+  ASSERT_TRUE(remote->RestartAgent(kWorker).ok());
+  ASSERT_TRUE(Within(seconds(60), [&] { return EventsOf("7") > before; })) << "the held events follow the agent";
+
+  // The worker loses power: the copytool is gone, silently.
+  const Json registered = Copytool("7");
+  ASSERT_EQ(registered["event_types"].value("REGISTER", 0), 1);
+  ASSERT_TRUE(remote->Call("poweroff_server", {{"fqdn", kWorker}}).ok());
+  ASSERT_TRUE(Within(seconds(30), [&] { return SimCopytool(*remote, "7").is_null(); })) << SimCopytool(*remote, "7");
+  ExpectNothingArrivesFor("7", seconds(5), "powered off");
+  Json off = Copytool("7");
+  EXPECT_EQ(off["event_types"].value("UNREGISTER", 0), 0) << "a dead machine says no goodbye";
+  EXPECT_EQ(off["state"], "started") << "the manager has not heard otherwise";
+
+  // Back on: it registers anew, as the original's start did.
+  ASSERT_TRUE(remote->Call("poweron_server", {{"fqdn", kWorker}}).ok());
+  Json back;
+  ASSERT_TRUE(Within(seconds(120), [&] {
+    back = Copytool("7");
+    return back.is_object() && back["event_types"].value("REGISTER", 0) == 2;
+  })) << back.dump(1) << "\n" << simulator->Output();
+  EXPECT_EQ(back["state"], "started");
+  EXPECT_NE(back["uuid"], registered["uuid"]) << "a fresh uuid";
+  ASSERT_TRUE(Within(seconds(60), [&] { return !TypesEndingWith(Copytool("7"), "_START").empty() &&
+                                              EventsOf("7") > back["events"].get<int64_t>(); }))
+      << "and takes work again";
 }
 
 }  // namespace
