@@ -103,6 +103,7 @@ Result<std::unique_ptr<Simulator>> OpenSimulator(const GlobalOptions& global, co
     options.shutdown_delay = seconds(*daemon.boot_seconds);
   }
   if (daemon.start_spread_seconds) options.start_spread = seconds(*daemon.start_spread_seconds);
+  if (daemon.hsm_bandwidth) options.hsm_bandwidth = *daemon.hsm_bandwidth;
   return Simulator::Open(std::move(options));
 }
 
@@ -165,6 +166,8 @@ Result<std::unique_ptr<PowerService>> StartPower(Simulator& sim, const DaemonOpt
   }
   auto power = std::make_unique<PowerService>(&sim, sim.io(), options);
   CS_RETURN_IF_ERROR(power->Start());
+  // PDUs the control API's setup adds listen at once, not after a restart.
+  sim.SetPduStarter([p = power.get()] { return p->Start(); });
   return power;
 }
 
@@ -208,6 +211,7 @@ struct Daemon {
   // exists (the Simulator, declared first, goes last).
   void Stop() {
     control.Stop();
+    sim->SetPduStarter(nullptr);
     if (power) power->Stop();
     sim->Stop();
   }

@@ -26,6 +26,8 @@ struct DaemonOptions {
   // side by side.
   int pdu_port_offset = 0;
   std::optional<double> pdu_reboot_seconds;
+  // Bytes/s each HSM copytool shares (default: the original's 96 Gb/s).
+  std::optional<int64_t> hsm_bandwidth;
   // The control API (sim/control/control_server.h).
   std::string control_listen = "127.0.0.1:8743";
   std::optional<std::string> control_token_file;

@@ -106,6 +106,9 @@ int main(int argc, char** argv) {
                     "Added to every PDU's port (default 0: 2300, 2301, ...)")->check(cs::cli::IntegerIn(-2000, 60000));
     cmd->add_option("--pdu-reboot-seconds", daemon.pdu_reboot_seconds,
                     "Pause between off and on of an outlet reboot (default 5)")->check(cs::cli::RealIn(0.0, 600.0));
+    cmd->add_option("--hsm-bandwidth", daemon.hsm_bandwidth,
+                    "Bytes per second each HSM copytool shares among its requests (default 12884901888, "
+                    "the original's 96 Gb/s)")->check(cs::cli::IntegerIn(1, int64_t{1} << 50));
     cmd->add_option("--control-listen", daemon.control_listen, "Control API address (ADDR:PORT)")->capture_default_str();
     cmd->add_option("--control-token-file", daemon.control_token_file,
                     "Require Authorization: Bearer <the token in this file> on the control API");

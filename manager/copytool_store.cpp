@@ -102,7 +102,7 @@ Result<std::vector<ParsedEvent>> ParseEvents(const Json& events) {
 Json NullIfEmpty(const std::string& s) { return s.empty() ? Json() : Json(s); }
 
 Json CopytoolBody(const CopytoolRecord& c) {
-  return Json{{"uuid", c.uuid}, {"state", c.state}, {"events", c.events},
+  return Json{{"uuid", c.uuid}, {"state", c.state}, {"events", c.events}, {"event_types", c.event_types},
               {"first_event_at", c.first_event_at}, {"last_event_at", c.last_event_at}};
 }
 
@@ -154,6 +154,11 @@ Status CopytoolStore::Load() {
       c.uuid = Text(body, "uuid");
       c.state = Text(body, "state");
       c.events = Int(body, "events");
+      if (auto types = body.find("event_types"); types != body.end() && types->is_object()) {
+        for (const auto& [type, n] : types->items()) {
+          if (n.is_number_integer()) c.event_types[type] = n.get<int64_t>();
+        }
+      }
       c.first_event_at = Text(body, "first_event_at");
       c.last_event_at = Text(body, "last_event_at");
       next_copytool_id_ = std::max(next_copytool_id_, c.id + 1);
@@ -247,6 +252,7 @@ Result<Json> CopytoolStore::Accept(const std::string& fqdn, const Json& body) {
   std::map<std::string, int64_t> active;  // data fid -> operation id, this POST's
   for (const ParsedEvent& e : *events) {
     ++c.events;
+    ++c.event_types[e.raw["event_type"].get<std::string>()];
     if (c.first_event_at.empty()) c.first_event_at = e.time_text;
     c.last_event_at = e.time_text;
     if (e.type == "UNREGISTER") {
@@ -346,6 +352,7 @@ std::vector<Json> CopytoolStore::List() const {
                        {"uuid", NullIfEmpty(c.uuid)},
                        {"state", c.state},
                        {"events", c.events},
+                       {"event_types", c.event_types},
                        {"first_event_at", NullIfEmpty(c.first_event_at)},
                        {"last_event_at", NullIfEmpty(c.last_event_at)},
                        {"operations", counts[id]},

@@ -47,6 +47,7 @@ struct CopytoolRecord {
   std::string uuid;      // given by the coordinator; the unknown uuid when REGISTER was missed
   std::string state;     // started, stopped
   int64_t events = 0;
+  std::map<std::string, int64_t> event_types;  // how many of each event_type arrived
   std::string first_event_at, last_event_at;
 };
 
@@ -64,7 +65,8 @@ class CopytoolStore {
   Result<Json> Accept(const std::string& fqdn, const Json& body);
 
   // Every copytool with its activity, by id: {id, host, copytool, uuid,
-  // state, events, first_event_at, last_event_at, operations: {started,
+  // state, events, event_types: {REGISTER: n, ARCHIVE_START: n, ...},
+  // first_event_at, last_event_at, operations: {started,
   // running, finished, errored}, active_operations: [...]}.
   std::vector<Json> List() const;
   std::vector<CopytoolOperationRecord> Operations(int64_t copytool) const;

@@ -5,6 +5,7 @@
 #include <boost/asio/steady_timer.hpp>
 
 #include "fakes/hsm/hsm_world.h"
+#include "sim/agent/faulty_transport.h"
 #include "util/json_parse.h"
 
 namespace cs {
@@ -16,10 +17,25 @@ struct HsmService::TimerHolder {
   asio::steady_timer timer;
 };
 
-HsmService::HsmService(asio::io_context& io, Store& store, const Clock& clock, uint64_t seed,
-                       std::string agent_url, TlsProvider tls, Log& log)
-    : io_(io), store_(store), clock_(clock), agent_url_(std::move(agent_url)), tls_(std::move(tls)),
-      log_(log), fleet_(seed), timer_(std::make_unique<TimerHolder>(io)) {}
+namespace {
+using Transports = std::vector<std::unique_ptr<agent::AgentTransport>>;
+
+// Moves the transports of `ids` out of `from` (to be destroyed, which
+// aborts their requests, once the lock is released).
+void TakeTransports(std::map<std::string, std::unique_ptr<agent::AgentTransport>>& from,
+                    const std::vector<std::string>& ids, Transports& into) {
+  for (const std::string& id : ids) {
+    auto it = from.find(id);
+    if (it == from.end()) continue;
+    into.push_back(std::move(it->second));
+    from.erase(it);
+  }
+}
+}  // namespace
+
+HsmService::HsmService(asio::io_context& io, Store& store, const Clock& clock, Options options, Log& log)
+    : io_(io), store_(store), clock_(clock), options_(std::move(options)), log_(log),
+      fleet_(options_.seed, options_.bandwidth), timer_(std::make_unique<TimerHolder>(io)) {}
 
 HsmService::~HsmService() { Stop(); }
 
@@ -40,15 +56,15 @@ Status HsmService::Start(std::chrono::milliseconds tick) {
 }
 
 void HsmService::Stop() {
-  std::map<std::string, std::unique_ptr<net::HttpsClient>> clients;
+  std::map<std::string, std::unique_ptr<agent::AgentTransport>> transports;
   {
     std::lock_guard<std::mutex> lock(mu_);
     if (stopped_) return;
     stopped_ = true;
-    clients.swap(clients_);
+    transports.swap(transports_);
   }
   timer_->timer.cancel();
-  clients.clear();  // aborts every POST; their callbacks are not called
+  transports.clear();  // aborts every POST; their callbacks are not called
 }
 
 void HsmService::Schedule() {
@@ -58,23 +74,54 @@ void HsmService::Schedule() {
   });
 }
 
+bool HsmService::AgentRunning(const std::string& fqdn) const {
+  return !options_.agent_running || options_.agent_running(fqdn);
+}
+
 void HsmService::Tick() {
   std::shared_ptr<const World> world = store_.Snapshot();
   const WallTime now = clock_.Now();
-  std::vector<Post> posts;
+  Transports closing;
+  std::map<std::string, std::string> due;  // copytool id -> its worker, with events to post
   {
     std::lock_guard<std::mutex> lock(mu_);
     if (stopped_) return;
     fleet_.Reconcile(*world, now);
     fleet_.Advance(now);
-    for (auto& [id, relay] : fleet_.relays()) {
-      auto due = next_post_.find(id);
-      if (due != next_post_.end() && due->second > now) continue;
-      std::optional<Json> envelope = relay.NextEnvelope();
-      if (envelope) posts.push_back(Post{id, (*envelope)["fqdn"].get<std::string>(), std::move(*envelope)});
+    // A worker that went down took its monitor's connection with it.
+    const std::vector<std::string> lost = fleet_.TakeLostRelays();
+    TakeTransports(transports_, lost, closing);
+    for (const std::string& id : lost) {
+      next_post_.erase(id);
+      failing_.erase(id);
+      held_.erase(id);
     }
-    fleet_.DropIdleRelays();
+    for (auto& [id, relay] : fleet_.relays()) {
+      auto next = next_post_.find(id);
+      if (next != next_post_.end() && next->second > now) continue;
+      if (relay.queued() > 0 && !relay.in_flight()) due[id] = relay.fqdn();
+    }
   }
+  // The agent's state is the Simulator's: asked with no lock of ours held.
+  std::map<std::string, bool> agent_up;
+  for (const auto& [id, fqdn] : due) {
+    if (!agent_up.contains(fqdn)) agent_up[fqdn] = AgentRunning(fqdn);
+  }
+  std::vector<Post> posts;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (stopped_) return;
+    for (const auto& [id, fqdn] : due) {
+      held_[id] = !agent_up[fqdn];
+      if (!agent_up[fqdn]) continue;  // the monitor waits for its agent, its events kept
+      auto relay = fleet_.relays().find(id);
+      if (relay == fleet_.relays().end()) continue;
+      std::optional<Json> envelope = relay->second.NextEnvelope();
+      if (envelope) posts.push_back(Post{id, fqdn, std::move(*envelope)});
+    }
+    TakeTransports(transports_, fleet_.DropIdleRelays(), closing);
+  }
+  closing.clear();
   for (Post& post : posts) Send(std::move(post));
   {
     std::lock_guard<std::mutex> lock(mu_);
@@ -83,46 +130,45 @@ void HsmService::Tick() {
   Schedule();
 }
 
-net::HttpsClient* HsmService::ClientFor(const std::string& id, const std::string& fqdn) {
-  auto it = clients_.find(id);
-  if (it != clients_.end()) return it->second.get();
+agent::AgentTransport* HsmService::TransportFor(const std::string& id, const std::string& fqdn) {
+  auto it = transports_.find(id);
+  if (it != transports_.end()) return it->second.get();
   Status error;
-  std::optional<net::TlsClientConfig> tls = tls_(fqdn, &error);
+  std::optional<net::TlsClientConfig> tls = options_.tls(fqdn, &error);
   if (!tls) {
     log_.Warning(fqdn, "HSM copytool " + id + ": no credentials: " + error.message());
     return nullptr;
   }
-  net::ClientOptions options;
-  options.tls = *tls;
-  options.use_cookies = false;
-  auto client = net::HttpsClient::Create(io_, agent_url_, options);
-  if (!client.ok()) {
-    log_.Warning(fqdn, "HSM copytool " + id + ": " + client.status().message());
+  agent::HttpsTransportOptions transport_options;
+  transport_options.agent_url = options_.agent_url;
+  transport_options.tls = *tls;
+  transport_options.post_target = "copytool_event/";
+  auto transport = agent::MakeHttpsTransport(io_, transport_options);
+  if (!transport.ok()) {
+    log_.Warning(fqdn, "HSM copytool " + id + ": " + transport.status().message());
     return nullptr;
   }
-  return clients_.emplace(id, std::move(*client)).first->second.get();
+  // The monitor's POSTs meet the worker's faults, as its agent's do.
+  if (options_.faults) *transport = agent::MakeFaultyTransport(io_, fqdn, std::move(*transport), options_.faults);
+  return transports_.emplace(id, std::move(*transport)).first->second.get();
 }
 
 void HsmService::Send(Post post) {
   const size_t events = post.envelope["events"].size();
-  net::ClientRequest request;
-  request.method = "POST";
-  request.target = "copytool_event/";
-  request.headers.Set("Content-Type", "application/json");
-  request.body = post.envelope.dump();
-  net::HttpsClient* client = nullptr;
+  agent::AgentTransport* transport = nullptr;
   {
     std::lock_guard<std::mutex> lock(mu_);
     if (stopped_) return;
-    client = ClientFor(post.id, post.fqdn);
+    transport = TransportFor(post.id, post.fqdn);
+    if (transport != nullptr) {
+      // Under the lock: a Tick dropping this transport waits for the send to be queued.
+      transport->Post(post.envelope.dump(), [this, id = post.id, events](Result<net::Response> response) {
+        Answered(id, events, response);
+      });
+      return;
+    }
   }
-  if (client == nullptr) {
-    Answered(post.id, events, Status::Unavailable("no client"));
-    return;
-  }
-  client->Send(std::move(request), [this, id = post.id, events](Result<net::Response> response) {
-    Answered(id, events, response);
-  });
+  Answered(post.id, events, Status::Unavailable("no client"));
 }
 
 void HsmService::Answered(const std::string& id, size_t events, const Result<net::Response>& response) {
@@ -133,11 +179,15 @@ void HsmService::Answered(const std::string& id, size_t events, const Result<net
     if (stopped_) return;
     auto relay = fleet_.relays().find(id);
     if (relay == fleet_.relays().end()) return;
+    Counts& counts = counts_[id];
     if (ok) {
       relay->second.OnPosted(ParseUntrustedJsonOrDiscarded(response->body));
       events_posted_ += events;
+      ++counts.posts_ok;
     } else {
       relay->second.OnFailed();
+      ++counts.posts_failed;
+      ++posts_failed_;
     }
     next_post_[id] = clock_.Now() + relay->second.poll_interval();
     const bool was_failing = failing_[id];
@@ -158,6 +208,22 @@ Json HsmService::StatsFor(const std::string& filesystem) const {
 uint64_t HsmService::events_posted() const {
   std::lock_guard<std::mutex> lock(mu_);
   return events_posted_;
+}
+
+Json HsmService::Report() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  Json out = fleet_.Report();
+  for (auto& [id, c] : out["copytools"].items()) {
+    auto counts = counts_.find(id);
+    c["posts_ok"] = counts != counts_.end() ? counts->second.posts_ok : 0;
+    c["posts_failed"] = counts != counts_.end() ? counts->second.posts_failed : 0;
+    auto held = held_.find(id);
+    c["waiting_for_agent"] = held != held_.end() && held->second;
+  }
+  out["events_posted"] = events_posted_;
+  out["posts_failed"] = posts_failed_;
+  out["started"] = started_ && !stopped_;
+  return out;
 }
 
 }  // namespace cs

@@ -2,6 +2,8 @@
 
 #include <boost/asio/io_context.hpp>
 
+#include <algorithm>
+
 #include "fakes/power/outlet_bank.h"
 #include "sim/pdu_server.h"
 
@@ -67,7 +69,10 @@ Status PowerService::Start() {
     for (const auto& [name, pdu] : sim_->store().world().pdus.all()) pdus.emplace_back(name, pdu.port);
   }
   static const SystemClock clock;
+  std::lock_guard<std::mutex> lock(mu_);  // one Start at a time; no store lock is held here
+  if (stopped_) return Status::Ok();
   for (const auto& [name, port] : pdus) {
+    if (std::any_of(pdus_.begin(), pdus_.end(), [&](const auto& p) { return p->name == name; })) continue;
     auto pdu = std::make_unique<Pdu>();
     pdu->name = name;
     pdu->outlets = std::make_unique<FleetOutlets>(sim_, name);
@@ -89,10 +94,13 @@ Status PowerService::Start() {
 }
 
 void PowerService::Stop() {
+  std::lock_guard<std::mutex> lock(mu_);
+  stopped_ = true;
   for (auto& pdu : pdus_) pdu->server->Stop();
 }
 
 std::map<std::string, uint16_t> PowerService::Ports() const {
+  std::lock_guard<std::mutex> lock(mu_);
   std::map<std::string, uint16_t> out;
   for (const auto& pdu : pdus_) out[pdu->name] = pdu->server->port();
   return out;

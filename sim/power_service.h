@@ -7,6 +7,7 @@
 
 #include <map>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <vector>
 
@@ -32,7 +33,9 @@ class PowerService {
   PowerService(Simulator* sim, boost::asio::io_context& io, PowerServiceOptions options);
   ~PowerService();
 
-  // Starts a console server per PDU; fails if a port cannot be bound.
+  // Starts a console server for each PDU of the world that has none yet
+  // (so it is called again when the world gains PDUs: the control API's
+  // setup); fails if a port cannot be bound. Nothing starts after Stop().
   Status Start();
   void Stop();
   // PDU name -> the port it listens on.
@@ -43,7 +46,9 @@ class PowerService {
   Simulator* sim_;
   boost::asio::io_context& io_;
   PowerServiceOptions options_;
+  mutable std::mutex mu_;  // guards pdus_ and stopped_; a leaf, taken after the store's mutex is released
   std::vector<std::unique_ptr<Pdu>> pdus_;
+  bool stopped_ = false;
 };
 
 }  // namespace cs

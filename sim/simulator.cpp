@@ -9,6 +9,7 @@
 
 #include "crypto/server_dir.h"
 #include "fakes/cluster_env.h"
+#include "fakes/hsm/hsm_world.h"
 #include "sim/fencing.h"
 #include "net/https_client.h"
 #include "net/io_pool.h"
@@ -124,9 +125,14 @@ Status Simulator::Init() {
   pool_->Start();
   sampler_->Start();
 
-  hsm_ = std::make_unique<HsmService>(
-      pool_->context(), *store_, clock_, seed_, agent_url_,
-      [this](const std::string& fqdn, Status* error) { return TlsFor(fqdn, error); }, *options_.log);
+  HsmService::Options hsm;
+  hsm.seed = seed_;
+  hsm.agent_url = agent_url_;
+  hsm.bandwidth = options_.hsm_bandwidth;
+  hsm.tls = [this](const std::string& fqdn, Status* error) { return TlsFor(fqdn, error); };
+  hsm.faults = faults_;
+  hsm.agent_running = [this](const std::string& fqdn) { return AgentRunning(fqdn); };
+  hsm_ = std::make_unique<HsmService>(pool_->context(), *store_, clock_, std::move(hsm), *options_.log);
   hsm_stats_ = [this](const std::string& fs) { return hsm_->StatsFor(fs); };
   return Status::Ok();
 }
@@ -387,6 +393,7 @@ void Simulator::FinishBoot(const std::string& fqdn) {
     }
     server->power_state = PowerState::kRunning;
     registered = server->registered;
+    ReregisterHsmCopytoolsOf(w, fqdn);  // its copytools start again, under new uuids
     if (Cluster* c = w.MutableClusterOf(*server)) c->Join(server->nodename, server->fqdn, FencingClusterEnv(w, &fenced, options_.pdu_port_offset));
     return Status::Ok();
   });

@@ -65,6 +65,8 @@ struct SimulatorOptions {
   // Where the PDUs listen: saved port plus this (the daemon's
   // --pdu-port-offset); fencing matches agents' ports with it.
   int pdu_port_offset = 0;
+  // Bytes/s each HSM copytool shares among its requests (the original's 96 Gb/s).
+  int64_t hsm_bandwidth = HsmCopytoolRun::kMaxBandwidth;
   Log* log = nullptr;  // required
 };
 
@@ -136,6 +138,10 @@ class Simulator : public agent::AgentHost {
   Status PowerOnAfter(const std::string& fqdn, std::chrono::milliseconds boot_delay);
   Status ShutdownAfter(const std::string& fqdn, bool then_boot, std::chrono::milliseconds delay);
   std::chrono::milliseconds boot_delay() const { return BootDelay(); }
+  // Who starts the consoles of PDUs the world gains while running (the
+  // daemon's PowerService); ListenToNewPdus calls it (Ok when none is set).
+  void SetPduStarter(std::function<Status()> start_new_pdus);
+  Status ListenToNewPdus();
   std::chrono::milliseconds shutdown_delay() const { return ShutdownDelay(); }
   // Queues a journal line for the server's next systemd_journal poll; kept
   // until an agent of that server runs.
@@ -193,6 +199,7 @@ class Simulator : public agent::AgentHost {
   // Guards slots_ and queued_log_lines_. A leaf: nothing else is locked
   // while it is held except a slot's log_mu (docs/architecture.md).
   mutable std::mutex mu_;
+  std::function<Status()> pdu_starter_;  // guarded by mu_, called without it
   // Shared: a call on an agent's strand keeps its slot alive while the
   // agent is being stopped from another thread.
   std::map<std::string, std::shared_ptr<Slot>> slots_;

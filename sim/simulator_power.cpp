@@ -45,4 +45,18 @@ Status Simulator::SetOutlet(const std::string& pdu_name, const std::string& outl
   return Status::Ok();
 }
 
+void Simulator::SetPduStarter(std::function<Status()> start_new_pdus) {
+  std::lock_guard<std::mutex> lock(mu_);
+  pdu_starter_ = std::move(start_new_pdus);
+}
+
+Status Simulator::ListenToNewPdus() {
+  std::function<Status()> starter;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    starter = pdu_starter_;
+  }
+  return starter ? starter() : Status::Ok();
+}
+
 }  // namespace cs

@@ -15,9 +15,9 @@ std::string FormatCopytoolEventTime(WallTime t) {
 }
 
 HsmCopytoolRun::HsmCopytoolRun(std::string id, std::string uuid, std::string mount_point,
-                               int64_t archive, WallTime started)
+                               int64_t archive, WallTime started, int64_t bandwidth)
     : id_(std::move(id)), uuid_(std::move(uuid)), mount_point_(std::move(mount_point)),
-      archive_(archive), last_progress_event_(started) {}
+      archive_(archive), bandwidth_(bandwidth > 0 ? bandwidth : kMaxBandwidth), last_progress_event_(started) {}
 
 Json HsmCopytoolRun::LifecycleEvent(const char* type, WallTime now) const {
   return Json{{"event_type", type}, {"uuid", uuid_}, {"mount_point", mount_point_},
@@ -43,12 +43,12 @@ std::vector<Json> HsmCopytoolRun::Loop(WallTime now, HsmCoordinator& coordinator
   if (active_.empty()) return events;
 
   const bool report_progress = now > last_progress_event_ + kProgressInterval;
-  const int64_t share = kMaxBandwidth / static_cast<int64_t>(active_.size());
+  const int64_t share = bandwidth_ / static_cast<int64_t>(active_.size());
   const int64_t per_loop = share * kLoopInterval.count();
   for (auto it = active_.begin(); it != active_.end();) {
     HsmRequest& r = it->second;
     // Removes are quick whatever the size: the original fudged them to two loops.
-    if (r.action == "REMOVE") r.total_bytes = kMaxBandwidth * kLoopInterval.count() * 2;
+    if (r.action == "REMOVE") r.total_bytes = bandwidth_ * kLoopInterval.count() * 2;
     r.current_bytes += per_loop;
     if (r.current_bytes >= r.total_bytes) {
       r.current_bytes = r.total_bytes;

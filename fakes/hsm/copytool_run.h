@@ -1,8 +1,9 @@
 // HsmCopytoolRun: one running simulated copytool, as the original's
 // fake_hsm_copytool.py ran it: every loop (1 s) it takes the requests its
 // coordinator queued for it, starts them, and moves each running one on by
-// its share of the shared bandwidth (96 Gb/s split evenly; a REMOVE takes
-// two loops whatever the size); a request that reaches its size finishes.
+// its share of the shared bandwidth (the original's 96 Gb/s unless told
+// otherwise, split evenly; a REMOVE moves two loops' worth of the whole
+// link whatever its size); a request that reaches its size finishes.
 // It says what it does as the copytool's events (REGISTER, <ACTION>_START,
 // <ACTION>_RUNNING at most every 5 s, <ACTION>_FINISH, UNREGISTER) in the
 // shape the agent's copytool monitor posted them to the manager.
@@ -29,10 +30,11 @@ class HsmCopytoolRun {
   static constexpr std::chrono::seconds kProgressInterval{5};
 
   HsmCopytoolRun(std::string id, std::string uuid, std::string mount_point, int64_t archive,
-                 WallTime started);
+                 WallTime started, int64_t bandwidth = kMaxBandwidth);
 
   const std::string& id() const { return id_; }
   const std::string& uuid() const { return uuid_; }
+  int64_t bandwidth() const { return bandwidth_; }
   size_t active_count() const { return active_.size(); }
 
   Json RegisterEvent(WallTime now) const { return LifecycleEvent("REGISTER", now); }
@@ -51,6 +53,7 @@ class HsmCopytoolRun {
   std::string uuid_;
   std::string mount_point_;
   int64_t archive_;
+  int64_t bandwidth_;  // bytes/s shared by the running requests
   WallTime last_progress_event_;
   std::map<std::string, HsmRequest> active_;  // by fid
 };

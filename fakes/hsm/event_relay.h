@@ -27,6 +27,7 @@ class CopytoolEventRelay {
   CopytoolEventRelay(std::string fqdn, std::string copytool_id)
       : fqdn_(std::move(fqdn)), copytool_id_(std::move(copytool_id)) {}
 
+  const std::string& fqdn() const { return fqdn_; }
   void Put(Json event) { queue_.push_back(std::move(event)); }
   size_t queued() const { return queue_.size(); }
   bool in_flight() const { return !in_flight_.empty(); }

@@ -39,6 +39,27 @@ bool StopHsmCopytool(World& world, const std::string& id) {
   return true;
 }
 
+namespace {
+// Each running copytool that `which` picks gets a fresh uuid, drawn from the
+// fleet's seed and the uuid it had.
+template <typename Pick>
+void ReregisterCopytools(World& world, Pick which) {
+  std::vector<std::string> copytools;
+  for (const auto& [id, c] : world.copytools.all()) {
+    if (c.running && which(c)) copytools.push_back(id);
+  }
+  for (const std::string& id : copytools) {
+    Copytool* c = world.copytools.Mutable(id);
+    Random random = Random::ForStream(world.settings().seed, "hsm/reregister/" + id + "/" + c->uuid.value_or(""));
+    c->uuid = random.Uuid();
+  }
+}
+}  // namespace
+
+void ReregisterHsmCopytoolsOf(World& world, const std::string& fqdn) {
+  ReregisterCopytools(world, [&](const Copytool& c) { return c.server == fqdn; });
+}
+
 void RestartHsm(World& world) {
   std::vector<std::string> coordinators;
   for (const auto& [fsname, record] : world.hsm_coordinators.all()) {
@@ -48,15 +69,7 @@ void RestartHsm(World& world) {
     HsmCoordinatorRecord* r = world.hsm_coordinators.Mutable(fsname);
     r->running = r->enabled;
   }
-  std::vector<std::string> copytools;
-  for (const auto& [id, c] : world.copytools.all()) {
-    if (c.running) copytools.push_back(id);
-  }
-  for (const std::string& id : copytools) {
-    Copytool* c = world.copytools.Mutable(id);
-    Random random = Random::ForStream(world.settings().seed, "hsm/reregister/" + id + "/" + c->uuid.value_or(""));
-    c->uuid = random.Uuid();
-  }
+  ReregisterCopytools(world, [](const Copytool&) { return true; });
 }
 
 }  // namespace cs

@@ -29,4 +29,8 @@ bool StopHsmCopytool(World& world, const std::string& id);
 // (drawn from the fleet's seed and the uuid it had: replayable).
 void RestartHsm(World& world);
 
+// What a worker's boot does: each of its running copytools registers anew
+// under a fresh uuid (replayable as above), as the original's start did.
+void ReregisterHsmCopytoolsOf(World& world, const std::string& fqdn);
+
 }  // namespace cs

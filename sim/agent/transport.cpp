@@ -23,7 +23,7 @@ class HttpsTransport final : public AgentTransport {
   void Post(std::string body, TransportCallback done) override {
     net::ClientRequest request;
     request.method = "POST";
-    request.target = "message/";
+    request.target = options_.post_target;
     request.headers.Set("Content-Type", "application/json");
     request.body = std::move(body);
     request.timeout = options_.post_timeout;

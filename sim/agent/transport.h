@@ -35,6 +35,7 @@ class AgentTransport {
 struct HttpsTransportOptions {
   std::string agent_url;  // "https://localhost:8000/agent/"
   net::TlsClientConfig tls;  // CA or insecure, plus the server's certificate and key
+  std::string post_target = "message/";  // copytool monitors POST to copytool_event/
   std::chrono::milliseconds get_timeout{60000};   // the real agent's 60 s
   std::chrono::milliseconds post_timeout{60000};
 };

@@ -8,6 +8,7 @@
 //   start_monitored_copytool(server, id)
 //   stop_monitored_copytool(id)
 //   start_hsm_coordinators(), start_hsm_copytools()
+// and ours: hsm_status() (what runs and what waits to be posted).
 // Each answers null (Python None) or a fault with the reason; a fault
 // changes nothing. The copytool methods run the very actions a manager
 // sends, so both paths behave the same.
@@ -111,6 +112,10 @@ void AddHsmMethods(OperationTable& t) {
           return Status::Ok();
         });
       });
+  Add(t, "hsm_status", {},
+      "The running coordinators and copytools: requests, events queued or held while the worker's agent is "
+      "down, POSTs accepted and failed",
+      [](ControlContext& ctx, const ActionArgs&) -> Result<Json> { return ctx.sim.hsm().Report(); });
 }
 
 }  // namespace cs

@@ -101,7 +101,7 @@ void AddSimulatorMethods(OperationTable& t) {
        Within(Required("volume_count", T::kInt), count), Within(Required("nid_count", T::kInt), IntRange{1, 256}),
        Within(Required("cluster_size", T::kInt), positive), Within(Required("pdu_count", T::kInt), IntRange{0, 64}),
        Within(Required("su_size", T::kInt), count)},
-      "Bring the fleet to these totals (only what is missing is created; PDUs added now listen after a restart)",
+      "Bring the fleet to these totals (only what is missing is created; PDUs added now listen at once)",
       [](ControlContext& ctx, const ActionArgs& a) -> Result<Json> {
         FleetSpec spec;
         spec.server_count = static_cast<int>(a.Int("server_count"));
@@ -113,6 +113,9 @@ void AddSimulatorMethods(OperationTable& t) {
         spec.su_size = static_cast<int>(a.Int("su_size"));
         SystemClock clock;
         CS_RETURN_IF_ERROR(ctx.sim.store().Apply([&](World& w) { return SetupFleet(w, spec, clock); }));
+        // The fleet is saved; a PDU that cannot listen (its port taken) says
+        // so here and listens after a restart.
+        CS_RETURN_IF_ERROR(ctx.sim.ListenToNewPdus());
         return Json(nullptr);
       });
   Add(t, "start_all", {}, "Start the agent of every registered server that is up and not running; answers how many",

@@ -236,6 +236,14 @@ class HsmFleetTest : public ::testing::Test {
                   {"archive_number", 1}, {"filesystem", "testfs"}, {"mountpoint", "/mnt/testfs"},
                   {"hsm_arguments", ""}};
     world.copytools.Put("ct1", c);
+    Server worker = MakeServer(0, 1, /*worker=*/true);
+    worker.boot_time = "2027-01-15T08:00:00Z";
+    world.servers.Put(worker.fqdn, worker);
+  }
+  void SetPower(PowerState state, const std::string& boot_time) {
+    Server* s = world.servers.Mutable("worker000.localdomain");
+    s->power_state = state;
+    s->boot_time = boot_time;
   }
   // Every event posted for ct1 over `secs` seconds, draining the relay.
   std::vector<Json> Run(HsmFleet& fleet, int from, int secs) {
@@ -325,6 +333,57 @@ TEST_F(HsmFleetTest, ShutdownStopsHandingOutWorkAndARestartRunsItAgain) {
   EXPECT_EQ(ControlHsmCoordinator(world, "testfs", "bogus").code(), Status::Code::kInvalidArgument);
   EXPECT_EQ(ControlHsmCoordinator(world, "", "enabled").code(), Status::Code::kInvalidArgument);
   EXPECT_FALSE(StopHsmCopytool(world, "nosuch"));
+}
+
+TEST_F(HsmFleetTest, APoweredOffWorkerTakesItsCopytoolAlongAndItRegistersAnewWhenItBoots) {
+  ASSERT_TRUE(ControlHsmCoordinator(world, "testfs", "enabled").ok());
+  ASSERT_TRUE(StartHsmCopytool(world, "ct1", random).ok());
+  const std::string first_uuid = *world.copytools.Find("ct1")->uuid;
+  HsmFleet fleet(3);
+  ASSERT_FALSE(Run(fleet, 0, 12).empty());
+  ASSERT_NE(fleet.copytool("ct1"), nullptr);
+  // Events made but not yet posted die with the machine.
+  fleet.Advance(kT0 + seconds(12));
+  fleet.relays().at("ct1").Put(Json{{"event_type", "ARCHIVE_RUNNING"}});
+
+  SetPower(PowerState::kOff, "2027-01-15T08:00:00Z");
+  std::vector<Json> while_off = Run(fleet, 13, 30);
+  EXPECT_TRUE(while_off.empty()) << while_off.size() << " events from a worker without power; first: "
+                                 << (while_off.empty() ? Json() : while_off[0]);
+  EXPECT_EQ(fleet.copytool("ct1"), nullptr);
+  EXPECT_FALSE(fleet.relays().contains("ct1")) << "nothing kept to post: not even an UNREGISTER";
+  EXPECT_EQ(fleet.TakeLostRelays(), std::vector<std::string>{"ct1"});
+  EXPECT_TRUE(fleet.TakeLostRelays().empty());
+  EXPECT_EQ(fleet.StatsFor("testfs")["hsm"]["agents"]["total"], 0) << "the coordinator let it go";
+
+  // Booting is not up yet.
+  SetPower(PowerState::kStartingUp, "2027-01-15T08:01:00Z");
+  EXPECT_TRUE(Run(fleet, 43, 3).empty());
+  // Up: the boot drew a fresh uuid (replayable), and the copytool registers under it.
+  SetPower(PowerState::kRunning, "2027-01-15T08:01:00Z");
+  ReregisterHsmCopytoolsOf(world, "worker000.localdomain");
+  const std::string second_uuid = *world.copytools.Find("ct1")->uuid;
+  EXPECT_NE(second_uuid, first_uuid);
+  std::vector<Json> after = Run(fleet, 46, 15);
+  ASSERT_FALSE(after.empty());
+  EXPECT_EQ(after[0]["event_type"], "REGISTER");
+  EXPECT_EQ(after[0]["uuid"], second_uuid);
+  for (const Json& e : after) EXPECT_NE(e["event_type"], "UNREGISTER") << "the old run left silently";
+  EXPECT_EQ(fleet.StatsFor("testfs")["hsm"]["agents"]["total"], 1);
+
+  world.copytools.Mutable("ct1")->uuid = first_uuid;  // replayed: the same seed and uuid give the same new uuid
+  ReregisterHsmCopytoolsOf(world, "worker000.localdomain");
+  EXPECT_EQ(*world.copytools.Find("ct1")->uuid, second_uuid);
+  ReregisterHsmCopytoolsOf(world, "test000.localdomain");
+  EXPECT_EQ(*world.copytools.Find("ct1")->uuid, second_uuid) << "another server's boot leaves it alone";
+
+  // A reboot between two loops (down and up again unseen) is a new boot all the same.
+  SetPower(PowerState::kRunning, "2027-01-15T08:05:00Z");
+  ReregisterHsmCopytoolsOf(world, "worker000.localdomain");
+  std::vector<Json> rebooted = Run(fleet, 61, 2);
+  ASSERT_FALSE(rebooted.empty());
+  EXPECT_EQ(rebooted[0]["event_type"], "REGISTER");
+  EXPECT_EQ(rebooted[0]["uuid"], *world.copytools.Find("ct1")->uuid);
 }
 
 }  // namespace

@@ -273,6 +273,33 @@ TEST_F(PowerTest, PowerCommandsActThroughTheDaemon) {
   EXPECT_EQ(Server("test000.localdomain")["power_state"], "running");
 }
 
+// XML-RPC's (and ctl's) setup may add PDUs to a running fleet: they listen
+// at once, for the real fence_apc as for the first ones.
+TEST_F(PowerTest, PdusThatSetupAddsListenWithoutARestart) {
+  StartFleet(2, 1);
+  EXPECT_NE(Fence(1, 1, "status").exit_code, 0) << "no second PDU yet";
+  CliResult setup = RunWithConfig(dir.path(), {"ctl", "setup", "--server_count", "2", "--worker_count", "0",
+                                               "--volume_count", "4", "--nid_count", "1", "--cluster_size", "4",
+                                               "--pdu_count", "2", "--su_size", "0", "--control-url", control_url});
+  ASSERT_EQ(setup.exit_code, 0) << setup.Describe();
+  Program status = Fence(1, 2, "status");
+  EXPECT_EQ(status.exit_code, 0) << "pdu001 answers fence_apc, outlet 2 (test001) on: " << status.output;
+  EXPECT_NE(daemon->Output().find("APC console listening on 127.0.0.1:" + std::to_string(Port(1))),
+            std::string::npos) << daemon->Output();
+  // Both PDUs feed test001 now: one going dark leaves it running.
+  ASSERT_EQ(Fence(0, 2, "off").exit_code, 0);
+  EXPECT_EQ(Server("test001.localdomain")["power_state"], "running");
+  ASSERT_EQ(Fence(1, 2, "off").exit_code, 0);
+  ASSERT_TRUE(Eventually([&] { return Server("test001.localdomain")["power_state"] == "off"; }));
+  // The same totals again: nothing new, nothing restarted.
+  ASSERT_EQ(RunWithConfig(dir.path(), {"ctl", "setup", "--server_count", "2", "--worker_count", "0",
+                                       "--volume_count", "4", "--nid_count", "1", "--cluster_size", "4",
+                                       "--pdu_count", "2", "--su_size", "0", "--control-url", control_url})
+                .exit_code,
+            0);
+  EXPECT_EQ(Fence(1, 1, "status").exit_code, 0);
+}
+
 // Per-rack PDUs (setup --rack_size): each rack's PDUs feed only its servers,
 // on outlets numbered from 1, so real fence_apc, `power`, `status --json`,
 // `testconfig`, the export and fencing at the daemon's port offset all name

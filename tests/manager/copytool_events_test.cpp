@@ -102,6 +102,8 @@ TEST_F(CopytoolEventsTest, CopytoolEventsBecomeCopytoolsAndOperations) {
   EXPECT_EQ(c["operations"], (Json{{"started", 0}, {"running", 0}, {"finished", 1}, {"errored", 0}}));
   EXPECT_TRUE(c["active_operations"].empty());
   EXPECT_EQ(c["last_event_at"], "2026-12-01 10:00:10+00:00");
+  EXPECT_EQ(c["event_types"], (Json{{"REGISTER", 1}, {"ARCHIVE_START", 1}, {"ARCHIVE_RUNNING", 1},
+                                    {"ARCHIVE_FINISH", 1}, {"UNREGISTER", 1}}));
 
   // A START without the REGISTER: started under the unknown uuid, as the original.
   ASSERT_EQ(PostEvents(*agent, Envelope(agent->fqdn, {Event("RESTORE_START", "0x2:0x1:0x0", 0, "2026-12-01 10:01:00+00:00")}).dump())->status, 200);
@@ -115,6 +117,8 @@ TEST_F(CopytoolEventsTest, CopytoolEventsBecomeCopytoolsAndOperations) {
   c = Copytools(*Admin())["objects"][0];
   EXPECT_EQ(c["operations"]["finished"], 1);
   EXPECT_EQ(c["operations"]["started"], 1);
+  EXPECT_EQ(c["event_types"]["RESTORE_START"], 1) << "the counts by type are kept too";
+  EXPECT_EQ(c["events"], 6);
 }
 
 TEST_F(CopytoolEventsTest, CopytoolListPagesLikeTheOtherLists) {
