@@ -86,7 +86,6 @@ TEST(TopologyFileTest, SyntaxErrorsNameLineAndColumn) {
   EXPECT_EQ(message.rfind("t.yaml:", 0), 0u) << message;
   EXPECT_NE(message.find("not valid YAML"), std::string::npos) << message;
   EXPECT_NE(message.find("t.yaml:4:1:"), std::string::npos) << message;
-  EXPECT_EQ(ParseError("rows: [\"a\n"), ParseError("rows: [\"a\n"));  // deterministic
   EXPECT_NE(ParseError("\t- rows\n"), "");
 }
 
