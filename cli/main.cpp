@@ -59,6 +59,11 @@ int main(int argc, char** argv) {
   AddCount(setup, "racks_per_row", &spec.racks_per_row, "Racks per row; 0: one row (default 0)");
   setup->add_option("--cluster_spread,--cluster-spread", spec.cluster_spread,
                     "none, or rack: each corosync cluster's nodes in different racks (default none)");
+  std::optional<std::string> topology_file;
+  setup->add_option("--topology", topology_file,
+                    "YAML file of rows, racks, PDUs and their feeds, clusters (docs/crush.md); "
+                    "replaces --rack_size, --racks_per_row and --cluster_spread")
+      ->type_name("FILE");
   setup->add_option("--name_prefix,--name-prefix", spec.name_prefix,
                     "Starts every nodename, PDU name and volume serial: unique names per shard (default none)");
   AddCount(setup, "name_offset", &spec.name_offset,
@@ -164,7 +169,14 @@ int main(int argc, char** argv) {
   }
   if (seed) spec.seed = static_cast<uint64_t>(*seed);
 
-  if (setup->parsed()) return cs::cli::RunSetup(global, spec);
+  if (setup->parsed()) {
+    if (topology_file) {
+      auto file = cs::ReadTopologyFile(*topology_file);
+      if (!file.ok()) return cs::cli::Fail("setup: " + file.status().message());
+      spec.topology = std::move(*file);
+    }
+    return cs::cli::RunSetup(global, spec);
+  }
   if (status->parsed()) return cs::cli::RunStatus(global, json);
   if (check->parsed()) return cs::cli::RunCheck(global, check_placement);
   if (state_export->parsed()) return cs::cli::RunStateExport(global, export_dir);

@@ -39,10 +39,11 @@ std::string FleetMapText(const World& world, const std::set<std::string>& only) 
   for (const auto& [fqdn, s] : world.servers.all()) {
     if (s.worker || (!only.empty() && !only.count(s.nodename))) continue;
     const int rack = RackOf(t, s.id);
+    if (rack < 0) continue;  // not placed by the topology file (`check` reports it)
     rows[RowOfRack(t, rack)][rack][s.id] = s.nodename;
   }
   std::ostringstream m;
-  m << "# begin crush map\n# the cluster-sim fleet: root default -> row -> rack -> host (one device per server)\n"
+  m << "# begin crush map\n# the cluster-sim fleet: root -> row -> rack -> host (one device per server)\n"
        "tunable choose_local_tries 0\ntunable choose_local_fallback_tries 0\ntunable choose_total_tries 50\n"
        "tunable chooseleaf_descend_once 1\ntunable chooseleaf_vary_r 1\ntunable chooseleaf_stable 1\n"
        "tunable straw_calc_version 1\ntunable allowed_bucket_algs 54\n\n# devices\n";
@@ -61,20 +62,20 @@ std::string FleetMapText(const World& world, const std::set<std::string>& only) 
     for (const auto& [rack, servers] : racks) {
       std::vector<std::pair<std::string, int>> hosts;
       for (const auto& [id, nodename] : servers) hosts.emplace_back(nodename, 1);
-      Bucket(m, "rack", RackName(rack), next_id--, hosts);
-      row_items.emplace_back(RackName(rack), static_cast<int>(servers.size()));
+      Bucket(m, "rack", RackName(t, rack), next_id--, hosts);
+      row_items.emplace_back(RackName(t, rack), static_cast<int>(servers.size()));
     }
-    Bucket(m, "row", RowName(row), row_id--, row_items);
+    Bucket(m, "row", RowName(t, row), row_id--, row_items);
     int weight = 0;
     for (const auto& item : row_items) weight += item.second;
-    root_items.emplace_back(RowName(row), weight);
+    root_items.emplace_back(RowName(t, row), weight);
   }
-  Bucket(m, "root", "default", -1, root_items);
+  Bucket(m, "root", RootName(t), -1, root_items);
   m << "\n# rules\n";
   int rule_id = 0;
   for (const char* domain : {"host", "rack", "row"}) {
     m << "rule by_" << domain << " {\n\tid " << rule_id++ << "\n\ttype replicated\n\tmin_size 1\n\tmax_size 10\n"
-      << "\tstep take default\n\tstep chooseleaf firstn 0 type " << domain << "\n\tstep emit\n}\n";
+      << "\tstep take " << RootName(t) << "\n\tstep chooseleaf firstn 0 type " << domain << "\n\tstep emit\n}\n";
   }
   m << "\n# end crush map\n";
   return m.str();

@@ -35,6 +35,13 @@ const Bucket* Map::bucket(int id) const {
   return &*buckets[pos];
 }
 
+const ChooseArgMap* Map::TesterChooseArgs() const {
+  for (int index : {0, -1}) {
+    if (auto it = choose_args.find(index); it != choose_args.end()) return &it->second;
+  }
+  return nullptr;
+}
+
 std::vector<bool> Map::DevicesInBuckets() const {
   std::vector<bool> present(max_devices, false);
   for (const auto& b : buckets) {

@@ -78,6 +78,15 @@ struct Rule {
   std::vector<Step> steps;
 };
 
+// choose_args for one bucket (straw2 only, as in Ceph): weight sets that
+// replace the item weights, one per result position (the last serves every
+// later position), and ids that replace the items in the hash.
+struct ChooseArg {
+  std::vector<std::vector<uint32_t>> weight_set;  // [position][item]
+  std::vector<int> ids;
+};
+using ChooseArgMap = std::vector<std::optional<ChooseArg>>;  // by bucket position (-1-id)
+
 struct Map {
   Tunables tunables;
   // Indexed by -1-id; the size is Ceph's max_buckets (grown by doubling).
@@ -85,7 +94,18 @@ struct Map {
   int max_devices = 0;
   std::vector<std::optional<Rule>> rules;  // indexed by rule id
   std::map<int, std::string> type_names;
-  std::map<int, std::string> item_names;   // devices (>= 0) and buckets (< 0)
+  std::map<int, std::string> item_names;   // devices (>= 0) and buckets (< 0), shadow ones as "host~ssd"
+  // Device classes: their names by id (numbered in the order the map names
+  // them), the class of each device and shadow bucket, and each bucket's
+  // shadow bucket per class (the tree of that class's devices only).
+  std::map<int, std::string> class_names;
+  std::map<int, int> item_class;
+  std::map<int, std::map<int, int>> class_bucket;
+  std::map<int, ChooseArgMap> choose_args;  // by choose_args index
+
+  // The choose_args `crushtool --test` maps with: set 0, else Ceph's
+  // default set -1, else none.
+  const ChooseArgMap* TesterChooseArgs() const;
 
   const Bucket* bucket(int id) const;
   int max_buckets() const { return static_cast<int>(buckets.size()); }

@@ -18,7 +18,8 @@ struct Mapper::Choice {
   unsigned stable;
 };
 
-Mapper::Mapper(const Map& map) : map_(map), perms_(map.buckets.size()), straw2_ln_(Straw2LnTable()) {}
+Mapper::Mapper(const Map& map, const ChooseArgMap* choose_args)
+    : map_(map), perms_(map.buckets.size()), straw2_ln_(Straw2LnTable()), choose_args_(choose_args) {}
 
 // A permutation of the bucket's items seeded by (x, bucket id); position r
 // modulo the size. Used by uniform buckets and as the local fallback search.
@@ -103,13 +104,20 @@ int StrawChoose(const Bucket& b, int x, int r) {
 
 // Each item draws an exponential variable ln(u)/weight; the largest wins.
 // Independent per item, so changing one weight moves data only to or from it.
-int Straw2Choose(const Bucket& b, int x, int r, const int64_t* ln_table) {
+// A choose_arg replaces the weights (by position) and the ids hashed.
+int Straw2Choose(const Bucket& b, int x, int r, const int64_t* ln_table, const ChooseArg* arg, int position) {
+  const std::vector<uint32_t>* weights = &b.item_weights;
+  if (arg && !arg->weight_set.empty()) {
+    const size_t p = std::min(static_cast<size_t>(std::max(position, 0)), arg->weight_set.size() - 1);
+    weights = &arg->weight_set[p];
+  }
+  const std::vector<int>& ids = arg && !arg->ids.empty() ? arg->ids : b.items;
   size_t high = 0;
   int64_t high_draw = 0;
   for (size_t i = 0; i < b.items.size(); ++i) {
     int64_t draw = std::numeric_limits<int64_t>::min();
-    if (const uint32_t w = b.item_weights[i]) {
-      const uint32_t u = Hash32(b.hash, x, b.items[i], r) & 0xffff;
+    if (const uint32_t w = (*weights)[i]) {
+      const uint32_t u = Hash32(b.hash, x, ids[i], r) & 0xffff;
       draw = ln_table[u] / static_cast<int64_t>(w);
     }
     if (i == 0 || draw > high_draw) {
@@ -122,13 +130,20 @@ int Straw2Choose(const Bucket& b, int x, int r, const int64_t* ln_table) {
 
 }  // namespace
 
-int Mapper::BucketChoose(const Bucket& b, int x, int r) {
+int Mapper::BucketChoose(const Bucket& b, int x, int r, int position) {
   switch (b.alg) {
     case BucketAlg::kUniform: return PermChoose(b, x, r);
     case BucketAlg::kList: return ListChoose(b, x, r);
     case BucketAlg::kTree: return TreeChoose(b, x, r);
     case BucketAlg::kStraw: return StrawChoose(b, x, r);
-    case BucketAlg::kStraw2: return Straw2Choose(b, x, r, straw2_ln_);
+    case BucketAlg::kStraw2: {
+      const ChooseArg* arg = nullptr;
+      if (choose_args_) {
+        const size_t pos = static_cast<size_t>(-1L - b.id);
+        if (pos < choose_args_->size() && (*choose_args_)[pos]) arg = &*(*choose_args_)[pos];
+      }
+      return Straw2Choose(b, x, r, straw2_ln_, arg, position);
+    }
   }
   return b.items[0];
 }
@@ -171,7 +186,7 @@ int Mapper::ChooseFirstn(const Choice& c, const Bucket& bucket, int numrep, int 
               flocal > c.local_fallback_retries) {
             item = PermChoose(*in, c.x, r);
           } else {
-            item = BucketChoose(*in, c.x, r);
+            item = BucketChoose(*in, c.x, r, outpos);
           }
           if (item >= map_.max_devices) {
             skip_rep = true;
@@ -247,7 +262,7 @@ void Mapper::ChooseIndep(const Choice& c, const Bucket& bucket, int left, int nu
           r += numrep * static_cast<int>(ftotal);
         }
         if (in->items.empty()) break;
-        const int item = BucketChoose(*in, c.x, r);
+        const int item = BucketChoose(*in, c.x, r, outpos);
         if (item >= map_.max_devices) {
           out[rep] = kItemNone;
           if (out2) out2[rep] = kItemNone;

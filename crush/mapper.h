@@ -14,7 +14,10 @@ namespace cs::crush {
 
 class Mapper {
  public:
-  explicit Mapper(const Map& map);
+  // choose_args: the weight sets and ids straw2 buckets use instead of
+  // their own (one of map.choose_args; crushtool --test uses
+  // map.TesterChooseArgs()); null: the buckets' own.
+  explicit Mapper(const Map& map, const ChooseArgMap* choose_args = nullptr);
 
   // Up to result_max items; kItemNone marks an indep position left empty.
   // weights[d] is device d's reweight (0x10000 = in, 0 = out), one per device.
@@ -29,7 +32,8 @@ class Mapper {
   };
   struct Choice;
 
-  int BucketChoose(const Bucket& b, int x, int r);
+  // position: the result position being filled, which picks the weight set.
+  int BucketChoose(const Bucket& b, int x, int r, int position);
   int PermChoose(const Bucket& b, int x, int r);
   bool IsOut(const std::vector<uint32_t>& weights, int item, int x) const;
   int ChooseFirstn(const Choice& c, const Bucket& bucket, int numrep, int type, int* out, int outpos,
@@ -43,6 +47,7 @@ class Mapper {
   std::vector<Perm> perms_;  // by bucket position
   uint32_t generation_ = 0;
   const int64_t* straw2_ln_;
+  const ChooseArgMap* choose_args_;
 };
 
 }  // namespace cs::crush

@@ -31,7 +31,7 @@ std::optional<int> FailureType(const Rule& rule) {
 }
 
 std::vector<int> Run(const Map& map, int rule, int x, int count) {
-  Mapper mapper(map);
+  Mapper mapper(map, map.TesterChooseArgs());
   const std::vector<bool> present = map.DevicesInBuckets();
   std::vector<uint32_t> weights(static_cast<size_t>(map.max_devices), 0);
   for (int d = 0; d < map.max_devices; ++d) weights[static_cast<size_t>(d)] = present[static_cast<size_t>(d)] ? kWeightOne : 0;

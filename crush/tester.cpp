@@ -85,7 +85,7 @@ TestSummary RunTest(const Map& map, const TestOptions& o, std::ostream& out, std
   int64_t total_weight = 0;
   for (uint32_t w : weights) total_weight += w;
 
-  Mapper mapper(map);
+  Mapper mapper(map, map.TesterChooseArgs());
   for (int r = min_rule; r < max_rules && r <= max_rule; ++r) {
     if (!map.rules[r]) {
       if (statistics) out << "rule " << r << " dne\n";

@@ -95,6 +95,17 @@ struct RuleDef {
   Token id, type, min_size, max_size;
   std::vector<StepDef> steps;
 };
+struct ChooseArgDef {
+  Token at, bucket_id;
+  std::optional<Token> weight_set_at;
+  std::vector<std::pair<Token, std::vector<Token>>> weight_set;  // per position: its '[' and weights
+  std::optional<Token> ids_at;
+  std::vector<Token> ids;
+};
+struct ChooseArgsDef {
+  Token at, index;
+  std::vector<ChooseArgDef> args;
+};
 struct Entry {  // a bucket or a rule, in file order
   bool is_bucket = false;
   size_t index = 0;
@@ -106,6 +117,7 @@ struct Tree {
   std::vector<BucketDef> buckets;
   std::vector<RuleDef> rules;
   std::vector<Entry> entries;
+  std::vector<ChooseArgsDef> choose_args;  // after every bucket and rule
 };
 
 class Parser {
@@ -153,12 +165,17 @@ class Parser {
     }
     while (More()) {
       if (Peek().text == "rule") {
+        if (!tree.choose_args.empty()) return Unexpected("'choose_args' (they come after every bucket and rule)");
         RuleDef r;
         CS_RETURN_IF_ERROR(ParseRule(r));
         tree.entries.push_back({false, tree.rules.size()});
         tree.rules.push_back(std::move(r));
       } else if (Peek().text == "choose_args") {
-        return Error(Peek(), "choose_args (weight sets) are not supported");
+        ChooseArgsDef c;
+        CS_RETURN_IF_ERROR(ParseChooseArgs(c));
+        tree.choose_args.push_back(std::move(c));
+      } else if (!tree.choose_args.empty()) {
+        return Unexpected("'choose_args' (they come after every bucket and rule)");
       } else {
         BucketDef b;
         CS_RETURN_IF_ERROR(ParseBucket(b));
@@ -208,6 +225,47 @@ class Parser {
         CS_RETURN_IF_ERROR(Expect(IsDigitsFn, "a position", *item.pos));
       }
       b.items.push_back(std::move(item));
+    }
+    return Keyword("}");
+  }
+
+  // choose_args N { { bucket_id -B [weight_set [ [w ...] ... ]] [ids [i ...]] } ... }
+  Status ParseChooseArgs(ChooseArgsDef& c) {
+    c.at = Next();
+    CS_RETURN_IF_ERROR(Expect(IsDigitsFn, "a choose_args index", c.index));
+    CS_RETURN_IF_ERROR(Keyword("{"));
+    while (More() && Peek().text == "{") {
+      ChooseArgDef a;
+      a.at = Next();
+      CS_RETURN_IF_ERROR(Keyword("bucket_id"));
+      CS_RETURN_IF_ERROR(Expect(IsNegInt, "a negative bucket id", a.bucket_id));
+      if (More() && Peek().text == "weight_set") {
+        a.weight_set_at = Next();
+        CS_RETURN_IF_ERROR(Keyword("["));
+        while (More() && Peek().text == "[") {
+          std::pair<Token, std::vector<Token>> position{Next(), {}};
+          while (More() && Peek().text != "]") {
+            Token w;
+            CS_RETURN_IF_ERROR(Expect(IsReal, "a weight or ']'", w));
+            position.second.push_back(w);
+          }
+          CS_RETURN_IF_ERROR(Keyword("]"));
+          a.weight_set.push_back(std::move(position));
+        }
+        CS_RETURN_IF_ERROR(Keyword("]"));
+      }
+      if (More() && Peek().text == "ids") {
+        a.ids_at = Next();
+        CS_RETURN_IF_ERROR(Keyword("["));
+        while (More() && Peek().text != "]") {
+          Token id;
+          CS_RETURN_IF_ERROR(Expect(IsInt, "an id or ']'", id));
+          a.ids.push_back(id);
+        }
+        CS_RETURN_IF_ERROR(Keyword("]"));
+      }
+      CS_RETURN_IF_ERROR(Keyword("}"));
+      c.args.push_back(std::move(a));
     }
     return Keyword("}");
   }
@@ -323,20 +381,21 @@ class Compiler {
   Status CompileAll(Tree& tree) {
     for (auto& [name, value] : tree.tunables) CS_RETURN_IF_ERROR(Tunable(name, value));
     for (auto& [id, name, cls] : tree.devices) {
-      if (cls) return Error(*cls, "device classes are not supported (device '" + name.text + "')");
       if (item_id_.count(name.text)) return Error(name, "item " + name.text + " defined twice");
       const int d = Int(id);
       map_.item_names[d] = name.text;
       item_id_[name.text] = d;
+      if (cls) map_.item_class[d] = ClassId(cls->text);
     }
     for (auto& [id, name] : tree.types) {
       if (type_id_.count(name.text)) return Error(name, "type " + name.text + " defined twice");
       map_.type_names[Int(id)] = name.text;
       type_id_[name.text] = Int(id);
     }
-    // Ids on a bucket's first line are taken before any bucket is numbered.
+    // Every id a bucket states (its own and its shadow buckets') is taken
+    // before any bucket is numbered.
     for (const BucketDef& b : tree.buckets) {
-      if (!b.ids.empty()) used_ids_.insert(Int(b.ids.front().first));
+      for (const auto& [id, cls] : b.ids) used_ids_.insert(Int(id));
     }
     std::vector<size_t> order;
     CS_RETURN_IF_ERROR(OrderBuckets(tree, order));
@@ -348,11 +407,146 @@ class Compiler {
         if (saw_rule) return Error(b.type, "buckets must be defined before rules");
         CS_RETURN_IF_ERROR(BucketFrom(b));
       } else {
+        // Ceph builds the shadow trees when it meets the first rule.
+        if (!saw_rule) PopulateClasses();
         saw_rule = true;
         CS_RETURN_IF_ERROR(RuleFrom(tree.rules[e.index]));
       }
     }
+    for (const ChooseArgsDef& c : tree.choose_args) CS_RETURN_IF_ERROR(ChooseArgsFrom(c));
     Finalize(map_);
+    return Status::Ok();
+  }
+
+  // Device classes are numbered from 0 in the order the map names them.
+  int ClassId(const std::string& name) {
+    for (const auto& [id, n] : map_.class_names) {
+      if (n == name) return id;
+    }
+    const int id = map_.class_names.empty() ? 0 : map_.class_names.rbegin()->first + 1;
+    map_.class_names[id] = name;
+    return id;
+  }
+
+  // For every root (a bucket in no other, most negative id first) and every
+  // class, the shadow tree of that class's devices: Ceph's
+  // populate_classes, so the shadow buckets get Ceph's ids.
+  void PopulateClasses() {
+    std::set<int> contained;
+    for (const auto& b : map_.buckets) {
+      if (b) contained.insert(b->items.begin(), b->items.end());
+    }
+    std::set<int> roots;
+    for (const auto& b : map_.buckets) {
+      if (b && !contained.count(b->id)) roots.insert(b->id);
+    }
+    for (const auto& [bucket, by_class] : stated_shadow_ids_) {
+      for (const auto& [cls, id] : by_class) stated_shadow_set_.insert(id);
+    }
+    // Ceph stops at the first shadow bucket it cannot make and keeps the
+    // ones made so far (the compiler ignores the failure; a rule that takes
+    // a class then finds no shadow bucket).
+    for (int root : roots) {
+      for (const auto& [cls, name] : map_.class_names) {
+        int clone = 0;
+        if (!CloneForClass(root, cls, &clone)) return;
+      }
+    }
+  }
+
+  // False where Ceph's device_class_clone fails: a uniform shadow bucket
+  // grows from an empty one whose item weight is 0, so it refuses any item
+  // of another weight; a stated shadow id already in use.
+  bool CloneForClass(int original_id, int cls, int* clone) {
+    if (auto it = map_.class_bucket.find(original_id); it != map_.class_bucket.end()) {
+      if (auto c = it->second.find(cls); c != it->second.end()) {
+        *clone = c->second;
+        return true;
+      }
+    }
+    const Bucket original = *map_.bucket(original_id);
+    std::vector<int> items;
+    std::vector<uint32_t> weights;
+    for (size_t i = 0; i < original.items.size(); ++i) {
+      const int item = original.items[i];
+      uint32_t weight = 0;
+      int added = item;
+      if (item >= 0) {
+        auto c = map_.item_class.find(item);
+        if (c == map_.item_class.end() || c->second != cls) continue;
+        weight = original.item_weights[i];
+      } else {
+        if (!CloneForClass(item, cls, &added)) return false;
+        weight = map_.bucket(added)->weight;
+      }
+      if (original.alg == BucketAlg::kUniform && weight != 0) return false;
+      items.push_back(added);
+      weights.push_back(weight);
+    }
+    int id = 0;
+    if (auto s = stated_shadow_ids_.find(original_id); s != stated_shadow_ids_.end() && s->second.count(cls)) {
+      id = s->second.at(cls);
+    } else {
+      // The first id free in the map and not stated for another shadow bucket.
+      for (id = -1; (-1L - id < map_.max_buckets() && map_.bucket(id)) || stated_shadow_set_.count(id); --id) {
+      }
+    }
+    const std::string name = map_.item_names.at(original_id) + "~" + map_.class_names.at(cls);
+    if (!AddBucket(map_, id, MakeBucket(original.alg, original.hash, original.type, items, weights,
+                                        map_.tunables.straw_calc_version))
+             .ok()) {
+      return false;
+    }
+    map_.item_names[id] = name;
+    map_.item_class[id] = cls;
+    map_.class_bucket[original_id][cls] = id;
+    *clone = id;
+    return true;
+  }
+
+  // choose_args INDEX: per bucket, weight sets (one per position, each as
+  // many weights as the bucket has items) and ids (as many as its items).
+  Status ChooseArgsFrom(const ChooseArgsDef& def) {
+    const int index = Int(def.index);
+    if (map_.choose_args.count(index)) return Error(def.index, "choose_args " + def.index.text + " duplicated");
+    ChooseArgMap args(map_.buckets.size());
+    for (const ChooseArgDef& a : def.args) {
+      const int id = Int(a.bucket_id);
+      const Bucket* b = map_.bucket(id);
+      if (-1L - id >= map_.max_buckets()) return Error(a.bucket_id, a.bucket_id.text + " is out of range");
+      if (!b) return Error(a.bucket_id, a.bucket_id.text + " does not exist");
+      ChooseArg& arg = args[static_cast<size_t>(-1L - id)] ? *args[static_cast<size_t>(-1L - id)]
+                                                           : args[static_cast<size_t>(-1L - id)].emplace();
+      if (a.weight_set_at) {
+        if (a.weight_set.empty()) {
+          return Error(*a.weight_set_at, "an empty weight_set for bucket " + a.bucket_id.text +
+                                             " (Ceph would read past it): give at least one position");
+        }
+        arg.weight_set.clear();
+        for (const auto& [open, weights] : a.weight_set) {
+          if (weights.size() != b->items.size()) {
+            return Error(open, a.bucket_id.text + " needs exactly " + std::to_string(b->items.size()) +
+                                   " weights but got " + std::to_string(weights.size()));
+          }
+          std::vector<uint32_t> position;
+          for (const Token& w : weights) {
+            const float f = std::strtof(w.text.c_str(), nullptr);
+            if (f < 0 || f > 65535) return Error(w, "weight " + w.text + " is not between 0 and 65535");
+            position.push_back(static_cast<uint32_t>(f * static_cast<float>(kWeightOne)));
+          }
+          arg.weight_set.push_back(std::move(position));
+        }
+      }
+      if (a.ids_at) {
+        if (a.ids.size() != b->items.size()) {
+          return Error(*a.ids_at, a.bucket_id.text + " needs exactly " + std::to_string(b->items.size()) +
+                                      " ids but got " + std::to_string(a.ids.size()));
+        }
+        arg.ids.clear();
+        for (const Token& i : a.ids) arg.ids.push_back(Int(i));
+      }
+    }
+    map_.choose_args[index] = std::move(args);
     return Status::Ok();
   }
 
@@ -408,9 +602,17 @@ class Compiler {
     const std::string& name = def.name.text;
     if (item_id_.count(name)) return Error(def.name, "bucket or device '" + name + "' is already defined");
     int id = 0;
+    std::map<int, int> shadow_ids;  // class -> the shadow bucket's stated id
     for (const auto& [idtok, cls] : def.ids) {
-      if (cls) return Error(*cls, "device classes are not supported (bucket '" + name + "')");
-      id = Int(idtok);
+      if (!cls) {
+        id = Int(idtok);
+        continue;
+      }
+      // A class named here exists even with no device of it (an empty
+      // shadow tree a rule may still take).
+      if (!shadow_ids.emplace(ClassId(cls->text), Int(idtok)).second) {
+        return Error(*cls, "duplicate device class " + cls->text + " for bucket " + name);
+      }
     }
     BucketAlg alg;
     const std::string& a = def.alg.text;
@@ -486,6 +688,7 @@ class Compiler {
     Status added = AddBucket(map_, id, std::move(bucket));
     if (!added.ok()) return Error(def.name, added.message());
     used_ids_.insert(id);
+    if (!shadow_ids.empty()) stated_shadow_ids_[id] = std::move(shadow_ids);
     item_id_[name] = id;
     bucket_weight_[id] = total;
     map_.item_names[id] = name;
@@ -512,8 +715,26 @@ class Compiler {
         if (it == item_id_.end()) {
           return Error(s.args[0], "in rule '" + rname + "' item '" + s.args[0].text + "' not defined");
         }
-        if (s.args.size() > 1) return Error(s.args[1], "device classes are not supported (step take ... class)");
-        step = {Op::kTake, it->second, 0};
+        int take = it->second;
+        if (s.args.size() > 1) {
+          const std::string& cls = s.args[1].text;
+          std::optional<int> class_id;
+          for (const auto& [cid, n] : map_.class_names) {
+            if (n == cls) class_id = cid;
+          }
+          if (!class_id) return Error(s.args[1], "in rule '" + rname + "' device class '" + cls + "' is not defined");
+          auto shadows = map_.class_bucket.find(take);
+          if (shadows == map_.class_bucket.end()) {
+            return Error(s.args[0], "in rule '" + rname + "' step take " + s.args[0].text + " has no class information");
+          }
+          auto shadow = shadows->second.find(*class_id);
+          if (shadow == shadows->second.end()) {
+            return Error(s.args[1], "in rule '" + rname + "' step take " + s.args[0].text +
+                                        " no matching bucket for class " + cls);
+          }
+          take = shadow->second;
+        }
+        step = {Op::kTake, take, 0};
       } else if (k == "choose" || k == "chooseleaf") {
         auto type = type_id_.find(s.args[2].text);
         if (type == type_id_.end()) {
@@ -555,6 +776,8 @@ class Compiler {
   std::unordered_map<std::string, int> item_id_, type_id_, rule_id_;
   std::unordered_map<int, uint32_t> bucket_weight_;
   std::set<int> used_ids_;
+  std::map<int, std::map<int, int>> stated_shadow_ids_;  // bucket -> class -> its "id N class C"
+  std::set<int> stated_shadow_set_;
 };
 
 }  // namespace

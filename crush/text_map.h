@@ -2,8 +2,11 @@
 // `crushtool -d` prints and `crushtool -c` reads) into a crush::Map, with
 // Ceph's compiler semantics: legacy tunables unless stated, buckets placed
 // after the buckets they contain, unnumbered buckets given the first free
-// id, item weights rounded as Ceph rounds them. Errors name the line and
-// column: "map.txt:12:8: item 'osd.9' in bucket 'host3' is not defined".
+// id, item weights rounded as Ceph rounds them, device classes with their
+// shadow trees (built at the first rule, with Ceph's ids, so that
+// `step take X class C` maps as in Ceph) and choose_args weight sets and
+// ids. Errors name the line and column:
+// "map.txt:12:8: item 'osd.9' in bucket 'host3' is not defined".
 #pragma once
 
 #include <string>

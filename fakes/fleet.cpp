@@ -117,6 +117,36 @@ void EnsureRackPdus(World& world, Allocator& alloc, int rack, int psu_count) {
   }
 }
 
+// The PDUs of a topology file's racks, in file order (ports in that order).
+void EnsureLayoutPdus(World& world, Allocator& alloc, const TopologyLayout& layout) {
+  for (size_t k = 0; k < layout.racks.size(); ++k) {
+    for (const std::string& name : layout.racks[k].pdus) {
+      if (world.pdus.contains(name)) continue;
+      Pdu pdu;
+      pdu.name = name;
+      pdu.port = alloc.TakePort();
+      pdu.rack = static_cast<int>(k);
+      world.pdus.Put(name, std::move(pdu));
+    }
+  }
+}
+
+// A server of a topology file's fleet: outlet position+1 of the PDUs its
+// rack's feeds name (one per PSU).
+void PlaceByLayout(World& world, const TopologyLayout& layout, Server& s) {
+  const int index = layout.IndexOf(s.id);
+  if (index < 0) return;  // setup refuses servers the file does not place
+  const TopologyLayout::Rack& rack = layout.racks[static_cast<size_t>(layout.rack_of[static_cast<size_t>(index)])];
+  const int position = layout.position_of[static_cast<size_t>(index)];
+  s.outlet = std::to_string(position + 1);
+  s.pdus.clear();
+  for (int p : rack.feeds[static_cast<size_t>(position)]) s.pdus.push_back(rack.pdus[static_cast<size_t>(p)]);
+  for (const auto& name : s.pdus) {
+    if (Pdu* pdu = world.pdus.Mutable(name)) pdu->outlets[*s.outlet] = true;
+  }
+  std::sort(s.pdus.begin(), s.pdus.end());
+}
+
 // PDUs per rack in a racked fleet: the most any rack has.
 int PdusPerRack(const World& world) {
   std::map<int, int> per_rack;
@@ -140,7 +170,9 @@ Server& CreateServer(World& world, Allocator& alloc, int nid_count, bool worker,
   }
   if (!worker) {
     const TopologySettings& t = world.settings().topology;
-    if (t.rack_size > 0) {
+    if (t.layout) {
+      PlaceByLayout(world, *t.layout, s);
+    } else if (t.rack_size > 0) {
       // Its rack's PDUs, at its position in the rack (set up by EnsureRackPdus).
       s.outlet = std::to_string(s.id % t.rack_size + 1);
       s.pdus = RackPdus(world, RackOf(t, s.id));
@@ -168,17 +200,68 @@ Status CheckCount(const char* name, int value, int min, int max) {
   return Status::Ok();
 }
 
-// The topology the spec asks for, from the fleet's and the defaults.
-TopologySettings WantedTopology(const World& world, const FleetSpec& spec) {
+// The flags a topology file replaces.
+Status CheckNoRackFlags(const FleetSpec& spec) {
+  const char* flag = spec.rack_size ? "--rack_size" : spec.racks_per_row ? "--racks_per_row"
+                     : spec.cluster_spread ? "--cluster_spread" : nullptr;
+  if (!flag || !spec.topology) return Status::Ok();
+  return Status::InvalidArgument(std::string(flag) + " cannot be used with --topology: the file places every "
+                                 "server (it has racks, and cluster_spread or clusters keys)");
+}
+
+// The topology the spec asks for, from the fleet's, a topology file and the
+// defaults.
+Result<TopologySettings> WantedTopology(const World& world, const FleetSpec& spec, const FleetCounts& want) {
   TopologySettings t = world.settings().topology;
   if (spec.rack_size) t.rack_size = *spec.rack_size;
   if (spec.racks_per_row) t.racks_per_row = *spec.racks_per_row;
   if (spec.cluster_spread) t.cluster_spread = *spec.cluster_spread;
+  if (!spec.topology) return t;
+  CS_RETURN_IF_ERROR(CheckNoRackFlags(spec));
+  TopologyFleet fleet;
+  fleet.server_count = want.server_count;
+  // Racks that list no PDUs get --psu_count of them; running setup again
+  // with the same file keeps the number the fleet was made with.
+  fleet.psu_count = spec.psu_count.value_or(t.layout ? t.layout->default_psu_count : want.psu_count);
+  fleet.cluster_size = want.cluster_size;
+  fleet.first_server = spec.name_offset.value_or(world.settings().name_offset);
+  fleet.name_prefix = spec.name_prefix.value_or(world.settings().name_prefix);
+  fleet.max_pdus = kMaxFleetPdus;
+  Result<std::shared_ptr<const TopologyLayout>> layout = LayoutFromFile(*spec.topology, fleet);
+  if (!layout.ok()) return layout.status();
+  t = TopologySettings();
+  t.layout = *layout;
   return t;
 }
 
-Status CheckTopology(const World& world, const FleetSpec& spec, const FleetCounts& want) {
-  const TopologySettings t = WantedTopology(world, spec);
+Status CheckLayoutFleet(const World& world, const FleetSpec& spec, const TopologySettings& t, const FleetCounts& want) {
+  if (t.layout->server_count() != want.server_count) {
+    return Status::FailedPrecondition("the fleet's topology file places exactly " +
+                                      std::to_string(t.layout->server_count()) + " servers, so server_count stays " +
+                                      std::to_string(t.layout->server_count()) + " (a new layout needs a new --config)");
+  }
+  if (!spec.topology && spec.psu_count) {
+    return Status::FailedPrecondition("the fleet's PDUs come from its topology file: --psu_count needs --topology");
+  }
+  for (const auto& [name, pdu] : world.pdus.all()) {
+    if (!pdu.rack) {
+      return Status::FailedPrecondition("PDU " + name + " feeds the whole fleet; racks with PDUs of their own "
+                                        "need a new --config");
+    }
+  }
+  return Status::Ok();
+}
+
+Status CheckTopology(const World& world, const FleetSpec& spec, const FleetCounts& want, TopologySettings* out) {
+  Result<TopologySettings> wanted = WantedTopology(world, spec, want);
+  if (!wanted.ok()) return wanted.status();
+  const TopologySettings& t = *wanted;
+  *out = t;
+  if (CountServers(world, false) > 0 && !(t == world.settings().topology)) {
+    return Status::FailedPrecondition("the fleet's servers already have places in racks; rack_size, "
+                                      "racks_per_row, cluster_spread and the topology file cannot change");
+  }
+  if (t.layout) return CheckLayoutFleet(world, spec, t, want);
   CS_RETURN_IF_ERROR(CheckCount("rack_size", t.rack_size, 0, kMaxServers));
   CS_RETURN_IF_ERROR(CheckCount("racks_per_row", t.racks_per_row, 0, kMaxServers));
   if (t.cluster_spread != "none" && t.cluster_spread != "rack") {
@@ -205,10 +288,6 @@ Status CheckTopology(const World& world, const FleetSpec& spec, const FleetCount
                                      " PDUs, more than the " + std::to_string(kMaxFleetPdus) +
                                      " a fleet can serve (use larger racks or fewer PSUs)");
     }
-  }
-  if (CountServers(world, false) > 0 && !(t == world.settings().topology)) {
-    return Status::FailedPrecondition("the fleet's servers already have places in racks; rack_size, "
-                                      "racks_per_row and cluster_spread cannot change");
   }
   return Status::Ok();
 }
@@ -251,11 +330,13 @@ Status CheckNaming(const World& world, const FleetSpec& spec, const FleetCounts&
 }
 
 // Brings a spec to concrete values from the existing fleet and defaults.
-Status Resolve(const World& world, const FleetSpec& spec, FleetCounts* out) {
+Status Resolve(const World& world, const FleetSpec& spec, FleetCounts* out, TopologySettings* topology) {
   const FleetCounts have = CountFleet(world);
   const bool fresh = world.servers.size() == 0 && world.volumes.size() == 0;
   FleetCounts want;
-  want.server_count = spec.server_count.value_or(fresh ? 8 : have.server_count);
+  // A new fleet from a topology file has the servers the file places.
+  const int fresh_servers = spec.topology ? ServersPlaced(*spec.topology) : 8;
+  want.server_count = spec.server_count.value_or(fresh ? fresh_servers : have.server_count);
   want.worker_count = spec.worker_count.value_or(fresh ? 1 : have.worker_count);
   want.volume_count = spec.volume_count.value_or(
       spec.server_count || fresh ? 2 * want.server_count : have.volume_count);
@@ -263,6 +344,14 @@ Status Resolve(const World& world, const FleetSpec& spec, FleetCounts* out) {
   want.cluster_size = spec.cluster_size.value_or(fresh ? 4 : have.cluster_size);
   want.psu_count = spec.psu_count.value_or(fresh ? 1 : have.psu_count);
   want.su_size = spec.su_size.value_or(fresh ? 0 : have.su_size);
+  if (spec.topology && spec.topology->su_size) {
+    if (spec.su_size && *spec.su_size != *spec.topology->su_size) {
+      return Status::InvalidArgument(spec.topology->su_size_where + ": su_size " +
+                                     std::to_string(*spec.topology->su_size) + " conflicts with --su_size " +
+                                     std::to_string(*spec.su_size));
+    }
+    want.su_size = *spec.topology->su_size;
+  }
 
   CS_RETURN_IF_ERROR(CheckCount("server_count", want.server_count, 0, kMaxServers));
   CS_RETURN_IF_ERROR(CheckCount("worker_count", want.worker_count, 0, kMaxServers));
@@ -272,7 +361,7 @@ Status Resolve(const World& world, const FleetSpec& spec, FleetCounts* out) {
   CS_RETURN_IF_ERROR(CheckCount("psu_count", want.psu_count, 0, kMaxPdus));
   CS_RETURN_IF_ERROR(CheckCount("su_size", want.su_size, 0, kMaxServers));
 
-  CS_RETURN_IF_ERROR(CheckTopology(world, spec, want));
+  CS_RETURN_IF_ERROR(CheckTopology(world, spec, want, topology));
   CS_RETURN_IF_ERROR(CheckNaming(world, spec, want));
   if (want.su_size > 0) {
     if (want.server_count % want.su_size != 0) {
@@ -288,7 +377,7 @@ Status Resolve(const World& world, const FleetSpec& spec, FleetCounts* out) {
   }
   if (!fresh) {
     if (want.server_count < have.server_count || want.worker_count < have.worker_count ||
-        want.volume_count < have.volume_count || want.psu_count < have.psu_count) {
+        want.volume_count < have.volume_count || (!topology->layout && want.psu_count < have.psu_count)) {
       return Status::FailedPrecondition(
           "setup only adds: the fleet already has " + std::to_string(have.server_count) +
           " servers, " + std::to_string(have.worker_count) + " workers, " +
@@ -345,6 +434,10 @@ std::string AddServerWith(World& world, Allocator& alloc, int nid_count, const C
 // must land in racks that have theirs.
 Status CheckRacksHavePdus(const World& world, const Allocator& alloc, int server_count) {
   const TopologySettings& t = world.settings().topology;
+  if (t.layout) {
+    return Status::FailedPrecondition("the fleet's servers are placed by a topology file, which places exactly " +
+                                      std::to_string(t.layout->server_count()) + ": it cannot grow");
+  }
   if (t.rack_size <= 0 || PdusPerRack(world) == 0) return Status::Ok();
   for (int id = alloc.PeekId(); id < alloc.PeekId() + server_count; ++id) {
     if (RackPdus(world, RackOf(t, id)).empty()) {
@@ -368,7 +461,7 @@ FleetCounts CountFleet(const World& world) {
   c.volume_count = static_cast<int>(world.volumes.size());
   c.nid_count = NidCountOf(world);
   c.cluster_size = world.settings().cluster_size;
-  c.psu_count = world.settings().topology.rack_size > 0 ? PdusPerRack(world) : static_cast<int>(world.pdus.size());
+  c.psu_count = Racked(world.settings().topology) ? PdusPerRack(world) : static_cast<int>(world.pdus.size());
   c.su_size = world.controllers.size() == 0
                   ? 0
                   : c.server_count / static_cast<int>(world.controllers.size());
@@ -377,12 +470,14 @@ FleetCounts CountFleet(const World& world) {
 
 Status ValidateFleetSpec(const World& world, const FleetSpec& spec) {
   FleetCounts want;
-  return Resolve(world, spec, &want);
+  TopologySettings topology;
+  return Resolve(world, spec, &want, &topology);
 }
 
 Status SetupFleet(World& world, const FleetSpec& spec, const Clock& clock) {
   FleetCounts want;
-  CS_RETURN_IF_ERROR(Resolve(world, spec, &want));
+  TopologySettings topology;
+  CS_RETURN_IF_ERROR(Resolve(world, spec, &want, &topology));
   const FleetCounts have = CountFleet(world);
 
   SimSettings& settings = world.mutable_settings();
@@ -390,14 +485,16 @@ Status SetupFleet(World& world, const FleetSpec& spec, const Clock& clock) {
     settings.packages = DefaultPackageInventory();
   }
   settings.cluster_size = want.cluster_size;
-  settings.topology = WantedTopology(world, spec);
+  settings.topology = topology;
   if (spec.url) settings.url = *spec.url;
   if (spec.seed) settings.seed = *spec.seed;
   if (spec.name_prefix) settings.name_prefix = *spec.name_prefix;
   if (spec.name_offset) settings.name_offset = *spec.name_offset;
 
   Allocator alloc(world);
-  if (settings.topology.rack_size > 0) {
+  if (settings.topology.layout) {
+    EnsureLayoutPdus(world, alloc, *settings.topology.layout);
+  } else if (settings.topology.rack_size > 0) {
     // Every rack the wanted servers fill (numbers are given in order).
     const int last_id = alloc.PeekId() + (want.server_count - have.server_count) - 1;
     for (int rack = 0; rack <= RackOf(settings.topology, std::max(last_id, 0)); ++rack) {

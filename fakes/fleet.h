@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "fakes/topology_file.h"
 #include "fakes/world.h"
 #include "util/clock.h"
 #include "util/random.h"
@@ -29,6 +30,9 @@ struct FleetSpec {
   std::optional<int> rack_size;     // default 0: one rack
   std::optional<int> racks_per_row; // default 0: one row
   std::optional<std::string> cluster_spread;  // none (default) | rack
+  // setup --topology: rows, racks, PDUs and their feeds, clusters and SU
+  // size from a file (fakes/topology_file.h); excludes the three above.
+  std::optional<TopologyFile> topology;
   // Unique names across shards (docs/distributed.md); fixed once the fleet
   // has servers, volumes or PDUs.
   std::optional<std::string> name_prefix;  // default "": test000, pdu000, FAKEDEVICE000

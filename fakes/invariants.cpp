@@ -85,6 +85,10 @@ void CheckServers(const World& world, Violations& out) {
           }
         }
       }
+      const TopologySettings& t = world.settings().topology;
+      if (t.layout && t.layout->IndexOf(s.id) < 0) {
+        out.push_back("server " + fqdn + " is in no rack of the fleet's topology file");
+      }
       const Cluster* c = world.ClusterOf(s);
       if (!c || !c->nodes.count(s.nodename)) {
         out.push_back("server " + fqdn + " is not a member of its cluster " +

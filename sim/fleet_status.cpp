@@ -41,13 +41,13 @@ Json ClusterJson(const Cluster& c) {
   return {{"id", c.id}, {"nodes", nodes}, {"resources", resources}};
 }
 
-Json PduJson(const Pdu& p) {
+Json PduJson(const TopologySettings& t, const Pdu& p) {
   int on = 0;
   for (const auto& [outlet, state] : p.outlets) on += state;
   return {{"name", p.name},
           {"address", p.address},
           {"port", p.port},
-          {"rack", p.rack ? Json(RackName(*p.rack)) : Json(nullptr)},
+          {"rack", p.rack ? Json(RackName(t, *p.rack)) : Json(nullptr)},
           {"outlets", p.outlets},
           {"outlets_on", on},
           {"outlets_off", static_cast<int>(p.outlets.size()) - on}};
@@ -102,7 +102,7 @@ Json FleetStatusJson(const World& world) {
     running += s.running();
   }
   for (const Cluster* c : ByNumber(world.clusters)) clusters.push_back(ClusterJson(*c));
-  for (const auto& [name, p] : world.pdus.all()) pdus.push_back(PduJson(p));
+  for (const auto& [name, p] : world.pdus.all()) pdus.push_back(PduJson(world.settings().topology, p));
   for (const Controller* c : ByNumber(world.controllers)) {
     controllers.push_back({{"controller_id", c->controller_id}, {"luns", c->luns.size()}, {"disks", c->disks.size()}});
   }
@@ -123,13 +123,20 @@ std::string FleetStatusText(const World& world) {
   std::ostringstream out;
   out << "Fleet: " << sum["server_count"] << " servers, " << sum["worker_count"] << " workers, "
       << sum["volume_count"] << " volumes, " << j["pdus"].size() << " PDUs"
-      << (world.settings().topology.rack_size > 0 ? " (" + sum["psu_count"].dump() + " per rack)" : "")
+      << (world.settings().topology.layout ? " (up to " + sum["psu_count"].dump() + " per rack)"
+          : world.settings().topology.rack_size > 0 ? " (" + sum["psu_count"].dump() + " per rack)" : "")
       << ", cluster_size "
       << sum["cluster_size"] << ", su_size " << sum["su_size"] << "; " << sum["registered"]
       << " registered, " << sum["running"] << " running; manager "
       << sum["manager_url"].get<std::string>() << "\n";
   const TopologySettings& topology = world.settings().topology;
-  if (topology.rack_size > 0) {
+  if (topology.layout) {
+    const TopologyLayout& l = *topology.layout;
+    out << "Topology: from a file: root " << l.root << ", " << l.rows.size() << " rows, " << l.racks.size()
+        << " racks, " << (l.clusters.empty() ? std::string("consecutive clusters")
+                                             : std::to_string(l.clusters.size()) + " clusters as the file forms them")
+        << "\n";
+  } else if (topology.rack_size > 0) {
     out << "Topology: rack_size " << topology.rack_size << ", racks_per_row " << topology.racks_per_row
         << ", cluster_spread " << topology.cluster_spread << "\n";
   }

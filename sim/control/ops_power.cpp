@@ -32,7 +32,7 @@ Result<Json> PduStatus(Simulator& sim) {
     out.push_back({{"name", name},
                    {"address", pdu.address},
                    {"port", pdu.port},
-                   {"rack", pdu.rack ? Json(RackName(*pdu.rack)) : Json()},
+                   {"rack", pdu.rack ? Json(RackName(w.settings().topology, *pdu.rack)) : Json()},
                    {"outlets", outlets}});
   }
   return out;

@@ -8,6 +8,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <sstream>
 #include <string>
 
 namespace cs::crush::testing {
@@ -37,6 +38,23 @@ inline std::filesystem::path ScratchDir(const std::string& name) {
 
 inline void WriteFile(const std::filesystem::path& path, const std::string& text) {
   std::ofstream(path, std::ios::binary) << text;
+}
+
+// Lines that differ between our output and crushtool's (a missing line
+// counts); the first difference is described in *first.
+inline int CountMismatches(const std::string& ours, const std::string& theirs, std::string* first) {
+  std::istringstream a(ours), b(theirs);
+  std::string la, lb;
+  int mismatches = 0;
+  while (true) {
+    const bool ga = static_cast<bool>(std::getline(a, la));
+    const bool gb = static_cast<bool>(std::getline(b, lb));
+    if (!ga && !gb) break;
+    if (!ga || !gb || la != lb) {
+      if (mismatches++ == 0) *first = "ours '" + (ga ? la : "<none>") + "' crushtool '" + (gb ? lb : "<none>") + "'";
+    }
+  }
+  return mismatches;
 }
 
 inline bool HaveCrushtool() { return RunCommand("command -v crushtool >/dev/null 2>&1").status == 0; }

@@ -14,22 +14,8 @@
 namespace cs::crush {
 namespace {
 
+using testing::CountMismatches;
 using testing::RunCommand;
-
-int CountMismatches(const std::string& ours, const std::string& theirs, std::string* first) {
-  std::istringstream a(ours), b(theirs);
-  std::string la, lb;
-  int mismatches = 0;
-  while (true) {
-    const bool ga = static_cast<bool>(std::getline(a, la));
-    const bool gb = static_cast<bool>(std::getline(b, lb));
-    if (!ga && !gb) break;
-    if (!ga || !gb || la != lb) {
-      if (mismatches++ == 0) *first = "ours '" + (ga ? la : "<none>") + "' crushtool '" + (gb ? lb : "<none>") + "'";
-    }
-  }
-  return mismatches;
-}
 
 // Compiles `text` with crushtool and compares --test output for every rule of
 // the spec with ours, plus one statistics/utilization run over every rule.

@@ -63,8 +63,13 @@ TEST(TextMap, MeaningErrorsNameTheItem) {
             "m.txt:6:6: bucket 'a' and bucket 'b' are included each other");
 }
 
-TEST(TextMap, UnsupportedFeaturesAreSaidPlainly) {
-  EXPECT_NE(ErrorOf("device 0 osd.0 class hdd\n").find("device classes are not supported"), std::string::npos);
+// Classes are read now (tests/crush/classes_compare_test.cpp checks them
+// against crushtool); a missing file is still said plainly.
+TEST(TextMap, DeviceClassesAreReadAndAMissingFileIsSaidPlainly) {
+  Result<Map> m = CompileText("device 0 osd.0 class hdd\ndevice 1 osd.1 class ssd\ndevice 2 osd.2 class hdd\n", "m.txt");
+  ASSERT_TRUE(m.ok()) << m.status().message();
+  EXPECT_EQ(m->class_names, (std::map<int, std::string>{{0, "hdd"}, {1, "ssd"}}));
+  EXPECT_EQ(m->item_class.at(2), 0);
   EXPECT_NE(CompileFile("/nonexistent/map.txt").status().message().find("cannot read"), std::string::npos);
 }
 
