@@ -3,4 +3,4 @@
 # and run; its dependencies checked against this Debian's archive.
 add_test(NAME package_install_and_deb
          COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/package/package_test.sh ${PROJECT_BINARY_DIR} ${PROJECT_VERSION})
-set_tests_properties(package_install_and_deb PROPERTIES LABELS integration TIMEOUT 600)
+set_tests_properties(package_install_and_deb PROPERTIES LABELS "integration;e2e" TIMEOUT 600)
