@@ -100,13 +100,20 @@ void Simulator::RegisterOne(const std::string& fqdn, const std::string& secret,
         std::optional<int64_t> host_id;
         if (body.contains("host_id") && body["host_id"].is_number_integer()) host_id = body["host_id"].get<int64_t>();
         if (outcome.ok()) {
-          outcome = store_->Apply([&](World& w) {
-            Server* s = w.servers.Mutable(fqdn);
-            if (!s) return Status::NotFound("no server " + fqdn);
-            s->registered = true;
-            s->host_id = host_id;
-            return Status::Ok();
-          });
+          // Asynchronous: the io thread does not wait for the fsync, and
+          // registrations that finish together share it (group commit).
+          store_->ApplyAsync(
+              [&](World& w) {
+                Server* s = w.servers.Mutable(fqdn);
+                if (!s) return Status::NotFound("no server " + fqdn);
+                s->registered = true;
+                s->host_id = host_id;
+                return Status::Ok();
+              },
+              [this, client, done](Status saved) {
+                asio::post(pool_->context(), [client, done, saved] { done(saved); });
+              });
+          return;
         }
       }
     }
