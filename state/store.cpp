@@ -301,14 +301,20 @@ Status Store::SyncWal() {
 }
 
 void Store::CheckpointIfLarge() {
-  if (!checkpointer_ || wal_frames_.load() < kCheckpointFrames) return;
+  const int frames = wal_frames_.load();
+  // The WAL restarted from its beginning (after a complete checkpoint): the
+  // count of frames it holds starts again too.
+  if (frames < checkpoint_at_ - kCheckpointFrames) checkpoint_at_ = kCheckpointFrames;
+  if (!checkpointer_ || frames < checkpoint_at_) return;
   // PASSIVE: never waits for the writer, which keeps on filling the next
   // group meanwhile. The checkpoint fsyncs the WAL and the database itself.
+  // The WAL holds `frames` until a writer restarts it, so the next one is
+  // due kCheckpointFrames later, not at once.
+  checkpoint_at_ = frames + kCheckpointFrames;
   int log_frames = 0, done_frames = 0;
   int rc = sqlite3_wal_checkpoint_v2(checkpointer_->raw(), "main", SQLITE_CHECKPOINT_PASSIVE,
                                      &log_frames, &done_frames);
   if (rc == SQLITE_OK) {
-    wal_frames_.store(0);
     std::lock_guard<std::mutex> lock(mu_);
     ++stats_.checkpoints;
   }

@@ -131,7 +131,8 @@ class Store {
   std::condition_variable idle_;         // with mu_: !open_ && !syncing_
   GroupStats stats_;                     // under mu_
   std::atomic<std::shared_ptr<const World>> snapshot_;
-  std::atomic<int> wal_frames_{0};
+  std::atomic<int> wal_frames_{0};  // frames in the WAL after the last COMMIT
+  int checkpoint_at_ = 1000;          // the commit thread's: frames that call for a checkpoint
   std::function<void(int)> write_hook_;
   std::function<void(GroupPoint, size_t)> group_hook_;
   std::thread commit_thread_;

@@ -9,6 +9,7 @@
 #include <gtest/gtest.h>
 #include <poll.h>
 #include <signal.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -241,6 +242,29 @@ TEST(GroupCommitTest, NoAnswerLeavesBeforeItsGroupsFsync) {
   EXPECT_TRUE(committed_seen.load());
   EXPECT_EQ(answered.load(), 200u);
   EXPECT_EQ(early.load(), 0u) << "answers given before their group's fsync";
+}
+
+// The commit thread checkpoints (the writer's automatic checkpoint is off):
+// often enough that the WAL stays bounded, rarely enough that it is not one
+// checkpoint (two more fsyncs) per group.
+TEST(GroupCommitTest, CheckpointsKeepTheWalBoundedWithoutOnePerGroup) {
+  TempDir tmp;
+  SetUpFleet(tmp.path());
+  auto store = OpenOrDie(tmp.path(), Store::Mode::kOpenExisting);
+  ASSERT_NE(store, nullptr);
+  constexpr int kOps = 1200;
+  for (int i = 0; i < kOps; ++i) {  // one at a time: a group each
+    ASSERT_TRUE(store->Apply([i](World& w) {
+      ++w.servers.Mutable(Fqdn(i % kServers))->random_actions;
+      return Status::Ok();
+    }).ok());
+  }
+  const Store::GroupStats stats = store->group_stats();
+  EXPECT_GE(stats.checkpoints, 1u);
+  EXPECT_LT(stats.checkpoints, stats.groups / 50) << stats.checkpoints << " checkpoints for " << stats.groups << " groups";
+  struct stat st {};
+  ASSERT_EQ(stat(tmp.Sub(std::string(Store::kDatabaseName) + "-wal").c_str(), &st), 0);
+  EXPECT_LT(st.st_size, 16 << 20) << "the WAL grows without bound";
 }
 
 TEST(GroupCommitTest, AFailedOperationIsUndoneAloneInsideItsGroup) {
