@@ -119,6 +119,10 @@ Result<std::unique_ptr<Store>> Store::Open(const std::string& dir, const Options
     if (!second.ok()) return second.status();
     checkpointer = std::move(*second);
     sqlite3_wal_autocheckpoint(checkpointer->raw(), 0);
+    // A connection learns that the database is in WAL mode only when it
+    // first reads it; until then its checkpoints do nothing (and report
+    // -1 frames, which looked like success: the WAL never shrank).
+    CS_RETURN_IF_ERROR(checkpointer->Exec("SELECT count(*) FROM sqlite_schema"));
   }
   std::unique_ptr<Store> store(new Store(dir, std::move(*db), writable));
   store->checkpointer_ = std::move(checkpointer);
@@ -210,7 +214,12 @@ void Store::ApplyAsync(const std::function<Status(World&)>& operation, Done done
   Status s = operation(world_);
   std::set<ObjectRef> changes = world_.TakeChanges();
   if (!changes.empty()) {
-    if (s.ok()) s = WriteIntoGroup(changes);
+    if (s.ok() && BeginHeldBack()) {
+      if (!open_) open_ = std::make_unique<Group>();
+      open_->deferred.insert(changes.begin(), changes.end());
+    } else if (s.ok()) {
+      s = WriteIntoGroup(changes);
+    }
     if (s.ok()) {
       applied_ = World::Snapshot(applied_.get(), world_, changes);
       open_->changed.insert(changes.begin(), changes.end());
@@ -249,11 +258,14 @@ void Store::CommitLoop() {
     std::unique_ptr<Group> group = std::move(open_);
     Status s;
     std::shared_ptr<const World> durable;
-    if (group->transaction_open) {
-      s = db_->Exec("COMMIT");
+    const bool has_rows = group->transaction_open || !group->deferred.empty();
+    if (!group->deferred.empty()) s = WriteHeldBackGroup(*group);
+    if (has_rows) {
+      if (s.ok()) s = db_->Exec("COMMIT");
       if (s.ok()) {
         committed_ = applied_;
         durable = committed_;
+        checkpoint_due_ = CheckpointDue();  // holds back the next group's BEGIN
       } else {
         // The whole group is lost: undo it in memory too.
         db_->Rollback();
@@ -271,7 +283,6 @@ void Store::CommitLoop() {
       // which the answers below say.
       snapshot_.store(durable);
       if (group_hook_) group_hook_(GroupPoint::kDurable, group->answers.size());
-      CheckpointIfLarge();
     }
     for (auto& [done, own] : group->answers) {
       done(own.ok() ? s : own);
@@ -281,8 +292,30 @@ void Store::CommitLoop() {
     stats_.operations += group->answers.size();
     if (durable) ++stats_.fsyncs;
     syncing_ = false;
+    if (checkpoint_due_) {
+      // After the answers, which do not wait for it. Operations that come
+      // meanwhile queue their rows in memory (BeginHeldBack), so the next
+      // group's transaction begins after the checkpoint and restarts the WAL.
+      lock.unlock();
+      Checkpoint();
+      lock.lock();
+      checkpoint_due_ = false;
+    }
     if (!open_) idle_.notify_all();
   }
+}
+
+Status Store::WriteHeldBackGroup(Group& group) {
+  ++stats_.held_back_groups;
+  CS_RETURN_IF_ERROR(db_->Exec("BEGIN IMMEDIATE"));
+  group.transaction_open = true;
+  int written = 0;
+  for (const ObjectRef& ref : group.deferred) {
+    CS_RETURN_IF_ERROR(WriteObject(world_, ref));  // the COMMIT path rolls back
+    if (write_hook_) write_hook_(++written);
+  }
+  group.deferred.clear();
+  return Status::Ok();
 }
 
 Status Store::SyncWal() {
@@ -298,24 +331,33 @@ Status Store::SyncWal() {
   return s;
 }
 
-void Store::CheckpointIfLarge() {
+bool Store::CheckpointDue() {
   const int frames = wal_frames_.load();
-  // The WAL restarted from its beginning (after a complete checkpoint): the
-  // count of frames it holds starts again too.
+  // A WAL that restarted from its beginning (after a complete checkpoint)
+  // holds fewer frames than after the COMMIT before; its count, and the
+  // threshold, start again.
+  if (frames < last_frames_) ++stats_.wal_restarts;
+  last_frames_ = frames;
   if (frames < checkpoint_at_ - kCheckpointFrames) checkpoint_at_ = kCheckpointFrames;
-  if (!checkpointer_ || frames < checkpoint_at_) return;
-  // PASSIVE: never waits for the writer, which keeps on filling the next
-  // group meanwhile. The checkpoint fsyncs the WAL and the database itself.
-  // The WAL holds `frames` until a writer restarts it, so the next one is
-  // due kCheckpointFrames later, not at once.
+  if (!checkpointer_ || frames < checkpoint_at_) return false;
+  // A WAL that a reader of another process kept from restarting holds
+  // `frames` until a later checkpoint completes: the next one is due
+  // kCheckpointFrames later, not after every group.
   checkpoint_at_ = frames + kCheckpointFrames;
+  return true;
+}
+
+void Store::Checkpoint() {
+  // PASSIVE: never waits for a reader of another process (`status`,
+  // `check`). No transaction of ours is open (checkpoint_due_), so it
+  // copies every frame; the checkpoint fsyncs the WAL and the database.
   int log_frames = 0, done_frames = 0;
   int rc = sqlite3_wal_checkpoint_v2(checkpointer_->raw(), "main", SQLITE_CHECKPOINT_PASSIVE,
                                      &log_frames, &done_frames);
-  if (rc == SQLITE_OK) {
-    std::lock_guard<std::mutex> lock(mu_);
-    ++stats_.checkpoints;
-  }
+  std::lock_guard<std::mutex> lock(mu_);
+  if (rc != SQLITE_OK || log_frames < 0) return;  // -1: it did not run
+  ++stats_.checkpoints;
+  if (done_frames == log_frames) ++stats_.complete_checkpoints;
 }
 
 Store::GroupStats Store::group_stats() const {
@@ -326,7 +368,7 @@ Store::GroupStats Store::group_stats() const {
 Status Store::ReplaceAll(const World& world) {
   std::unique_lock<std::mutex> lock(mu_);
   // Alone: after every group before it is durable, none open meanwhile.
-  idle_.wait(lock, [this] { return !open_ && !syncing_; });
+  idle_.wait(lock, [this] { return !open_ && !syncing_ && !checkpoint_due_; });
   CS_RETURN_IF_ERROR(db_->Exec("BEGIN IMMEDIATE"));
   Status s;
   for (Kind kind : AllKinds()) {

@@ -90,6 +90,12 @@ class Store {
   // Groups made durable so far, and the operations they answered.
   struct GroupStats {
     uint64_t groups = 0, operations = 0, fsyncs = 0, checkpoints = 0;
+    // Checkpoints that copied every frame of the WAL into the database, and
+    // COMMITs that found the WAL restarted (written again from its start).
+    uint64_t complete_checkpoints = 0, wal_restarts = 0;
+    // Groups whose BEGIN waited for a checkpoint (their rows were written
+    // by the commit thread).
+    uint64_t held_back_groups = 0;
   };
   GroupStats group_stats() const;
 
@@ -99,6 +105,10 @@ class Store {
     std::vector<std::pair<Done, Status>> answers;  // each operation's own outcome
     std::set<ObjectRef> changed;
     bool transaction_open = false;
+    // Rows not yet written: the group's BEGIN was held back for a
+    // checkpoint (see CommitLoop); written, from the working world, when
+    // the commit thread begins the group's transaction.
+    std::set<ObjectRef> deferred;
   };
 
   Store(std::string dir, std::unique_ptr<SqliteDb> db, bool writable);
@@ -106,12 +116,21 @@ class Store {
   // Writes one operation's changes into the open group's transaction, as
   // one savepoint (undone alone if a write fails). Under mu_.
   Status WriteIntoGroup(const std::set<ObjectRef>& changes);
+  // Whether a new operation's rows must wait for the commit thread to
+  // begin the group (a checkpoint is due or running). Under mu_.
+  bool BeginHeldBack() const { return checkpoint_due_ || (open_ && !open_->deferred.empty()); }
+  // The commit thread, under mu_: begins a held-back group's transaction
+  // and writes its rows.
+  Status WriteHeldBackGroup(Group& group);
+  // Under mu_, after a COMMIT: whether the WAL is large enough for a
+  // checkpoint (and whether that COMMIT found it restarted).
+  bool CheckpointDue();
   Status WriteObject(const World& world, const ObjectRef& ref);
   // The commit thread: COMMIT each group under mu_, fsync and answer
   // without it.
   void CommitLoop();
   Status SyncWal();
-  void CheckpointIfLarge();
+  void Checkpoint();
 
   std::string dir_;
   std::unique_ptr<SqliteDb> db_;
@@ -125,14 +144,21 @@ class Store {
   std::unique_ptr<Group> open_;
   bool syncing_ = false;
   bool stopping_ = false;
+  // A checkpoint is due or running on the commit thread: no operation
+  // BEGINs a transaction meanwhile. SQLite restarts the WAL (writes it
+  // again from its start) only in a transaction whose snapshot began after
+  // a complete checkpoint; a BEGIN before the checkpoint would let the WAL
+  // grow for as long as operations keep coming.
+  bool checkpoint_due_ = false;
   std::shared_ptr<const World> committed_;
   std::shared_ptr<const World> applied_;
   std::condition_variable group_ready_;  // with mu_: open_ or stopping_
-  std::condition_variable idle_;         // with mu_: !open_ && !syncing_
+  std::condition_variable idle_;         // with mu_: !open_ && !syncing_ && !checkpoint_due_
   GroupStats stats_;                     // under mu_
   std::atomic<std::shared_ptr<const World>> snapshot_;
   std::atomic<int> wal_frames_{0};  // frames in the WAL after the last COMMIT
-  int checkpoint_at_ = 1000;          // the commit thread's: frames that call for a checkpoint
+  int checkpoint_at_ = 1000;          // under mu_: frames that call for a checkpoint
+  int last_frames_ = 0;               // under mu_: wal_frames_ after the COMMIT before
   std::function<void(int)> write_hook_;
   std::function<void(GroupPoint, size_t)> group_hook_;
   std::thread commit_thread_;
