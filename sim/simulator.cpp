@@ -6,6 +6,7 @@
 
 #include <condition_variable>
 #include <deque>
+#include <future>
 
 #include "crypto/server_dir.h"
 #include "fakes/cluster_env.h"
@@ -521,32 +522,45 @@ std::vector<Json> Simulator::PollPlugin(const std::string& fqdn, const std::stri
   return bodies;
 }
 
-agent::ActionReport Simulator::RunAction(const std::string& fqdn, const std::string& action,
-                                         const Json& args) {
-  ActionOutcome outcome;
+void Simulator::RunAction(const std::string& fqdn, const std::string& action, const Json& args,
+                          ActionDone done) {
+  auto outcome = std::make_shared<ActionOutcome>();
   FreshPluginSource plugins(clock_, seed_);
-  Status s = store_->Apply([&](World& w) {
-    // Seeded from the fleet's seed and the action's identity (server, name,
-    // how many of its actions drew randomness before), never the clock.
-    const Server* server = w.servers.Find(fqdn);
-    const uint64_t serial = server ? server->random_actions : 0;
-    Random random = Random::ForStream(seed_, fqdn + "/action/" + action + "/" + std::to_string(serial));
-    ActionContext ctx{w, fqdn, clock_, random, &plugins};
-    outcome = cs::RunAction(ActionCatalog::Default(), ctx, action, args);
-    if (outcome.exception && !outcome.keep_changes_on_failure) return Status::FailedPrecondition(*outcome.exception);
-    if (random.draws() > 0) {
-      if (Server* drawn = w.servers.Mutable(fqdn)) ++drawn->random_actions;
-    }
-    return Status::Ok();
-  });
-  agent::ActionReport report;
-  report.result = outcome.result;
-  report.exception = outcome.exception;
-  if (!s.ok() && !outcome.exception) {
-    report.exception = "the simulator could not save the action's effect: " + s.message();
-  }
-  report.after = ToAfterAnswer(outcome.after);
-  return report;
+  // The operation runs now; `done` is called once its group is durable.
+  store_->ApplyAsync(
+      [&](World& w) {
+        // Seeded from the fleet's seed and the action's identity (server,
+        // name, how many of its actions drew randomness before), never the clock.
+        const Server* server = w.servers.Find(fqdn);
+        const uint64_t serial = server ? server->random_actions : 0;
+        Random random = Random::ForStream(seed_, fqdn + "/action/" + action + "/" + std::to_string(serial));
+        ActionContext ctx{w, fqdn, clock_, random, &plugins};
+        *outcome = cs::RunAction(ActionCatalog::Default(), ctx, action, args);
+        if (outcome->exception && !outcome->keep_changes_on_failure) {
+          return Status::FailedPrecondition(*outcome->exception);
+        }
+        if (random.draws() > 0) {
+          if (Server* drawn = w.servers.Mutable(fqdn)) ++drawn->random_actions;
+        }
+        return Status::Ok();
+      },
+      [outcome, done = std::move(done)](Status s) {
+        agent::ActionReport report;
+        report.result = outcome->result;
+        report.exception = outcome->exception;
+        if (!s.ok() && !outcome->exception) {
+          report.exception = "the simulator could not save the action's effect: " + s.message();
+        }
+        report.after = ToAfterAnswer(outcome->after);
+        done(std::move(report));
+      });
+}
+
+agent::ActionReport Simulator::RunAction(const std::string& fqdn, const std::string& action, const Json& args) {
+  std::promise<agent::ActionReport> report;
+  auto answer = report.get_future();
+  RunAction(fqdn, action, args, [&report](agent::ActionReport r) { report.set_value(std::move(r)); });
+  return answer.get();
 }
 
 void Simulator::AfterAnswerSent(const std::string& fqdn, agent::AfterAnswer what) {

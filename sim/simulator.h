@@ -164,7 +164,11 @@ class Simulator : public agent::AgentHost {
 
   // agent::AgentHost
   std::vector<Json> PollPlugin(const std::string& fqdn, const std::string& plugin, bool first) override;
-  agent::ActionReport RunAction(const std::string& fqdn, const std::string& action, const Json& args) override;
+  void RunAction(const std::string& fqdn, const std::string& action, const Json& args,
+                 ActionDone done) override;
+  // The same, waiting for the report (control operations, tests); not on
+  // the store's commit thread.
+  agent::ActionReport RunAction(const std::string& fqdn, const std::string& action, const Json& args);
   void AfterAnswerSent(const std::string& fqdn, agent::AfterAnswer what) override;
   void Log(const std::string& fqdn, const std::string& level, const std::string& text) override;
 

@@ -1,10 +1,12 @@
 #include "state/store.h"
 
+#include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
 #include <cstring>
+#include <future>
 
 #include "state/schema.h"
 
@@ -36,8 +38,23 @@ Status CheckWritable(const std::string& dir) {
 
 }  // namespace
 
-Store::Store(std::string dir, std::unique_ptr<SqliteDb> db) : dir_(std::move(dir)), db_(std::move(db)) {}
-Store::~Store() = default;
+// WAL frames after which the commit thread checkpoints (SQLite's own
+// automatic threshold).
+constexpr int kCheckpointFrames = 1000;
+
+Store::Store(std::string dir, std::unique_ptr<SqliteDb> db, bool writable)
+    : dir_(std::move(dir)), db_(std::move(db)) {
+  if (writable) commit_thread_ = std::thread([this] { CommitLoop(); });
+}
+
+Store::~Store() {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    stopping_ = true;
+  }
+  group_ready_.notify_all();
+  if (commit_thread_.joinable()) commit_thread_.join();  // answers what is left first
+}
 
 Result<std::unique_ptr<Store>> Store::Open(const std::string& dir, const Options& options) {
   CS_RETURN_IF_ERROR(EnsureDirectory(dir, options.mode == Mode::kCreate));
@@ -54,10 +71,14 @@ Result<std::unique_ptr<Store>> Store::Open(const std::string& dir, const Options
   if (!db.ok()) return db.status();
   SqliteDb& sql = **db;
   if (options.mode != Mode::kReadOnly) {
-    // WAL: readers never block the writer; synchronous=FULL: a commit that
-    // returned survives power loss.
+    // WAL: readers never block the writer. synchronous=NORMAL: a COMMIT
+    // only writes the WAL; the commit thread fsyncs it once per group, with
+    // no lock held, before any operation of the group is answered (see
+    // CommitLoop), and checkpoints itself (the writer's automatic
+    // checkpoint would fsync under the store's lock).
     CS_RETURN_IF_ERROR(sql.Exec("PRAGMA journal_mode=WAL"));
-    CS_RETURN_IF_ERROR(sql.Exec("PRAGMA synchronous=FULL"));
+    CS_RETURN_IF_ERROR(sql.Exec("PRAGMA synchronous=NORMAL"));
+    CS_RETURN_IF_ERROR(sql.Exec("PRAGMA wal_autocheckpoint=0"));
     CS_RETURN_IF_ERROR(MigrateSchema(sql));
   } else {
     Result<int> version = ReadSchemaVersion(sql);
@@ -91,8 +112,31 @@ Result<std::unique_ptr<Store>> Store::Open(const std::string& dir, const Options
       return Status::NotFound("no simulator state in " + dir + " (run 'cluster-sim setup' first)");
     }
   }
-  std::unique_ptr<Store> store(new Store(dir, std::move(*db)));
+  const bool writable = options.mode != Mode::kReadOnly;
+  std::unique_ptr<SqliteDb> checkpointer;
+  if (writable) {
+    auto second = SqliteDb::Open(path, SqliteDb::Mode::kReadWrite, options.busy_timeout_ms);
+    if (!second.ok()) return second.status();
+    checkpointer = std::move(*second);
+    sqlite3_wal_autocheckpoint(checkpointer->raw(), 0);
+    // A connection learns that the database is in WAL mode only when it
+    // first reads it; until then its checkpoints do nothing (and report
+    // -1 frames, which looked like success: the WAL never shrank).
+    CS_RETURN_IF_ERROR(checkpointer->Exec("SELECT count(*) FROM sqlite_schema"));
+  }
+  std::unique_ptr<Store> store(new Store(dir, std::move(*db), writable));
+  store->checkpointer_ = std::move(checkpointer);
+  if (writable) {
+    sqlite3_wal_hook(store->db_->raw(), [](void* self, sqlite3*, const char*, int frames) {
+      static_cast<Store*>(self)->wal_frames_.store(frames);
+      return SQLITE_OK;
+    }, store.get());
+    // What a killed writer committed but never made durable (and so never
+    // answered) is made durable before anyone reads it.
+    CS_RETURN_IF_ERROR(store->SyncWal());
+  }
   CS_RETURN_IF_ERROR(store->Load());
+  store->snapshot_.store(store->committed_);
   return store;
 }
 
@@ -124,13 +168,8 @@ Status Store::Load() {
     }
   }
   CS_RETURN_IF_ERROR(db_->Exec("COMMIT"));
-  Publish(nullptr);
+  applied_ = committed_ = World::Snapshot(nullptr, world_, {});
   return Status::Ok();
-}
-
-void Store::Publish(const std::set<ObjectRef>* changed) {
-  std::shared_ptr<const World> previous = changed ? snapshot_.load() : nullptr;
-  snapshot_.store(World::Snapshot(previous.get(), world_, changed ? *changed : std::set<ObjectRef>{}));
 }
 
 Status Store::WriteObject(const World& world, const ObjectRef& ref) {
@@ -147,41 +186,189 @@ Status Store::WriteObject(const World& world, const ObjectRef& ref) {
   return (*stmt)->Run();
 }
 
-Status Store::Commit(World& world, const std::set<ObjectRef>& changes) {
-  CS_RETURN_IF_ERROR(db_->Exec("BEGIN IMMEDIATE"));
+Status Store::WriteIntoGroup(const std::set<ObjectRef>& changes) {
+  if (!open_ || !open_->transaction_open) {
+    CS_RETURN_IF_ERROR(db_->Exec("BEGIN IMMEDIATE"));
+    if (!open_) open_ = std::make_unique<Group>();
+    open_->transaction_open = true;
+  }
+  CS_RETURN_IF_ERROR(db_->Exec("SAVEPOINT operation"));
   int written = 0;
+  Status s;
   for (const ObjectRef& ref : changes) {
-    Status s = WriteObject(world, ref);
-    if (!s.ok()) {
-      db_->Rollback();
-      return s;
-    }
+    s = WriteObject(world_, ref);
+    if (!s.ok()) break;
     if (write_hook_) write_hook_(++written);
   }
-  Status s = db_->Exec("COMMIT");
-  if (!s.ok()) db_->Rollback();
-  return s;
+  if (!s.ok()) {
+    Status ignored = db_->Exec("ROLLBACK TO operation");  // the first error is the one reported
+    (void)ignored;
+  }
+  Status released = db_->Exec("RELEASE operation");
+  return s.ok() ? released : s;
 }
 
-Status Store::Apply(const std::function<Status(World&)>& operation) {
-  std::lock_guard<std::mutex> lock(mu_);
+void Store::ApplyAsync(const std::function<Status(World&)>& operation, Done done) {
+  std::unique_lock<std::mutex> lock(mu_);
   world_.TakeChanges();  // nothing should be pending; be safe
   Status s = operation(world_);
   std::set<ObjectRef> changes = world_.TakeChanges();
-  if (changes.empty()) return s;  // nothing to write, nothing to undo
-  if (s.ok()) s = Commit(world_, changes);
-  if (s.ok()) {
-    Publish(&changes);
-  } else {
-    // Undo in memory what the operation did: the objects it touched become
-    // what the last commit left, which the snapshot holds.
-    world_.RestoreFrom(*snapshot_.load(), changes);
+  if (!changes.empty()) {
+    if (s.ok() && BeginHeldBack()) {
+      if (!open_) open_ = std::make_unique<Group>();
+      open_->deferred.insert(changes.begin(), changes.end());
+    } else if (s.ok()) {
+      s = WriteIntoGroup(changes);
+    }
+    if (s.ok()) {
+      applied_ = World::Snapshot(applied_.get(), world_, changes);
+      open_->changed.insert(changes.begin(), changes.end());
+    } else {
+      // Undo in memory what this operation did (only it): its objects
+      // become what the operations before it left.
+      world_.RestoreFrom(*applied_, changes);
+    }
   }
+  if (!open_ && !syncing_) {  // nothing it could rest on is waiting for the disk
+    lock.unlock();
+    done(s);
+    return;
+  }
+  if (!open_) open_ = std::make_unique<Group>();
+  open_->answers.emplace_back(std::move(done), s);
+  lock.unlock();
+  group_ready_.notify_one();
+}
+
+Status Store::Apply(const std::function<Status(World&)>& operation) {
+  if (std::this_thread::get_id() == commit_thread_.get_id()) {
+    return Status::Internal("Store::Apply called from an ApplyAsync answer (it would wait for itself)");
+  }
+  std::promise<Status> outcome;
+  std::future<Status> result = outcome.get_future();
+  ApplyAsync(operation, [&outcome](Status s) { outcome.set_value(std::move(s)); });
+  return result.get();
+}
+
+void Store::CommitLoop() {
+  std::unique_lock<std::mutex> lock(mu_);
+  for (;;) {
+    group_ready_.wait(lock, [this] { return open_ || stopping_; });
+    if (!open_) break;  // stopping, and every operation answered
+    std::unique_ptr<Group> group = std::move(open_);
+    Status s;
+    std::shared_ptr<const World> durable;
+    const bool has_rows = group->transaction_open || !group->deferred.empty();
+    if (!group->deferred.empty()) s = WriteHeldBackGroup(*group);
+    if (has_rows) {
+      if (s.ok()) s = db_->Exec("COMMIT");
+      if (s.ok()) {
+        committed_ = applied_;
+        durable = committed_;
+        checkpoint_due_ = CheckpointDue();  // holds back the next group's BEGIN
+      } else {
+        // The whole group is lost: undo it in memory too.
+        db_->Rollback();
+        world_.RestoreFrom(*committed_, group->changed);
+        applied_ = committed_;
+      }
+    }
+    syncing_ = true;
+    lock.unlock();
+    if (durable) {
+      if (group_hook_) group_hook_(GroupPoint::kCommitted, group->answers.size());
+      s = SyncWal();
+      // Published even if the fsync failed: memory and the database agree
+      // (it is committed); only its survival of a power loss is in doubt,
+      // which the answers below say.
+      snapshot_.store(durable);
+      if (group_hook_) group_hook_(GroupPoint::kDurable, group->answers.size());
+    }
+    for (auto& [done, own] : group->answers) {
+      done(own.ok() ? s : own);
+    }
+    lock.lock();
+    ++stats_.groups;
+    stats_.operations += group->answers.size();
+    if (durable) ++stats_.fsyncs;
+    syncing_ = false;
+    if (checkpoint_due_) {
+      // After the answers, which do not wait for it. Operations that come
+      // meanwhile queue their rows in memory (BeginHeldBack), so the next
+      // group's transaction begins after the checkpoint and restarts the WAL.
+      lock.unlock();
+      Checkpoint();
+      lock.lock();
+      checkpoint_due_ = false;
+    }
+    if (!open_) idle_.notify_all();
+  }
+}
+
+Status Store::WriteHeldBackGroup(Group& group) {
+  ++stats_.held_back_groups;
+  CS_RETURN_IF_ERROR(db_->Exec("BEGIN IMMEDIATE"));
+  group.transaction_open = true;
+  int written = 0;
+  for (const ObjectRef& ref : group.deferred) {
+    CS_RETURN_IF_ERROR(WriteObject(world_, ref));  // the COMMIT path rolls back
+    if (write_hook_) write_hook_(++written);
+  }
+  group.deferred.clear();
+  return Status::Ok();
+}
+
+Status Store::SyncWal() {
+  const std::string wal = db_->path() + "-wal";
+  int fd = open(wal.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) {
+    if (errno == ENOENT) return Status::Ok();  // nothing written since the last checkpoint
+    return Status::IoError("opening " + wal + " to make the commit durable: " + std::strerror(errno));
+  }
+  Status s;
+  if (fdatasync(fd) != 0) s = Status::IoError("fsync of " + wal + ": " + std::strerror(errno));
+  close(fd);
   return s;
 }
 
-Status Store::ReplaceAll(const World& world) {
+bool Store::CheckpointDue() {
+  const int frames = wal_frames_.load();
+  // A WAL that restarted from its beginning (after a complete checkpoint)
+  // holds fewer frames than after the COMMIT before; its count, and the
+  // threshold, start again.
+  if (frames < last_frames_) ++stats_.wal_restarts;
+  last_frames_ = frames;
+  if (frames < checkpoint_at_ - kCheckpointFrames) checkpoint_at_ = kCheckpointFrames;
+  if (!checkpointer_ || frames < checkpoint_at_) return false;
+  // A WAL that a reader of another process kept from restarting holds
+  // `frames` until a later checkpoint completes: the next one is due
+  // kCheckpointFrames later, not after every group.
+  checkpoint_at_ = frames + kCheckpointFrames;
+  return true;
+}
+
+void Store::Checkpoint() {
+  // PASSIVE: never waits for a reader of another process (`status`,
+  // `check`). No transaction of ours is open (checkpoint_due_), so it
+  // copies every frame; the checkpoint fsyncs the WAL and the database.
+  int log_frames = 0, done_frames = 0;
+  int rc = sqlite3_wal_checkpoint_v2(checkpointer_->raw(), "main", SQLITE_CHECKPOINT_PASSIVE,
+                                     &log_frames, &done_frames);
   std::lock_guard<std::mutex> lock(mu_);
+  if (rc != SQLITE_OK || log_frames < 0) return;  // -1: it did not run
+  ++stats_.checkpoints;
+  if (done_frames == log_frames) ++stats_.complete_checkpoints;
+}
+
+Store::GroupStats Store::group_stats() const {
+  std::lock_guard<std::mutex> lock(const_cast<std::mutex&>(mu_));
+  return stats_;
+}
+
+Status Store::ReplaceAll(const World& world) {
+  std::unique_lock<std::mutex> lock(mu_);
+  // Alone: after every group before it is durable, none open meanwhile.
+  idle_.wait(lock, [this] { return !open_ && !syncing_ && !checkpoint_due_; });
   CS_RETURN_IF_ERROR(db_->Exec("BEGIN IMMEDIATE"));
   Status s;
   for (Kind kind : AllKinds()) {
@@ -211,7 +398,18 @@ Status Store::ReplaceAll(const World& world) {
     db_->Rollback();
     return s;
   }
-  return Load();
+  s = Load();
+  if (!s.ok()) return s;
+  // Made durable, then published, like a group (and, like a group, with
+  // no lock held across the fsync: later operations wait behind syncing_).
+  syncing_ = true;
+  lock.unlock();
+  s = SyncWal();
+  snapshot_.store(committed_);
+  lock.lock();
+  syncing_ = false;
+  if (!open_) idle_.notify_all();
+  return s;
 }
 
 }  // namespace cs

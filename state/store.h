@@ -7,16 +7,27 @@
 // memory and disk never disagree and a process killed at any instant leaves
 // the old state or the new, never a mix.
 //
+// Group commit: operations that finish together share one transaction and
+// one fsync. ApplyAsync() runs the operation at once on the working world
+// and writes its rows into the open group transaction; the store's commit
+// thread COMMITs the group, makes it durable with one fsync of the WAL (no
+// lock held), then answers every operation of the group. So an answer
+// (an ACTION_COMPLETE) never leaves before what it reports is on disk.
+//
 // Readers that must never wait for a writer (a poll rendering DATA while
-// another server's action commits) take Snapshot(): the world as last
-// committed, immutable, published after every commit with one atomic swap.
+// another server's action commits) take Snapshot(): the world as last made
+// durable, immutable, published after every group with one atomic swap.
 #pragma once
 
 #include <atomic>
+#include <condition_variable>
 #include <functional>
 #include <memory>
 #include <mutex>
+#include <set>
 #include <string>
+#include <thread>
+#include <vector>
 
 #include "fakes/world.h"
 #include "state/sqlite.h"
@@ -41,16 +52,27 @@ class Store {
   static Result<std::unique_ptr<Store>> Open(const std::string& dir, const Options& options);
   ~Store();
 
-  // The world as last committed. Read it under lock() when other threads
-  // may Apply() at the same time.
+  // The working world: every applied operation, durable or not yet. Read
+  // it under mutex() when other threads may Apply() at the same time.
   const World& world() const { return world_; }
   std::mutex& mutex() { return mu_; }
-  // The world as last committed, without any lock: it never changes, and
-  // stays valid as long as the pointer is held.
+  // The world as last made durable, without any lock: it never changes,
+  // and stays valid as long as the pointer is held.
   std::shared_ptr<const World> Snapshot() const { return snapshot_.load(); }
 
-  // Runs one logical operation and persists what it changed, atomically.
+  // Runs one logical operation and persists what it changed, atomically;
+  // returns once that is durable. Blocks the caller for a group's fsync;
+  // code on the io threads uses ApplyAsync. Never call it from a `done`.
   Status Apply(const std::function<Status(World&)>& operation);
+
+  // Runs the operation now (under mutex()) and writes what it changed into
+  // the open group; `done` gets its outcome once the group is durable (or
+  // at once when nothing is waiting for the disk), on the store's commit
+  // thread: it must not block (post the rest elsewhere). An operation that
+  // changed nothing still waits for the groups before it, since its answer
+  // may rest on them. The operation's own failure undoes only what it did.
+  using Done = std::function<void(Status)>;
+  void ApplyAsync(const std::function<Status(World&)>& operation, Done done);
 
   // Replaces the whole stored state with `world`'s (state import), in one
   // transaction.
@@ -61,21 +83,85 @@ class Store {
   // Test hook: called after each object written inside a commit, with the
   // count written so far; lets crash tests kill the process mid-transaction.
   void SetWriteHookForTesting(std::function<void(int)> hook) { write_hook_ = std::move(hook); }
+  // Test hook, on the commit thread: after a group's COMMIT (before its
+  // fsync) and after its fsync (before its answers), with the group's size.
+  enum class GroupPoint { kCommitted, kDurable };
+  void SetGroupHookForTesting(std::function<void(GroupPoint, size_t)> hook) { group_hook_ = std::move(hook); }
+  // Groups made durable so far, and the operations they answered.
+  struct GroupStats {
+    uint64_t groups = 0, operations = 0, fsyncs = 0, checkpoints = 0;
+    // Checkpoints that copied every frame of the WAL into the database, and
+    // COMMITs that found the WAL restarted (written again from its start).
+    uint64_t complete_checkpoints = 0, wal_restarts = 0;
+    // Groups whose BEGIN waited for a checkpoint (their rows were written
+    // by the commit thread).
+    uint64_t held_back_groups = 0;
+  };
+  GroupStats group_stats() const;
 
  private:
-  Store(std::string dir, std::unique_ptr<SqliteDb> db);
+  // The operations waiting for one transaction and its fsync.
+  struct Group {
+    std::vector<std::pair<Done, Status>> answers;  // each operation's own outcome
+    std::set<ObjectRef> changed;
+    bool transaction_open = false;
+    // Rows not yet written: the group's BEGIN was held back for a
+    // checkpoint (see CommitLoop); written, from the working world, when
+    // the commit thread begins the group's transaction.
+    std::set<ObjectRef> deferred;
+  };
+
+  Store(std::string dir, std::unique_ptr<SqliteDb> db, bool writable);
   Status Load();
-  // Publishes the working world after a commit of `changed` (all: after Load).
-  void Publish(const std::set<ObjectRef>* changed);
-  Status Commit(World& world, const std::set<ObjectRef>& changes);
+  // Writes one operation's changes into the open group's transaction, as
+  // one savepoint (undone alone if a write fails). Under mu_.
+  Status WriteIntoGroup(const std::set<ObjectRef>& changes);
+  // Whether a new operation's rows must wait for the commit thread to
+  // begin the group (a checkpoint is due or running). Under mu_.
+  bool BeginHeldBack() const { return checkpoint_due_ || (open_ && !open_->deferred.empty()); }
+  // The commit thread, under mu_: begins a held-back group's transaction
+  // and writes its rows.
+  Status WriteHeldBackGroup(Group& group);
+  // Under mu_, after a COMMIT: whether the WAL is large enough for a
+  // checkpoint (and whether that COMMIT found it restarted).
+  bool CheckpointDue();
   Status WriteObject(const World& world, const ObjectRef& ref);
+  // The commit thread: COMMIT each group under mu_, fsync and answer
+  // without it.
+  void CommitLoop();
+  Status SyncWal();
+  void Checkpoint();
 
   std::string dir_;
   std::unique_ptr<SqliteDb> db_;
+  // The commit thread's own connection, for WAL checkpoints (whose fsyncs
+  // must not happen under mu_, so the writer's automatic ones are off).
+  std::unique_ptr<SqliteDb> checkpointer_;
   World world_;
   std::mutex mu_;
+  // Under mu_: the group being filled, whether one is being made durable,
+  // the world as of the last COMMIT and as of the last applied operation.
+  std::unique_ptr<Group> open_;
+  bool syncing_ = false;
+  bool stopping_ = false;
+  // A checkpoint is due or running on the commit thread: no operation
+  // BEGINs a transaction meanwhile. SQLite restarts the WAL (writes it
+  // again from its start) only in a transaction whose snapshot began after
+  // a complete checkpoint; a BEGIN before the checkpoint would let the WAL
+  // grow for as long as operations keep coming.
+  bool checkpoint_due_ = false;
+  std::shared_ptr<const World> committed_;
+  std::shared_ptr<const World> applied_;
+  std::condition_variable group_ready_;  // with mu_: open_ or stopping_
+  std::condition_variable idle_;         // with mu_: !open_ && !syncing_ && !checkpoint_due_
+  GroupStats stats_;                     // under mu_
   std::atomic<std::shared_ptr<const World>> snapshot_;
+  std::atomic<int> wal_frames_{0};  // frames in the WAL after the last COMMIT
+  int checkpoint_at_ = 1000;          // under mu_: frames that call for a checkpoint
+  int last_frames_ = 0;               // under mu_: wal_frames_ after the COMMIT before
   std::function<void(int)> write_hook_;
+  std::function<void(GroupPoint, size_t)> group_hook_;
+  std::thread commit_thread_;
 };
 
 }  // namespace cs

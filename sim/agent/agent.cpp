@@ -204,24 +204,39 @@ void Agent::HandleWork(IncomingWork work) {
 void Agent::RunPendingActions() {
   std::vector<ActionStart> actions;
   actions.swap(pending_actions_);
-  for (const ActionStart& a : actions) {
+  for (ActionStart& a : actions) {
     host_->Log(fqdn(), "info", "action " + a.action + " (" + a.id + ")");
-    ActionReport report = host_->RunAction(fqdn(), a.action, a.args);
-    if (report.exception) host_->Log(fqdn(), "warning", "action " + a.action + " failed: " + *report.exception);
-    bool queued;
-    {
-      std::lock_guard<std::mutex> lock(mu_);
-      ++stats_.actions_run;
-      queued = core_.QueueActionComplete(a.session_id, a.id, report.result, report.exception);
+    // The answer comes once the action's effect is durable, on the store's
+    // commit thread: back to the strand (whose copy outlives the agent).
+    std::weak_ptr<Agent> weak = weak_from_this();
+    auto strand = io_->strand;
+    const std::string action = a.action;
+    const Json args = a.args;
+    host_->RunAction(fqdn(), action, args, [weak, strand, a = std::move(a)](ActionReport report) mutable {
+      asio::post(strand, [weak, a = std::move(a), report = std::move(report)]() mutable {
+        auto self = weak.lock();
+        if (self && !self->stopped_) self->OnActionDone(a, std::move(report));
+      });
+    });
+  }
+}
+
+void Agent::OnActionDone(const ActionStart& a, ActionReport report) {
+  if (report.exception) host_->Log(fqdn(), "warning", "action " + a.action + " failed: " + *report.exception);
+  bool queued;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    ++stats_.actions_run;
+    queued = core_.QueueActionComplete(a.session_id, a.id, report.result, report.exception);
+  }
+  if (auto timing = action_timing_.find(a.id); timing != action_timing_.end()) {
+    timing->second.failed = report.exception.has_value();
+    if (!queued) {  // its session ended: the answer will never go
+      Measure(RequestKind::kActionRoundTrip, timing->second.read_at, "session ended");
+      action_timing_.erase(timing);
     }
-    if (auto timing = action_timing_.find(a.id); timing != action_timing_.end()) {
-      timing->second.failed = report.exception.has_value();
-      if (!queued) {  // its session ended: the answer will never go
-        Measure(RequestKind::kActionRoundTrip, timing->second.read_at, "session ended");
-        action_timing_.erase(timing);
-      }
-    }
-    if (report.after == AfterAnswer::kNone) continue;
+  }
+  if (report.after != AfterAnswer::kNone) {
     if (queued) {
       after_answer_[a.id] = report.after;  // acts once the answer has gone
     } else {

@@ -7,6 +7,7 @@
 #pragma once
 
 #include <atomic>
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -41,8 +42,12 @@ class AgentHost {
   // A plugin's DATA bodies for this poll, in order; none sends nothing.
   virtual std::vector<Json> PollPlugin(const std::string& fqdn, const std::string& plugin,
                                        bool first) = 0;
-  virtual ActionReport RunAction(const std::string& fqdn, const std::string& action,
-                                 const Json& args) = 0;
+  // Runs an action; `done` gets its report once the action's effect is
+  // durable (group commit: state/store.h), on any thread, and must not
+  // block. Actions of one agent are answered in the order they ran.
+  using ActionDone = std::function<void(ActionReport)>;
+  virtual void RunAction(const std::string& fqdn, const std::string& action, const Json& args,
+                         ActionDone done) = 0;
   // Once the ACTION_COMPLETE of an answer-first action has been sent (or its
   // POST failed).
   virtual void AfterAnswerSent(const std::string& fqdn, AfterAnswer what) = 0;
@@ -97,6 +102,7 @@ class Agent : public std::enable_shared_from_this<Agent> {
   void OnGet(Result<net::Response> response);
   void HandleWork(IncomingWork work);
   void RunPendingActions();
+  void OnActionDone(const ActionStart& action, ActionReport report);
   void Tick();
   void ArmTimer();
   void Flush();

@@ -102,7 +102,7 @@ class RecordingHost : public AgentHost {
   std::vector<Json> PollPlugin(const std::string&, const std::string& plugin, bool first) override {
     return {Json{{"plugin", plugin}, {"first", first}}};
   }
-  ActionReport RunAction(const std::string&, const std::string& action, const Json&) override {
+  void RunAction(const std::string&, const std::string& action, const Json&, ActionDone done) override {
     ActionReport r;
     if (action == "explode") {
       r.exception = "it exploded";
@@ -110,7 +110,7 @@ class RecordingHost : public AgentHost {
       r.result = protocol::AgentResultOk();
     }
     if (action == "shutdown_server") r.after = AfterAnswer::kShutdown;
-    return r;
+    done(std::move(r));
   }
   void AfterAnswerSent(const std::string&, AfterAnswer what) override {
     std::lock_guard<std::mutex> lock(mu);
