@@ -4,8 +4,10 @@
 
 #include "cli/number_options.h"
 
+#include <cstdio>
 #include <iostream>
 
+#include "fakes/cluster_env.h"
 #include "sim/control/control_server.h"
 #include "sim/control/remote_operations.h"
 #include "state/store.h"
@@ -68,6 +70,33 @@ int PrintStatus(const GlobalOptions& global, const std::string& what) {
   return kExitOk;
 }
 
+// The fencing history as a table (time, node, by, outcome, outlets or why
+// not), or as fence_history's JSON.
+int PrintFencing(const GlobalOptions& global, const PowerCli& c) {
+  Store::Options options;
+  options.mode = Store::Mode::kReadOnly;
+  auto store = Store::Open(global.config, options);
+  if (!store.ok()) return Fail(store.status().message());
+  const Json history =
+      FenceHistoryJson((*store)->world(), c.fqdn.empty() ? std::nullopt : std::optional<std::string>(c.fqdn));
+  if (c.json) {
+    std::cout << history.dump(2) << "\n";
+    return kExitOk;
+  }
+  if (history.empty()) {
+    std::cout << "no fencing attempt\n";
+    return kExitOk;
+  }
+  std::printf("%-32s  %-24s  %-24s  %-7s  %s\n", "TIME", "NODE", "BY", "OUTCOME", "DETAIL");
+  for (const Json& e : history) {
+    const std::string by = e["executor_fqdn"].is_string() ? e["executor_fqdn"].get<std::string>() : "-";
+    std::printf("%-32s  %-24s  %-24s  %-7s  %s\n", e["time"].get<std::string>().c_str(),
+                e["fqdn"].get<std::string>().c_str(), by.c_str(), e["outcome"].get<std::string>().c_str(),
+                e["detail"].get<std::string>().c_str());
+  }
+  return kExitOk;
+}
+
 }  // namespace
 
 std::unique_ptr<PowerCli> AddPowerCommands(CLI::App& app) {
@@ -88,6 +117,9 @@ std::unique_ptr<PowerCli> AddPowerCommands(CLI::App& app) {
   }
   c->status = power->add_subcommand("status", "Outlet states from the saved state: servers|pdus");
   c->status->add_option("WHAT", c->what, "servers or pdus")->required();
+  c->fencing = power->add_subcommand("fencing", "Every fencing attempt (node, by which node, outcome), from the saved state");
+  c->fencing->add_flag("--json", c->json, "Print JSON (as the control operation fence_history)");
+  c->fencing->add_option("--fqdn", c->fqdn, "Only the attempts on this server");
   return c;
 }
 
@@ -97,6 +129,7 @@ int RunPowerCli(const GlobalOptions& global, const PowerCli& c) {
   }
   if (c.server->parsed()) return Call(c, "power_server", Json{{"fqdn", c.fqdn}, {"action", c.action}});
   if (c.status->parsed()) return PrintStatus(global, c.what);
+  if (c.fencing->parsed()) return PrintFencing(global, c);
   return -1;
 }
 

@@ -2,6 +2,7 @@
 //   power pdu NAME OUTLET on|off|reboot      (through the running daemon)
 //   power server FQDN|all on|off|reboot      (every PDU's outlet of the server)
 //   power status servers|pdus                 (from the saved state)
+//   power fencing [--json] [--fqdn FQDN]      (every fencing attempt, saved state)
 // Switching goes through the daemon's control API, so the change is the
 // same as fence_apc's: persisted, and servers power off or boot.
 #pragma once
@@ -22,6 +23,8 @@ struct PowerCli {
   CLI::App* pdu = nullptr;
   CLI::App* server = nullptr;
   CLI::App* status = nullptr;
+  CLI::App* fencing = nullptr;
+  bool json = false;
   std::string name, outlet, action, fqdn, what;
   std::string control_url = "http://127.0.0.1:8743/";
   std::optional<std::string> token_file;

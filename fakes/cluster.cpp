@@ -135,6 +135,16 @@ void Cluster::RemoveNode(const std::string& nodename, const ClusterEnv& env) {
   Settle(env);
 }
 
+const FenceRecord& Cluster::RecordFencing(FenceRecord record) {
+  record.seq = next_fence_seq++;
+  fence_history.push_back(std::move(record));
+  if (fence_history.size() > kFenceHistoryLimit) {
+    fence_history.erase(fence_history.begin(),
+                        fence_history.begin() + static_cast<std::ptrdiff_t>(fence_history.size() - kFenceHistoryLimit));
+  }
+  return fence_history.back();
+}
+
 bool Cluster::FenceUncleanNodes(const ClusterEnv& env) {
   // Fencing needs quorum unless no-quorum-policy=ignore (pe_can_fence()).
   if (!HasQuorum()) return false;

@@ -65,6 +65,25 @@ NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(HaResource, ha_label, uuid, devi
                                                 mount_point, primary_node, secondary_node,
                                                 started_on, enabled, order, failed_on, blocked_on)
 
+// One fencing attempt, as pacemaker-fenced keeps it in its history
+// (`stonith_admin --history`): the node, the node that ran the fencing
+// device (the DC), the outlets switched, the outcome. Kept with the cluster,
+// saved in the same transaction as the fencing it records.
+struct FenceRecord {
+  int seq = 0;          // 1, 2, ... within the cluster
+  std::string time;     // when, as ISO-8601 UTC (the agent's time format)
+  std::string nodename, fqdn;
+  std::string executor;  // the node that ran the fencing device (the DC)
+  bool ok = false;
+  bool power_cycled = false;  // its outlets were switched off, to come on again
+  std::vector<std::pair<std::string, std::string>> outlets;  // (pdu, outlet)
+  std::string detail;    // what was switched, or why it could not be
+
+  bool operator==(const FenceRecord&) const = default;
+};
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(FenceRecord, seq, time, nodename, fqdn, executor, ok, power_cycled,
+                                                outlets, detail)
+
 // What the cluster needs from the world around it, injected so the cluster
 // stays pure logic: whether a start succeeds (the node sees the device) and
 // whether fencing a node succeeds (its PDU outlets switch). Defaults: yes.
@@ -83,6 +102,10 @@ struct Cluster {
   std::optional<std::string> fencing_on;          // where st-fencing runs
   int next_order = 1;
   int epoch = 1;                                  // CIB admin changes
+  // The latest fencing attempts, oldest first, at most kFenceHistoryLimit.
+  std::vector<FenceRecord> fence_history;
+  int next_fence_seq = 1;
+  static constexpr size_t kFenceHistoryLimit = 100;
 
   // Adds the node (online) or marks it online again; then settles.
   void Join(const std::string& nodename, const std::string& fqdn, const ClusterEnv& env = {});
@@ -108,6 +131,9 @@ struct Cluster {
   // only its own role.
   void Unconfigure(const std::string& nodename, const std::string& ha_label, bool primary);
   void ClearResources() { resources.clear(); }
+  // Appends an attempt to fence_history (numbering it), dropping the oldest
+  // beyond the limit; returns the record as kept.
+  const FenceRecord& RecordFencing(FenceRecord record);
 
   // Quorum as corosync counts it; clusters of two ignore it (the real agent
   // sets no-quorum-policy=ignore there).
@@ -137,6 +163,7 @@ struct Cluster {
   bool FenceUncleanNodes(const ClusterEnv& env);
   bool RunTransition(const ClusterEnv& env, const std::map<std::string, std::string>& prefer);
 };
-NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(Cluster, id, nodes, resources, fencing_on, next_order, epoch)
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(Cluster, id, nodes, resources, fencing_on, next_order, epoch,
+                                                fence_history, next_fence_seq)
 
 }  // namespace cs

@@ -1,6 +1,7 @@
 #include "fakes/cluster_env.h"
 
 #include <algorithm>
+#include <optional>
 #include <cstdlib>
 
 namespace cs {
@@ -44,6 +45,11 @@ Result<std::vector<OutletRef>> AgentOutlets(const World& world, const Json& agen
     }
     if (!match) {
       return Status::Unavailable("no PDU answers at " + address + ":" + std::to_string(agent_ports[i]));
+    }
+    if (match->unreachable) {
+      // fence_apc's words when its telnet session cannot be opened.
+      return Status::Unavailable(match->name + " at " + address + ":" + std::to_string(agent_ports[i]) +
+                                 " does not answer: Unable to connect/login to fencing device");
     }
     if (!match->outlets.count(plug)) return Status::NotFound(match->name + " has no outlet " + plug);
     out.push_back({match->name, plug});
@@ -94,22 +100,32 @@ ClusterEnv WorldClusterEnv(const World& world) {
   env.can_start = [&world](const HaResource& r, const std::string& nodename) {
     return NodeSeesDevice(world, nodename, r.device_path);
   };
+  // Only FencingClusterEnv switches outlets: a change made with this one
+  // leaves a node that waits for fencing unclean (and its resources
+  // blocked) rather than count it fenced with no outlet switched.
+  env.fence = [](const ClusterNode&) { return false; };
   return env;
 }
 
-ClusterEnv FencingClusterEnv(World& world, std::vector<FenceRecord>* fenced, int pdu_port_offset) {
+ClusterEnv FencingClusterEnv(World& world, std::vector<FenceRecord>* fenced, int pdu_port_offset,
+                             const std::string& now) {
   ClusterEnv env = WorldClusterEnv(world);
-  env.fence = [&world, fenced, pdu_port_offset](const ClusterNode& node) {
+  env.fence = [&world, fenced, pdu_port_offset, now](const ClusterNode& node) {
     FenceRecord record;
+    record.time = now;
     record.nodename = node.nodename;
     record.fqdn = node.fqdn;
     const Server* s = world.FindServerByNodename(node.nodename);
     const Cluster* c = s ? world.ClusterOf(*s) : nullptr;
     const ClusterNode* dc = c ? c->DesignatedController() : nullptr;
     record.executor = dc ? dc->nodename : "";
-    record.ok = FenceNode(world, node, pdu_port_offset, record);
+    const bool ok = FenceNode(world, node, pdu_port_offset, record);
+    record.ok = ok;
+    // Only the history is touched here, never the nodes the cluster is
+    // iterating over while it fences.
+    if (c) record = world.MutableClusterOf(*s)->RecordFencing(std::move(record));
     if (fenced) fenced->push_back(record);
-    return record.ok;
+    return ok;
   };
   return env;
 }
@@ -141,6 +157,33 @@ std::vector<std::string> FencingJournal(const FenceRecord& r) {
                     " on behalf of " + client + ": Error occurred");
   }
   return lines;
+}
+
+Json FenceHistoryJson(const World& w, const std::optional<std::string>& fqdn) {
+  std::vector<std::pair<std::string, Json>> events;  // (time, event)
+  for (const auto& [key, cluster] : w.clusters.all()) {
+    for (const FenceRecord& r : cluster.fence_history) {
+      if (fqdn && r.fqdn != *fqdn) continue;
+      Json outlets = Json::array();
+      for (const auto& [pdu, outlet] : r.outlets) outlets.push_back({{"pdu", pdu}, {"outlet", outlet}});
+      const Server* executor = r.executor.empty() ? nullptr : w.FindServerByNodename(r.executor);
+      events.emplace_back(r.time, Json{{"cluster", cluster.id},
+                                       {"seq", r.seq},
+                                       {"time", r.time},
+                                       {"node", r.nodename},
+                                       {"fqdn", r.fqdn},
+                                       {"executor", r.executor.empty() ? Json() : Json(r.executor)},
+                                       {"executor_fqdn", executor ? Json(executor->fqdn) : Json()},
+                                       {"action", "reboot"},
+                                       {"outcome", r.ok ? "ok" : "failed"},
+                                       {"outlets", outlets},
+                                       {"detail", r.detail}});
+    }
+  }
+  std::stable_sort(events.begin(), events.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+  Json out = Json::array();
+  for (auto& [time, event] : events) out.push_back(std::move(event));
+  return out;
 }
 
 bool ClusterServicesRun(const Server& server) {

@@ -4,6 +4,7 @@
 // presented to some server of the fleet, but not to that node's.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -12,17 +13,9 @@
 
 namespace cs {
 
-// One fencing attempt, for the simulator to act on once the change is saved
-// (boot the node whose outlets came back on, write the journal lines).
-struct FenceRecord {
-  std::string nodename, fqdn;
-  std::string executor;  // the node that ran the fencing device (the DC)
-  bool ok = false;
-  bool power_cycled = false;  // its outlets were switched off, to come on again
-  std::vector<std::pair<std::string, std::string>> outlets;  // (pdu, outlet)
-  std::string detail;    // what was switched, or why it could not be
-};
-
+// Starts fail where the node does not see the device; no fencing: a node
+// waiting to be fenced stays unclean until a change made with
+// FencingClusterEnv (a power change, a join, a PDU answering again).
 ClusterEnv WorldClusterEnv(const World& world);
 
 // WorldClusterEnv, plus fencing as fence_chroma does it: a reboot through
@@ -31,14 +24,26 @@ ClusterEnv WorldClusterEnv(const World& world);
 // on again, after the reboot's pause, is the simulator's (sim/fencing.h). A
 // node whose agents name a PDU the world does not have, or an agent other
 // than fence_apc / fence_apc_snmp, cannot be fenced, and neither can a
-// node with no agent at all (fence_chroma lists only nodes with agents).
-// Each attempt is appended to `fenced`. `pdu_port_offset` is the daemon's
+// node with no agent at all (fence_chroma lists only nodes with agents),
+// nor one whose PDU is unreachable (Pdu::unreachable).
+// Each attempt is recorded in the node's cluster (Cluster::fence_history,
+// stamped `now`) and appended to `fenced`, for the simulator to act on once
+// the change is saved (boot the node whose outlets came back on, write the
+// journal lines). `pdu_port_offset` is the daemon's
 // --pdu-port-offset: the agents name the ports the PDUs listen on, saved
 // port plus offset.
-ClusterEnv FencingClusterEnv(World& world, std::vector<FenceRecord>* fenced, int pdu_port_offset = 0);
+ClusterEnv FencingClusterEnv(World& world, std::vector<FenceRecord>* fenced, int pdu_port_offset = 0,
+                             const std::string& now = "");
 
 // The journal lines the surviving nodes log for a fencing attempt.
 std::vector<std::string> FencingJournal(const FenceRecord& record);
+
+// Every cluster's fencing attempts (Cluster::fence_history), oldest first,
+// as the control operation fence_history and `power fencing --json` list
+// them: [{cluster, seq, time, node, fqdn, executor, executor_fqdn, action,
+// outcome ("ok" or "failed"), outlets [{pdu, outlet}], detail}]. `fqdn`
+// given: only the attempts on that server.
+Json FenceHistoryJson(const World& world, const std::optional<std::string>& fqdn = std::nullopt);
 
 // Whether corosync and pacemaker both run on the server.
 bool ClusterServicesRun(const Server& server);

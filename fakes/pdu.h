@@ -23,11 +23,15 @@ struct Pdu {
   std::string klass = "APC79xxSimulator";  // the console dialect it speaks
   std::map<std::string, bool> outlets;     // outlet number ("1") -> on
   std::optional<int> rack;                 // the rack it feeds; none: fleet-wide
+  // Its network card does not answer (control operation pdu_unreachable):
+  // its console takes no session and fencing through it fails. The outlets
+  // keep their state (and the servers their power).
+  bool unreachable = false;
 
   bool OutletOn(const std::string& outlet) const;
   bool operator==(const Pdu&) const = default;
 };
-NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(Pdu, name, address, port, klass, outlets, rack)
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(Pdu, name, address, port, klass, outlets, rack, unreachable)
 
 std::string PduName(int k);
 // The k-th PDU of rack `rack`: rack003-pdu0, rack003-pdu1, ...

@@ -28,17 +28,12 @@
 #include <vector>
 
 #include "fakes/json_helpers.h"
+#include "manager/log_query.h"
 #include "state/sqlite.h"
 #include "util/status.h"
 
 namespace cs::manager {
 
-struct LogQuery {
-  std::optional<std::string> fqdn;
-  std::optional<std::string> message_contains;
-  int64_t limit = 20;   // IML's default page; 0 means the largest page (1000)
-  int64_t offset = 0;
-};
 
 class LogStore {
  public:
@@ -79,7 +74,5 @@ class LogStore {
   int64_t max_lines_;
 };
 
-// The query of a GET api/log/ request; InvalidArgument on a bad number.
-Result<LogQuery> ParseLogQuery(const std::vector<std::pair<std::string, std::string>>& params);
 
 }  // namespace cs::manager

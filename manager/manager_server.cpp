@@ -58,17 +58,6 @@ Result<net::TlsServerConfig> ServerTls(const std::string& dir, const crypto::Cer
   return net::TlsServerConfig{*cert, *key, ca.certificate().ToPem()};
 }
 
-// "//api//host/" -> "/api/host/": the original CLI joins "<url>/api/..."
-// with a --url that already ends in '/'.
-std::string CollapseSlashes(const std::string& path) {
-  std::string out;
-  for (char c : path) {
-    if (c == '/' && !out.empty() && out.back() == '/') continue;
-    out += c;
-  }
-  return out;
-}
-
 // Times as microseconds since the epoch: the benchmarks subtract them.
 Json MicrosOrNull(const std::optional<WallTime>& t) {
   return t ? Json(t->time_since_epoch().count()) : Json();

@@ -4,6 +4,7 @@
 
 #include "manager/agent_endpoints.h"
 #include "manager/list_page.h"
+#include "manager/rest_path.h"
 #include "manager/secure_ids.h"
 #include "manager/storage_resources.h"
 #include "util/json_parse.h"
@@ -24,31 +25,6 @@ net::Response PagedList(const net::Request& request, const std::string& kind, st
   if (!page.ok()) return JsonError(400, page.status().message());
   const size_t total = all.size();
   return net::Response::Json(200, PageBody(ListUri(kind), *page, total, Slice(std::move(all), *page)).dump());
-}
-
-std::vector<std::string> SplitPath(const std::string& path) {
-  std::vector<std::string> parts;
-  std::string cur;
-  for (char c : path) {
-    if (c == '/') {
-      if (!cur.empty()) parts.push_back(cur);
-      cur.clear();
-    } else {
-      cur += c;
-    }
-  }
-  if (!cur.empty()) parts.push_back(cur);
-  return parts;
-}
-
-int64_t ParseId(const std::string& text) {
-  if (text.empty() || text.size() > 15) return -1;
-  int64_t v = 0;
-  for (char c : text) {
-    if (c < '0' || c > '9') return -1;
-    v = v * 10 + (c - '0');
-  }
-  return v;
 }
 
 std::string Uri(const std::string& kind, int64_t id) {
@@ -123,10 +99,6 @@ std::map<std::string, std::string> ParseCookies(const std::string& header) {
   return out;
 }
 
-int64_t IdFromUri(const std::string& uri) {
-  std::vector<std::string> parts = SplitPath(uri);
-  return parts.empty() ? -1 : ParseId(parts.back());
-}
 
 const std::vector<Json>& RestApi::ServerProfiles() {
   static const std::vector<Json> profiles = [] {

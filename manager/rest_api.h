@@ -37,6 +37,7 @@
 
 #include "fakes/json_helpers.h"
 #include "manager/manager_store.h"
+#include "manager/rest_path.h"
 #include "manager/users.h"
 #include "net/https_server.h"
 #include "util/clock.h"
@@ -110,10 +111,5 @@ class RestApi {
 
 // Cookie header value -> name -> value.
 std::map<std::string, std::string> ParseCookies(const std::string& header);
-// The id at the end of a resource_uri ("/api/host/3/" -> 3), -1 if none.
-int64_t IdFromUri(const std::string& uri);
-
-// The id at the end of a resource URI ("/api/host/3/" -> 3), or -1.
-int64_t IdFromUri(const std::string& uri);
 
 }  // namespace cs::manager

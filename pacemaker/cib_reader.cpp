@@ -58,13 +58,18 @@ Result<CibNode> ReadNode(pugi::xml_node node) {
       if (name == "standby") n.standby = value == "on" || value == "true";
       const size_t sep = name.find("_fence_");
       if (sep == std::string::npos || sep == 0 || name.find_first_not_of("0123456789") != sep) continue;
+      if (sep > 6) return Status::InvalidArgument("damaged CIB: node " + n.uname + " has fence attribute " + name);
       agents[std::stoi(name.substr(0, sep))][name.substr(sep + 7)] = value;
     }
   }
   for (auto& [index, agent] : agents) {
     if (agent.contains("ipport")) {
       const std::string port = agent["ipport"];
-      if (!port.empty() && port.find_first_not_of("0123456789") == std::string::npos) agent["ipport"] = std::stoi(port);
+      // A port in digits becomes a number, as configure_fencing sends it;
+      // anything else stays text, for fencing to refuse with a reason.
+      if (!port.empty() && port.size() <= 5 && port.find_first_not_of("0123456789") == std::string::npos) {
+        agent["ipport"] = std::stoi(port);
+      }
     }
     n.fence_agents.push_back(agent);
   }

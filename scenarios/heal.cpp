@@ -30,6 +30,10 @@ Status PowerBack(RemoteOperations& sim, const std::vector<std::string>& scope) {
   Result<Json> pdus = sim.Call("pdu_status", Json::object());
   if (!pdus.ok()) return pdus.status();
   for (const Json& pdu : *pdus) {
+    if (pdu.value("unreachable", false)) {
+      Result<Json> r = sim.Call("pdu_unreachable", {{"pdu", pdu["name"]}, {"unreachable", false}});
+      if (!r.ok()) return r.status().Context("making " + pdu["name"].get<std::string>() + " reachable");
+    }
     const Json outlets = pdu.value("outlets", Json::object());
     for (const auto& [outlet, state] : outlets.items()) {
       const Json server = state.value("server", Json());

@@ -1,7 +1,9 @@
 // Executing a plan (see runner.h).
 #include "scenarios/runner.h"
 
+#include <algorithm>
 #include <map>
+#include <set>
 #include <mutex>
 #include <thread>
 
@@ -85,8 +87,29 @@ class RunExecutor {
     result_.failures.push_back(message);
   }
 
+  // Fencing is the cluster's doing, not the run's: the attempts the daemon
+  // made since the run began (fence_history) go into the history as they
+  // are seen, after each step and check, as {"type": "fence", "f":
+  // "reboot"} events whose value says which node, by whom, through which
+  // outlets and with what outcome. Only attempts on the run's scope count.
+  void RecordFencing(int step) {
+    Result<Json> attempts = world_.sim->Call("fence_history", Json::object());
+    if (!attempts.ok() || !attempts->is_array()) return;  // a daemon down for a moment: seen next time
+    for (const Json& a : *attempts) {
+      const std::string key = a.value("cluster", Json()).dump() + ":" + a.value("seq", Json()).dump();
+      if (!fences_seen_.insert(key).second || !fencing_baseline_taken_) continue;
+      if (!InScope(a.value("fqdn", ""))) continue;
+      Record(step, "fence", a.value("action", "reboot"), a);
+    }
+    fencing_baseline_taken_ = true;
+  }
+  bool InScope(const std::string& fqdn) const {
+    return run_.scope.empty() || std::find(run_.scope.begin(), run_.scope.end(), fqdn) != run_.scope.end();
+  }
+
   // Heals the world, then records where it starts from.
   bool Prepare() {
+    RecordFencing(0);  // the baseline: attempts before this run are not its own
     Progress("heal");
     Record(0, "invoke", "heal", Json{{"scope", run_.scope}});
     Status healed = Heal(world_, run_.scope, o_.heal_timeout, o_.cancelled);
@@ -100,6 +123,7 @@ class RunExecutor {
     state_.before = *before;
     state_.first_command_id = *last + 1;
     Record(0, "ok", "heal", Json{{"first_command_id", state_.first_command_id}});
+    RecordFencing(0);
     return true;
   }
 
@@ -122,6 +146,7 @@ class RunExecutor {
     r.outcome = OutcomeName(out.type);
     r.value = out.value;
     Record(step.step, r.outcome, step.name, out.value);
+    RecordFencing(step.step);
     if (out.type == StepOutcome::Type::kFail) {
       r.message = out.value.value("error", out.value.dump());
       Fail("step " + std::to_string(step.step) + " " + step.name + " failed: " + r.message);
@@ -156,6 +181,7 @@ class RunExecutor {
     Json value = {{"attempts", attempts}, {"seen", v.seen}};
     if (!v.passed) value["message"] = v.message;
     Record(check.step, r.outcome, check.name, value);
+    RecordFencing(check.step);
     if (!v.passed) {
       Fail("check " + check.name + " (step " + std::to_string(check.step) + ", within " + FormatDuration(check.within) +
            ") failed: " + v.message);
@@ -174,6 +200,8 @@ class RunExecutor {
   RunState state_;
   RunResult result_;
   Clock::time_point start_;
+  std::set<std::string> fences_seen_;  // "cluster:seq" of every attempt seen
+  bool fencing_baseline_taken_ = false;
 };
 
 RunResult NotReached(const PlannedRun& run) {

@@ -70,6 +70,7 @@ void PduServer::OnAccept(const boost::system::error_code& ec, tcp::socket socket
 }
 
 void PduServer::AddSession(tcp::socket socket) {
+  if (options_.reachable && !options_.reachable()) return;  // `socket` closes
   std::lock_guard<std::mutex> lock(mu_);
   std::erase_if(sessions_, [](const std::weak_ptr<PduSession>& s) { return s.expired(); });
   // When stopped or full, `socket` just closes as it goes out of scope.

@@ -10,6 +10,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -39,6 +40,10 @@ struct PduServerOptions {
   // Connections not logged in yet, at a time; beyond this a connection is
   // closed at once. Bounds the file descriptors idle clients can hold.
   size_t max_pending_logins = 1024;
+  // Asked at each connection: false closes it at once, as an unreachable
+  // PDU gives a client nothing (unset: always accepted). Called without
+  // the server's lock held.
+  std::function<bool()> reachable;
 };
 
 class PduServer {

@@ -36,7 +36,13 @@ class FleetOutlets final : public OutletBank {
     if (const Server* s = sim_->store().world().ServerOnOutlet(pdu_, std::to_string(outlet))) return s->nodename;
     return "Outlet " + std::to_string(outlet);
   }
+  bool Reachable() const {
+    std::lock_guard<std::mutex> lock(sim_->store().mutex());
+    const cs::Pdu* pdu = sim_->store().world().pdus.Find(pdu_);
+    return pdu && !pdu->unreachable;
+  }
   Status Switch(int outlet, OutletAction action) override {
+    if (!Reachable()) return Status::Unavailable(pdu_ + " is unreachable");
     if (action != OutletAction::kOn && action != OutletAction::kOff) {
       return Status::InvalidArgument(std::string("outlets are only switched on or off here, not ") +
                                      std::string(OutletActionName(action)));
@@ -84,6 +90,7 @@ Status PowerService::Start() {
     options.console.pdu_name = name;
     options.console.boot_time = clock.Now();
     options.delays.reboot_pause = options_.reboot_pause;
+    options.reachable = [outlets = pdu->outlets.get()] { return outlets->Reachable(); };
     pdu->server = std::make_unique<PduServer>(io_, pdu->outlets.get(), &clock, options);
     Status s = pdu->server->Start();
     if (!s.ok()) return s.Context("PDU " + name + " on " + options.address + ":" + std::to_string(options.port));

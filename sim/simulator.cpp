@@ -344,7 +344,7 @@ Status Simulator::PowerOff(const std::string& fqdn) {
     if (!server) return Status::NotFound("no server " + fqdn);
     server->power_state = PowerState::kOff;
     if (Cluster* c = w.MutableClusterOf(*server)) {
-      if (c->nodes.count(server->nodename)) return c->Leave(server->nodename, /*clean=*/false, FencingClusterEnv(w, &fenced, options_.pdu_port_offset));
+      if (c->nodes.count(server->nodename)) return c->Leave(server->nodename, /*clean=*/false, FencingEnv(w, &fenced));
     }
     return Status::Ok();
   });
@@ -395,7 +395,7 @@ void Simulator::FinishBoot(const std::string& fqdn) {
     server->power_state = PowerState::kRunning;
     registered = server->registered;
     ReregisterHsmCopytoolsOf(w, fqdn);  // its copytools start again, under new uuids
-    if (Cluster* c = w.MutableClusterOf(*server)) c->Join(server->nodename, server->fqdn, FencingClusterEnv(w, &fenced, options_.pdu_port_offset));
+    if (Cluster* c = w.MutableClusterOf(*server)) c->Join(server->nodename, server->fqdn, FencingEnv(w, &fenced));
     return Status::Ok();
   });
   if (!s.ok()) {

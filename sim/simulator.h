@@ -116,6 +116,10 @@ class Simulator : public agent::AgentHost {
   // server that loses its last powered outlet goes off at once (agent dies,
   // node leaves its cluster); one that gets power back while off boots.
   Status SetOutlet(const std::string& pdu, const std::string& outlet, bool on);
+  // Makes a PDU unreachable (its console takes no session, fencing through
+  // it fails) or reachable again; then, as pacemaker retries a failed
+  // fencing at its next transition, nodes waiting to be fenced are fenced.
+  Status SetPduReachable(const std::string& pdu, bool reachable);
 
   // The agent process alone: crash (no goodbye) or restart (new client
   // start time, same boot time).
@@ -189,6 +193,9 @@ class Simulator : public agent::AgentHost {
   std::chrono::milliseconds BootDelay() const;
   std::chrono::milliseconds ShutdownDelay() const;
   void FinishBoot(const std::string& fqdn);
+  // The cluster environment of a change that may fence (fakes/cluster_env.h):
+  // the daemon's PDU port offset, attempts stamped with the time now.
+  ClusterEnv FencingEnv(World& world, std::vector<FenceRecord>* fenced) const;
 
   SimulatorOptions options_;
   SystemClock clock_;

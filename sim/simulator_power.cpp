@@ -6,6 +6,10 @@
 
 namespace cs {
 
+ClusterEnv Simulator::FencingEnv(World& world, std::vector<FenceRecord>* fenced) const {
+  return FencingClusterEnv(world, fenced, options_.pdu_port_offset, FormatAgentTime(clock_.Now()));
+}
+
 Status Simulator::SetOutlet(const std::string& pdu_name, const std::string& outlet, bool on) {
   std::string fqdn;
   bool lost_power = false, gained_power = false;
@@ -27,7 +31,7 @@ Status Simulator::SetOutlet(const std::string& pdu_name, const std::string& outl
       Server* server = w.servers.Mutable(fqdn);
       server->power_state = PowerState::kOff;
       if (Cluster* c = w.MutableClusterOf(*server)) {
-        if (c->nodes.count(server->nodename)) return c->Leave(server->nodename, /*clean=*/false, FencingClusterEnv(w, &fenced, options_.pdu_port_offset));
+        if (c->nodes.count(server->nodename)) return c->Leave(server->nodename, /*clean=*/false, FencingEnv(w, &fenced));
       }
     }
     return Status::Ok();
@@ -57,6 +61,36 @@ Status Simulator::ListenToNewPdus() {
     starter = pdu_starter_;
   }
   return starter ? starter() : Status::Ok();
+}
+
+Status Simulator::SetPduReachable(const std::string& pdu_name, bool reachable) {
+  std::vector<FenceRecord> fenced;
+  bool changed = false;
+  Status s = store_->Apply([&](World& w) {
+    fenced.clear();
+    const Pdu* pdu = w.pdus.Find(pdu_name);
+    if (!pdu) return Status::NotFound("no PDU " + pdu_name);
+    changed = pdu->unreachable == reachable;
+    if (!changed) return Status::Ok();
+    w.pdus.Mutable(pdu_name)->unreachable = !reachable;
+    if (!reachable) return Status::Ok();
+    std::vector<std::string> waiting;  // clusters with a node still to fence
+    for (const auto& [key, cluster] : w.clusters.all()) {
+      for (const auto& [name, node] : cluster.nodes) {
+        if (node.unclean) {
+          waiting.push_back(key);
+          break;
+        }
+      }
+    }
+    for (const std::string& key : waiting) w.clusters.Mutable(key)->Settle(FencingEnv(w, &fenced));
+    return Status::Ok();
+  });
+  if (!s.ok()) return s;
+  if (changed) options_.log->Info(pdu_name, reachable ? "reachable again" : "unreachable: its console takes no session");
+  LogFencing(*options_.log, fenced);
+  ActOnFencing(*this, fenced);
+  return Status::Ok();
 }
 
 }  // namespace cs

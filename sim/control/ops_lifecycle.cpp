@@ -140,6 +140,14 @@ Json AgentsDown(Simulator& sim) {
 Json FaultsJson(Simulator& sim) {
   Json j = sim.faults().ToJson();
   j["agents_down"] = AgentsDown(sim);
+  Json pdus = Json::array();
+  {
+    std::lock_guard<std::mutex> lock(sim.store().mutex());
+    for (const auto& [name, pdu] : sim.store().world().pdus.all()) {
+      if (pdu.unreachable) pdus.push_back(name);
+    }
+  }
+  j["pdus_unreachable"] = pdus;
   return j;
 }
 
@@ -234,9 +242,17 @@ void AddLifecycleOperations(OperationTable& t) {
         ctx.sim.log().Info(scope->value_or(""), "latency " + std::to_string(ms) + " ms");
         return Done();
       });
-  Add(t, "clear_faults", {}, "Switch every transport fault off",
+  Add(t, "clear_faults", {}, "Switch every transport fault off, and make every PDU reachable",
       [](ControlContext& ctx, const ActionArgs&) -> Result<Json> {
         ctx.sim.faults().ClearAll();
+        std::vector<std::string> unreachable;
+        {
+          std::lock_guard<std::mutex> lock(ctx.sim.store().mutex());
+          for (const auto& [name, pdu] : ctx.sim.store().world().pdus.all()) {
+            if (pdu.unreachable) unreachable.push_back(name);
+          }
+        }
+        for (const std::string& pdu : unreachable) CS_RETURN_IF_ERROR(ctx.sim.SetPduReachable(pdu, true));
         ctx.sim.log().Info("", "every fault cleared");
         return Done();
       });

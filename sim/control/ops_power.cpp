@@ -6,6 +6,7 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/steady_timer.hpp>
 
+#include "fakes/cluster_env.h"
 #include "sim/control/operations.h"
 
 namespace cs {
@@ -33,6 +34,7 @@ Result<Json> PduStatus(Simulator& sim) {
                    {"address", pdu.address},
                    {"port", pdu.port},
                    {"rack", pdu.rack ? Json(RackName(w.settings().topology, *pdu.rack)) : Json()},
+                   {"unreachable", pdu.unreachable},
                    {"outlets", outlets}});
   }
   return out;
@@ -89,6 +91,23 @@ Status Switch(Simulator& sim, const std::vector<OutletRef>& outlets, const std::
   return Status::Ok();
 }
 
+// Every fencing attempt (see FenceHistoryJson), read under the store lock.
+Result<Json> FenceHistory(Simulator& sim, const std::optional<std::string>& fqdn) {
+  std::lock_guard<std::mutex> lock(sim.store().mutex());
+  return FenceHistoryJson(sim.store().world(), fqdn);
+}
+
+// The PDUs `which` names: one by name, or "all".
+Result<std::vector<std::string>> PdusNamed(Simulator& sim, const std::string& which) {
+  std::lock_guard<std::mutex> lock(sim.store().mutex());
+  std::vector<std::string> out;
+  for (const auto& [name, pdu] : sim.store().world().pdus.all()) {
+    if (which == "all" || which == name) out.push_back(name);
+  }
+  if (out.empty()) return Status::NotFound("no PDU " + which);
+  return out;
+}
+
 // Checked (finite, 0..3600) by the declaration before the handler runs.
 double PauseOf(const ActionArgs& a) { return a.OptionalReal("pause_seconds").value_or(5.0); }
 
@@ -99,6 +118,26 @@ ArgSpec PauseSeconds() { return Within(Optional("pause_seconds", T::kReal), Real
 void AddPowerOperations(OperationTable& t) {
   Add(t, "pdu_status", {}, "Every PDU with its outlets: on or off, and the server plugged in",
       [](ControlContext& ctx, const ActionArgs&) { return PduStatus(ctx.sim); });
+  Add(t, "fence_history", {Optional("fqdn", T::kAny)},
+      "Every fencing attempt (as stonith_admin --history): node, by which node, outlets, outcome ok or failed, time",
+      [](ControlContext& ctx, const ActionArgs& a) -> Result<Json> {
+        std::optional<std::string> fqdn;
+        if (a.Has("fqdn")) {
+          Result<std::string> resolved = ResolveServer(ctx.sim, a.Raw("fqdn"));
+          if (!resolved.ok()) return resolved.status();
+          fqdn = *resolved;
+        }
+        return FenceHistory(ctx.sim, fqdn);
+      });
+  Add(t, "pdu_unreachable", {Required("pdu", T::kString), Required("unreachable", T::kBool)},
+      "A PDU (or 'all') stops answering: its console closes every connection and fencing through it fails, "
+      "so a node lost meanwhile keeps its resources stopped; false: it answers again and waiting nodes are fenced",
+      [](ControlContext& ctx, const ActionArgs& a) -> Result<Json> {
+        auto pdus = PdusNamed(ctx.sim, a.String("pdu"));
+        if (!pdus.ok()) return pdus.status();
+        for (const std::string& pdu : *pdus) CS_RETURN_IF_ERROR(ctx.sim.SetPduReachable(pdu, !a.Bool("unreachable")));
+        return Done();
+      });
   Add(t, "set_outlet",
       {Required("pdu", T::kString), Required("outlet", T::kAny), Required("action", T::kString),
        PauseSeconds()},

@@ -43,6 +43,9 @@ TEST_F(ControlTest, BadRequestsAre4xxAndChangeNothing) {
       {"set_latency", {{"latency_ms", -5}}, 400},
       {"check_ha_config", {{"hosts", {s0}}, {"filesystem_name", "otherfs"}}, 409},
       {"register", {{"fqdn", "nosuch"}, {"secret", "s"}}, 404},
+      {"pdu_unreachable", {{"pdu", "pdu999"}, {"unreachable", true}}, 404},
+      {"pdu_unreachable", {{"pdu", "pdu000"}, {"unreachable", "yes"}}, 400},
+      {"fence_history", {{"fqdn", "nosuch"}}, 404},
   };
   for (const auto& c : cases) {
     auto r = Call(c.op, c.args);
@@ -188,6 +191,11 @@ TEST_F(ControlTest, PowerOffAndOnWithoutFencingBlocksTheTargetUntilTheNodeIsBack
   ASSERT_TRUE(Call("poweroff_server", {{"fqdn", s0}}).ok());
   EXPECT_EQ(PowerOf(s0), PowerState::kOff);
   EXPECT_EQ(RunningOn(kLabel), std::nullopt) << "blocked: test000 cannot be fenced";
+  const Json history = Call("fence_history", {{"fqdn", "test000"}}).value();
+  ASSERT_EQ(history.size(), 1u) << history.dump();
+  EXPECT_EQ(history[0]["fqdn"], s0);
+  EXPECT_EQ(history[0]["outcome"], "failed");
+  EXPECT_NE(history[0]["detail"].get<std::string>().find("no fencing device configured"), std::string::npos);
   EXPECT_EQ(Call("host_contactable", {{"address", s0}}).value(), false);
   const Json off = Dump();
   EXPECT_EQ(HttpOf(Call("poweroff_server", {{"fqdn", s0}})), 409);
@@ -260,6 +268,23 @@ TEST_F(ControlTest, RebootGivesANewBootTime) {
   ASSERT_EQ(PowerOf(s1), PowerState::kRunning);
   std::lock_guard<std::mutex> lock(sim_->store().mutex());
   EXPECT_NE(sim_->store().world().servers.Find(s1)->boot_time, before);
+}
+
+// An unreachable PDU is saved with the world, shows in pdu_status and
+// faults, and clear_faults makes it answer again. No server lost its power.
+TEST_F(ControlTest, PduUnreachableIsAWorldStateThatClearFaultsLifts) {
+  const PowerState power = PowerOf(s0);
+  ASSERT_TRUE(Call("pdu_unreachable", {{"pdu", "pdu000"}, {"unreachable", true}}).ok());
+  EXPECT_TRUE(sim_->store().world().pdus.Find("pdu000")->unreachable);
+  EXPECT_EQ(Call("faults").value()["pdus_unreachable"], Json::array({"pdu000"}));
+  const Json pdus = Call("pdu_status").value();
+  ASSERT_FALSE(pdus.empty());
+  EXPECT_EQ(pdus[0]["unreachable"], true);
+  EXPECT_EQ(PowerOf(s0), power);
+  EXPECT_EQ(Call("fence_history").value(), Json::array()) << "nothing was lost, nothing fenced";
+  ASSERT_TRUE(Call("clear_faults").ok());
+  EXPECT_FALSE(sim_->store().world().pdus.Find("pdu000")->unreachable);
+  EXPECT_EQ(Call("faults").value()["pdus_unreachable"], Json::array());
 }
 
 TEST_F(ControlTest, FaultsSwitchOnAndOffAndShowInStatus) {

@@ -74,6 +74,50 @@ TEST_F(ClusterEnvTest, WhenThePduIsNotThereTheResourcesStayBlocked) {
   EXPECT_NE(FencingJournal(fenced[0]).back().find("was not terminated"), std::string::npos);
 }
 
+// Every attempt, ok or failed, is kept in the cluster's fencing history
+// (saved with the cluster, as fence_history lists it), stamped and numbered.
+TEST_F(ClusterEnvTest, EveryAttemptIsKeptInTheClustersFencingHistory) {
+  const std::string outlet = *world.servers.Find("test000.localdomain")->outlet;
+  FenceWith("test000", Apc("2300", outlet));
+  FenceWith("test001", Json::array({{{"agent", "fence_virsh"}, {"ipaddr", "127.0.0.1"}, {"plug", "x"}}}));
+  std::vector<FenceRecord> fenced;
+  ASSERT_TRUE(MutableCluster().Leave("test000", false, FencingClusterEnv(world, &fenced, 0, "T1")).ok());
+  ASSERT_TRUE(MutableCluster().Leave("test001", false, FencingClusterEnv(world, &fenced, 0, "T2")).ok());
+  const std::vector<FenceRecord>& history = MutableCluster().fence_history;
+  ASSERT_EQ(history.size(), 2u);
+  EXPECT_EQ(history[0].seq, 1);
+  EXPECT_EQ(history[0].time, "T1");
+  EXPECT_EQ(history[0].nodename, "test000");
+  EXPECT_EQ(history[0].fqdn, "test000.localdomain");
+  EXPECT_EQ(history[0].executor, "test001");
+  EXPECT_TRUE(history[0].ok);
+  EXPECT_EQ(history[0].outlets, (std::vector<std::pair<std::string, std::string>>{{"pdu000", outlet}}));
+  EXPECT_EQ(history[1].seq, 2);
+  EXPECT_EQ(history[1].nodename, "test001");
+  EXPECT_FALSE(history[1].ok);
+  EXPECT_NE(history[1].detail.find("fence_virsh"), std::string::npos) << history[1].detail;
+  EXPECT_EQ(history[1].executor, "test002") << "the DC after test000 and test001 left";
+  ASSERT_EQ(fenced.size(), 2u);
+  EXPECT_EQ(fenced[1], history[1]) << "the simulator acts on what was saved";
+  // Saved and loaded with the cluster.
+  const Cluster loaded = Json(MutableCluster()).get<Cluster>();
+  EXPECT_EQ(loaded.fence_history, history);
+  EXPECT_EQ(loaded.next_fence_seq, 3);
+}
+
+TEST(ClusterFenceHistoryTest, KeepsTheLatestAttemptsOnly) {
+  Cluster c;
+  for (int i = 0; i < 130; ++i) {
+    FenceRecord r;
+    r.nodename = "n" + std::to_string(i);
+    c.RecordFencing(r);
+  }
+  ASSERT_EQ(c.fence_history.size(), Cluster::kFenceHistoryLimit);
+  EXPECT_EQ(c.fence_history.front().seq, 31);
+  EXPECT_EQ(c.fence_history.back().seq, 130);
+  EXPECT_EQ(c.fence_history.back().nodename, "n129");
+}
+
 TEST_F(ClusterEnvTest, AnUnknownAgentCannotFence) {
   FenceWith("test000", Json::array({{{"agent", "fence_virsh"}, {"ipaddr", "127.0.0.1"}, {"plug", "x"}}}));
   std::vector<FenceRecord> fenced;

@@ -86,6 +86,47 @@ class PowerTest : public ::testing::Test {
     return Json();
   }
   Json Clusters() { return Json::parse(RunWithConfig(dir.path(), {"status", "--json"}).out)["clusters"]; }
+  // Four servers, one PDU, an HA target on test000 (secondary test001) and
+  // fencing, put into the saved state as the agent's actions would leave
+  // them; then the daemon.
+  void StartHaFleetWithFencing() {
+    ASSERT_EQ(RunWithConfig(dir.path(), {"setup", "--server_count", "4", "--worker_count", "0"}).exit_code, 0);
+    offset = UniquePortOffset();
+    ASSERT_EQ(RunWithConfig(dir.path(), {"state", "export", dir.Sub("view")}).exit_code, 0);
+    const std::string cluster_file = dir.Sub("view/fake_cluster_0.json");
+    Json cluster = Json::parse(std::ifstream(cluster_file), nullptr, false);
+    ASSERT_TRUE(cluster.is_object());
+    for (auto& [name, node] : cluster["nodes"].items()) {
+      const int index = std::stoi(name.substr(4));
+      node["fence_agents"] = Json::array({{{"agent", "fence_apc"}, {"login", "apc"}, {"password", "apc"},
+                                           {"ipaddr", "127.0.0.1"}, {"ipport", Port(0)},
+                                           {"plug", std::to_string(index + 1)}}});
+    }
+    cluster["resources"]["testfs-OST0000"] = {
+        {"ha_label", "testfs-OST0000"}, {"uuid", "u0"}, {"device_path", "/dev/disk/by-id/scsi-FAKEDEVICE000-scsi0-0-0"},
+        {"mount_point", "/mnt/testfs-OST0000"}, {"primary_node", "test000"}, {"secondary_node", "test001"},
+        {"started_on", "test000"}, {"enabled", true}, {"order", 1}};
+    std::ofstream(cluster_file) << cluster.dump(2);
+    ASSERT_EQ(RunWithConfig(dir.path(), {"state", "import", dir.Sub("view"), "--replace"}).exit_code, 0);
+    StartDaemon("3");
+  }
+  std::optional<std::string> RunsOn(const std::string& label) {
+    for (const Json& c : Clusters()) {
+      for (const Json& r : c["resources"]) {
+        if (r["ha_label"] == label && r["started_on"].is_string()) return r["started_on"].get<std::string>();
+      }
+    }
+    return std::nullopt;
+  }
+  Json Ctl(const std::vector<std::string>& words) {
+    std::vector<std::string> args = {"ctl"};
+    args.insert(args.end(), words.begin(), words.end());
+    args.push_back("--control-url");
+    args.push_back(control_url);
+    CliResult r = RunWithConfig(dir.path(), args);
+    EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
+    return Json::parse(r.out, nullptr, false);
+  }
   void TearDown() override {
     if (daemon) {
       EXPECT_EQ(daemon->Stop(), 0) << daemon->Output();
@@ -104,27 +145,7 @@ class PowerTest : public ::testing::Test {
 // target runs on the node crm_simulate picks for the CIB exported before,
 // and once the fence reboot's pause is over the node boots again.
 TEST_F(PowerTest, PowerLossThroughFenceApcFencesTheNodeAndPacemakerPicksWhereItsTargetRuns) {
-  ASSERT_EQ(RunWithConfig(dir.path(), {"setup", "--server_count", "4", "--worker_count", "0"}).exit_code, 0);
-  offset = UniquePortOffset();
-  // An HA target and fencing, put into the saved state as the agent's
-  // actions would leave them.
-  ASSERT_EQ(RunWithConfig(dir.path(), {"state", "export", dir.Sub("view")}).exit_code, 0);
-  const std::string cluster_file = dir.Sub("view/fake_cluster_0.json");
-  Json cluster = Json::parse(std::ifstream(cluster_file), nullptr, false);
-  ASSERT_TRUE(cluster.is_object());
-  for (auto& [name, node] : cluster["nodes"].items()) {
-    const int index = std::stoi(name.substr(4));
-    node["fence_agents"] = Json::array({{{"agent", "fence_apc"}, {"login", "apc"}, {"password", "apc"},
-                                         {"ipaddr", "127.0.0.1"}, {"ipport", Port(0)},
-                                         {"plug", std::to_string(index + 1)}}});
-  }
-  cluster["resources"]["testfs-OST0000"] = {
-      {"ha_label", "testfs-OST0000"}, {"uuid", "u0"}, {"device_path", "/dev/disk/by-id/scsi-FAKEDEVICE000-scsi0-0-0"},
-      {"mount_point", "/mnt/testfs-OST0000"}, {"primary_node", "test000"}, {"secondary_node", "test001"},
-      {"started_on", "test000"}, {"enabled", true}, {"order", 1}};
-  std::ofstream(cluster_file) << cluster.dump(2);
-  ASSERT_EQ(RunWithConfig(dir.path(), {"state", "import", dir.Sub("view"), "--replace"}).exit_code, 0);
-  StartDaemon("3");
+  ASSERT_NO_FATAL_FAILURE(StartHaFleetWithFencing());
 
   const std::string before = dir.Sub("before.xml"), after = dir.Sub("after.xml");
   ASSERT_EQ(RunWithConfig(dir.path(), {"cib", "show", "test000", "--output", before}).exit_code, 0);
@@ -152,6 +173,64 @@ TEST_F(PowerTest, PowerLossThroughFenceApcFencesTheNodeAndPacemakerPicksWhereIts
   ASSERT_TRUE(view.ok()) << view.status().message();
   EXPECT_TRUE(view->online.count("test000")) << "rejoined";
   EXPECT_EQ(view->placement.at("testfs-OST0000"), pacemaker_picks) << "stickiness: no move back";
+
+  // The attempt is in the fencing history: the control operation (ctl) and
+  // `power fencing --json` from the saved state say the same.
+  const Json history = Ctl({"fence_history"});
+  ASSERT_TRUE(history.is_array() && history.size() == 1) << history.dump();
+  EXPECT_EQ(history[0]["fqdn"], "test000.localdomain");
+  EXPECT_EQ(history[0]["executor_fqdn"], "test001.localdomain");
+  EXPECT_EQ(history[0]["outcome"], "ok");
+  EXPECT_EQ(history[0]["outlets"], Json::parse(R"([{"pdu": "pdu000", "outlet": "1"}])"));
+  CliResult saved = RunWithConfig(dir.path(), {"power", "fencing", "--json"});
+  ASSERT_EQ(saved.exit_code, 0) << saved.err;
+  EXPECT_EQ(Json::parse(saved.out, nullptr, false), history);
+  CliResult table = RunWithConfig(dir.path(), {"power", "fencing"});
+  EXPECT_TRUE(std::regex_search(table.out, std::regex("test000\\.localdomain +test001\\.localdomain +ok +reboot through pdu000 outlet 1")))
+      << table.out;
+}
+
+// A PDU that does not answer: the real fence_apc cannot log in, the node
+// lost meanwhile cannot be fenced, so (as pacemaker blocks it) its target
+// stays stopped; crm_mon sees the node UNCLEAN and pacemaker's scheduler
+// would fence it before recovering anything. Once the PDU answers again the
+// fencing is retried, succeeds, and the target runs on its secondary.
+TEST_F(PowerTest, APduThatDoesNotAnswerBlocksFencingUntilItAnswersAgain) {
+  ASSERT_NO_FATAL_FAILURE(StartHaFleetWithFencing());
+  Ctl({"pdu_unreachable", "--pdu", "pdu000", "--unreachable", "true"});
+  EXPECT_EQ(Ctl({"faults"})["pdus_unreachable"], Json::array({"pdu000"}));
+  Program refused = Fence(0, 1, "status");
+  EXPECT_NE(refused.exit_code, 0) << refused.output;
+  EXPECT_NE(refused.output.find("Unable to connect/login to fencing device"), std::string::npos) << refused.output;
+
+  Ctl({"poweroff_server", "--fqdn", "test000.localdomain"});
+  ASSERT_TRUE(daemon->WaitForOutput("fencing failed, its resources stay stopped")) << daemon->Output();
+  EXPECT_EQ(RunsOn("testfs-OST0000"), std::nullopt) << Clusters().dump();
+  Json history = Ctl({"fence_history", "--fqdn", "test000.localdomain"});
+  ASSERT_TRUE(history.is_array() && history.size() == 1) << history.dump();
+  EXPECT_EQ(history[0]["outcome"], "failed");
+  EXPECT_NE(history[0]["detail"].get<std::string>().find("pdu000"), std::string::npos) << history.dump();
+
+  const std::string blocked = dir.Sub("blocked.xml");
+  ASSERT_EQ(RunWithConfig(dir.path(), {"cib", "show", "test000", "--output", blocked}).exit_code, 0);
+  ASSERT_TRUE(pacemaker::CrmVerify(blocked).ok());
+  auto view = pacemaker::CrmMon(blocked);
+  ASSERT_TRUE(view.ok()) << view.status().message();
+  EXPECT_TRUE(view->unclean.count("test000"));
+  auto next = pacemaker::CrmSimulate(blocked, dir.Sub("next.xml"), {});
+  ASSERT_TRUE(next.ok()) << next.status().message();
+  EXPECT_NE(next->output.find("fencing_action"), std::string::npos) << "pacemaker must fence first: " << next->output;
+
+  Ctl({"pdu_unreachable", "--pdu", "pdu000", "--unreachable", "false"});
+  ASSERT_TRUE(daemon->WaitForOutput("fenced by test001")) << daemon->Output();
+  EXPECT_EQ(RunsOn("testfs-OST0000"), "test001") << Clusters().dump();
+  history = Ctl({"fence_history"});
+  ASSERT_EQ(history.size(), 2u) << history.dump();
+  EXPECT_EQ(history[1]["outcome"], "ok");
+  ASSERT_TRUE(Eventually([&] { return Server("test000.localdomain")["power_state"] == "running"; }, std::chrono::seconds(60)))
+      << daemon->Output();
+  Program status = Fence(0, 1, "status");
+  EXPECT_EQ(status.exit_code, 0) << status.output;
 }
 
 TEST_F(PowerTest, StatusListAndOffOnMatchTheState) {

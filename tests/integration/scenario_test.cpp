@@ -230,13 +230,31 @@ TEST(ScenarioRun, PowerLossPassesAndWritesTheThreeReports) {
   const std::vector<Json> history = HistoryLines(dir.Sub("h.jsonl"));
   ASSERT_FALSE(history.empty());
   int invokes = 0, outcomes = 0;
+  std::string victim;
+  std::vector<Json> fences;
   for (const Json& e : history) {
     for (const char* key : {"time", "scenario", "repetition", "step", "type", "f", "value"}) EXPECT_TRUE(e.contains(key)) << e;
+    if (e["type"] == "fence") {
+      fences.push_back(e);
+      continue;
+    }
+    if (e["type"] == "invoke" && e["f"] == "power-off") victim = e["value"]["server"];
     invokes += e["type"] == "invoke";
     outcomes += e["type"] != "invoke";
   }
   EXPECT_EQ(invokes, outcomes);
   EXPECT_EQ(invokes, 6);  // heal + 2 tests + 3 checks
+  // The world registered with --create_pdu_entries: the cluster fenced the
+  // server that lost power, through its outlets, and the history says so.
+  ASSERT_FALSE(victim.empty());
+  ASSERT_EQ(fences.size(), 1u) << dir.Sub("h.jsonl");
+  const Json& fence = fences[0];
+  EXPECT_EQ(fence["f"], "reboot");
+  EXPECT_GE(fence["step"].get<int>(), 1) << "after the power-off step";
+  EXPECT_EQ(fence["value"]["fqdn"], victim);
+  EXPECT_EQ(fence["value"]["outcome"], "ok") << fence;
+  EXPECT_TRUE(fence["value"]["executor_fqdn"].is_string() && fence["value"]["executor_fqdn"] != victim) << fence;
+  EXPECT_FALSE(fence["value"]["outlets"].empty()) << fence;
 }
 
 TEST(ScenarioRun, AWrongExpectationFailsWithAJunitFailureThatSaysWhy) {

@@ -73,5 +73,24 @@ TEST(CibReaderTest, RefusesWhatIsNotACibOfThisCluster) {
   EXPECT_NE(foreign.message().find("foreign"), std::string::npos);
 }
 
+// Numbers too long for an int (fence attribute indexes, ports) are refused
+// or kept as text, never thrown out of the reader (std::stoi overflowed).
+TEST(CibReaderTest, OversizedNumbersInFenceAttributesAreRefusedNotThrown) {
+  const std::string cib = WriteCib(Sample(), 1764579600);
+  std::string long_index = cib;
+  long_index.replace(long_index.find("\"0_fence_"), 9, "\"99999999999_fence_");
+  auto r = ReadCibConfig(long_index);
+  ASSERT_FALSE(r.ok());
+  EXPECT_NE(r.status().message().find("fence attribute 99999999999_fence_"), std::string::npos) << r.status().message();
+
+  std::string long_port = cib;
+  const size_t port = long_port.find("value=\"2300\"");
+  ASSERT_NE(port, std::string::npos) << cib;
+  long_port.replace(port, 12, "value=\"99999999999999999999\"");
+  auto read = ReadCibConfig(long_port);
+  ASSERT_TRUE(read.ok()) << read.status().message();
+  EXPECT_EQ(read->nodes[1].fence_agents[0]["ipport"], "99999999999999999999") << "kept as text";
+}
+
 }  // namespace
 }  // namespace cs::pacemaker
