@@ -291,9 +291,9 @@ bool HasLinuxData(const std::vector<Message>& ms) {
 class SlowActionHost : public RecordingHost {
  public:
   explicit SlowActionHost(ManualClock* clock) : clock_(clock) {}
-  ActionReport RunAction(const std::string& fqdn, const std::string& action, const Json& args) override {
+  void RunAction(const std::string& fqdn, const std::string& action, const Json& args, ActionDone done) override {
     clock_->Advance(std::chrono::milliseconds(250));
-    return RecordingHost::RunAction(fqdn, action, args);
+    RecordingHost::RunAction(fqdn, action, args, std::move(done));
   }
 
  private:
