@@ -159,9 +159,13 @@ void JobRunner::StartStepLocked(std::shared_ptr<Running> run) {
   step["started_at"] = NowText();
   run->action_id.clear();
   ReindexLocked(*run);
-  if (removed_hosts_.count(run->spec.steps[run->step].fqdn)) {
-    FinishStepLocked(run, false, nullptr, kHostRemoved);
-    return;
+  const std::string& fqdn = run->spec.steps[run->step].fqdn;
+  if (removed_hosts_.count(fqdn)) {
+    if (!store_.HostByFqdn(fqdn)) {
+      FinishStepLocked(run, false, nullptr, kHostRemoved);
+      return;
+    }
+    removed_hosts_.erase(fqdn);  // registered again since
   }
   ArmTimerLocked(run, session_wait_);
   TrySendLocked(run);

@@ -80,7 +80,8 @@ class JobRunner {
   // The host was removed (ForceRemoveHostJob): a step running or waiting on
   // it fails now (a running action is cancelled on the agent first), and a
   // later step that reaches it fails at once instead of waiting an hour
-  // for a session. A host registered again under the name is served again.
+  // for a session. A host registered again under the name is served again
+  // (a step checks the store, so the setup of a re-registration runs).
   void OnHostRemoved(const std::string& fqdn);
 
   // Marks commands left running by a previous manager process as failed.
