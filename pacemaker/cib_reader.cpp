@@ -3,6 +3,7 @@
 #include <pugixml.hpp>
 
 #include <algorithm>
+#include <limits>
 
 #include "pacemaker/cib_writer.h"
 
@@ -100,7 +101,14 @@ Result<CibConfig> ReadCibConfig(const std::string& xml) {
   CS_RETURN_IF_ERROR(CheckRoot(cib));
   pugi::xml_node configuration = cib.child("configuration");
   CibConfig config;
-  config.epoch = cib.attribute("epoch").as_int();
+  // The epoch only grows (each restore adds one), so one at the top of an
+  // int could not be written back: refused rather than overflowed.
+  const long long epoch = cib.attribute("epoch").as_llong();
+  if (epoch < 0 || epoch >= std::numeric_limits<int>::max()) {
+    return Status::InvalidArgument("damaged CIB: epoch " + std::string(cib.attribute("epoch").value()) +
+                                   " is not from 0 to " + std::to_string(std::numeric_limits<int>::max() - 1));
+  }
+  config.epoch = static_cast<int>(epoch);
   std::set<std::string> unames;
   for (pugi::xml_node node : configuration.child("nodes").children("node")) {
     auto n = ReadNode(node);

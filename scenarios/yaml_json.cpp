@@ -23,6 +23,39 @@ Json PlainScalar(const std::string& s) {
   return s;
 }
 
+// Whether `s` is UTF-8 as RFC 3629 defines it (no overlong forms, no
+// surrogates, nothing above U+10FFFF): JSON strings must be, and a value
+// that is not cannot even be shown in an error message.
+bool IsUtf8(const std::string& s) {
+  const auto* p = reinterpret_cast<const unsigned char*>(s.data());
+  const size_t n = s.size();
+  for (size_t i = 0; i < n;) {
+    const unsigned char c = p[i];
+    size_t more = 0;
+    unsigned char lo = 0x80, hi = 0xBF;  // bounds of the first continuation byte
+    if (c < 0x80) more = 0;
+    else if (c >= 0xC2 && c <= 0xDF) more = 1;
+    else if (c == 0xE0) more = 2, lo = 0xA0;
+    else if (c == 0xED) more = 2, hi = 0x9F;
+    else if (c >= 0xE1 && c <= 0xEF) more = 2;
+    else if (c == 0xF0) more = 3, lo = 0x90;
+    else if (c >= 0xF1 && c <= 0xF3) more = 3;
+    else if (c == 0xF4) more = 3, hi = 0x8F;
+    else return false;
+    if (more > 0 && i + more >= n) return false;  // cut short
+    for (size_t k = 1; k <= more; ++k) {
+      const unsigned char b = p[i + k];
+      if (k == 1 ? (b < lo || b > hi) : (b < 0x80 || b > 0xBF)) return false;
+    }
+    i += more + 1;
+  }
+  return true;
+}
+
+Status NotUtf8(const SourceDocument& doc, const YAML::Node& node) {
+  return Status::InvalidArgument(doc.path + ":" + std::to_string(node.Mark().line + 1) + ": text that is not UTF-8");
+}
+
 std::string Escape(const std::string& key) {
   std::string out;
   for (char c : key) {
@@ -42,6 +75,7 @@ Status Convert(const YAML::Node& node, const std::string& pointer, SourceDocumen
       out = nullptr;
       return Status::Ok();
     case YAML::NodeType::Scalar:
+      if (!IsUtf8(node.Scalar())) return NotUtf8(doc, node);
       out = node.Tag() == "!" ? Json(node.Scalar()) : PlainScalar(node.Scalar());
       return Status::Ok();
     case YAML::NodeType::Sequence: {
@@ -62,6 +96,7 @@ Status Convert(const YAML::Node& node, const std::string& pointer, SourceDocumen
                                          ": a key must be a plain word");
         }
         const std::string key = kv.first.Scalar();
+        if (!IsUtf8(key)) return NotUtf8(doc, kv.first);
         if (out.contains(key)) {
           return Status::InvalidArgument(doc.path + ":" + std::to_string(kv.first.Mark().line + 1) +
                                          ": key '" + key + "' appears twice");

@@ -92,5 +92,24 @@ TEST(CibReaderTest, OversizedNumbersInFenceAttributesAreRefusedNotThrown) {
   EXPECT_EQ(read->nodes[1].fence_agents[0]["ipport"], "99999999999999999999") << "kept as text";
 }
 
+// Found by the cib_reader fuzz target: an epoch at the top of an int
+// overflowed when a restore added one.
+TEST(CibReaderTest, AnEpochThatCannotGrowIsRefused) {
+  const std::string cib = WriteCib(Sample(), 1764579600);
+  const size_t at = cib.find(" epoch=\"");
+  ASSERT_NE(at, std::string::npos) << cib;
+  const size_t end = cib.find('"', at + 8);
+  for (const char* epoch : {"2147483647", "-1", "99999999999"}) {
+    std::string bad = cib;
+    bad.replace(at + 8, end - at - 8, epoch);
+    auto r = ReadCibConfig(bad);
+    ASSERT_FALSE(r.ok()) << epoch;
+    EXPECT_NE(r.status().message().find(std::string("epoch ") + epoch), std::string::npos) << r.status().message();
+  }
+  std::string top = cib;
+  top.replace(at + 8, end - at - 8, "2147483646");
+  EXPECT_TRUE(ReadCibConfig(top).ok());
+}
+
 }  // namespace
 }  // namespace cs::pacemaker

@@ -183,5 +183,21 @@ TEST(Registry, EveryTestAndCheckHasHelpAndValidDefaults) {
   EXPECT_EQ(list["tests"].size(), R().tests().size());
 }
 
+// Found by the scenario_loader fuzz target: a value that is not UTF-8 threw
+// from the error message that tried to show it. Every scalar and key is now
+// checked where YAML becomes JSON.
+TEST(Loader, TextThatIsNotUtf8IsRefusedWithItsLine) {
+  for (const std::string& bad : {std::string("\xff"), std::string("\xc0\xaf"), std::string("\xed\xa0\x80"),
+                                std::string("\xe2\x82"), std::string("\xf4\x90\x80\x80")}) {
+    const std::string text = "- name: x\n  steps:\n    - test: partition\n      seconds: 1" + bad + "\n";
+    Status s = LoadError(text);
+    EXPECT_NE(s.message().find("bad.yaml:4: text that is not UTF-8"), std::string::npos) << s.ToString();
+    EXPECT_NE(LoadError("- name: x\n  st" + bad + "eps: []\n").message().find("not UTF-8"), std::string::npos);
+  }
+  // UTF-8 itself is fine, up to U+10FFFF.
+  auto specs = LoadScenarioText(std::string(kGood) + "\n# caf\xc3\xa9 \xf4\x8f\xbf\xbf\n", "good.yaml", R());
+  EXPECT_TRUE(specs.ok()) << specs.status().ToString();
+}
+
 }  // namespace
 }  // namespace cs::scenarios
