@@ -18,6 +18,7 @@
 #include <thread>
 #include <vector>
 
+#include "bench/bench_fleet.h"
 #include "fakes/fleet.h"
 #include "sim/plugins/device_plugin.h"
 #include "state/store.h"
@@ -129,21 +130,9 @@ int main(int argc, char** argv) {
   }
   std::string dir = (std::filesystem::temp_directory_path() / "cs-poll-bench-XXXXXX").string();
   if (!mkdtemp(dir.data())) return 1;
-  cs::Store::Options options;
-  options.mode = cs::Store::Mode::kCreate;
-  auto store = cs::Store::Open(dir, options);
+  auto store = cs::bench::CreateBenchFleet(dir, servers, 4);
   if (!store.ok()) {
     std::fprintf(stderr, "%s\n", store.status().ToString().c_str());
-    return 1;
-  }
-  cs::SystemClock clock;
-  cs::FleetSpec spec;
-  spec.server_count = servers;
-  spec.su_size = 4;
-  spec.worker_count = 0;
-  cs::Status s = (*store)->Apply([&](cs::World& w) { return cs::SetupFleet(w, spec, clock); });
-  if (!s.ok()) {
-    std::fprintf(stderr, "%s\n", s.ToString().c_str());
     return 1;
   }
   std::vector<Agent> agents;
