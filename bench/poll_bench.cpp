@@ -32,7 +32,6 @@ using Clock = std::chrono::steady_clock;
 struct Agent {
   std::string fqdn;
   std::vector<std::unique_ptr<cs::DevicePlugin>> plugins;
-  cs::AgentMetrics metrics;
   cs::Random random{0};
   bool first = true;
 };
@@ -50,12 +49,12 @@ double Percentile(std::vector<double> v, double p) {
 }
 
 // Renders every plugin of one server from `world`.
-size_t PollOnce(Agent& agent, const cs::World& world, cs::WallTime now) {
+size_t PollOnce(Agent& agent, const cs::World& world, cs::WallTime now, cs::StatsBook& stats) {
   const cs::Server* server = world.servers.Find(agent.fqdn);
   if (!server) return 0;
   size_t bodies = 0;
   for (auto& plugin : agent.plugins) {
-    cs::PluginContext ctx{world, *server, now, agent.random, agent.metrics, nullptr};
+    cs::PluginContext ctx{world, *server, now, agent.random, stats, nullptr};
     bodies += (agent.first ? plugin->StartSession(ctx) : plugin->UpdateSession(ctx)).size();
   }
   agent.first = false;
@@ -81,6 +80,7 @@ Figures Run(cs::Store& store, std::vector<Agent>& agents, bool locked, double se
     }
   });
   cs::SystemClock wall;
+  cs::StatsBook stats(1);  // the fleet's statistics, as the Simulator keeps them
   const auto start = Clock::now();
   const auto deadline = start + std::chrono::duration<double>(seconds);
   size_t next = 0;
@@ -89,10 +89,10 @@ Figures Run(cs::Store& store, std::vector<Agent>& agents, bool locked, double se
     const auto t0 = Clock::now();
     if (locked) {
       std::lock_guard<std::mutex> lock(store.mutex());
-      PollOnce(agent, store.world(), wall.Now());
+      PollOnce(agent, store.world(), wall.Now(), stats);
     } else {
       std::shared_ptr<const cs::World> world = store.Snapshot();
-      PollOnce(agent, *world, wall.Now());
+      PollOnce(agent, *world, wall.Now(), stats);
     }
     f.poll_us.push_back(std::chrono::duration<double, std::micro>(Clock::now() - t0).count());
   }

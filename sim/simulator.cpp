@@ -30,7 +30,8 @@ namespace {
 // The device_plugin action's view of the plugins: a fresh session's body.
 class FreshPluginSource final : public DevicePluginSource {
  public:
-  FreshPluginSource(const Clock& clock, uint64_t seed) : clock_(clock), seed_(seed) {}
+  FreshPluginSource(const Clock& clock, uint64_t seed, StatsBook& stats)
+      : clock_(clock), seed_(seed), stats_(stats) {}
   std::vector<std::string> Names() const override {
     std::vector<std::string> names;
     for (const auto& p : MakeDevicePlugins()) names.emplace_back(p->name());
@@ -42,9 +43,11 @@ class FreshPluginSource final : public DevicePluginSource {
     if (!server) return Status::NotFound("no server " + fqdn);
     for (auto& p : MakeDevicePlugins()) {
       if (p->name() != plugin) continue;
-      AgentMetrics metrics;
       Random random = Random::ForStream(seed_, fqdn + "/device_plugin");
-      PluginContext ctx{world, *server, clock_.Now(), random, metrics, nullptr};
+      // The statistics as the agent last read them: the manager's reads never
+      // shift the series the polls report.
+      PluginContext ctx{world, *server, clock_.Now(), random, stats_, nullptr};
+      ctx.stats_read = StatsBook::Read::kPeek;
       PluginBodies bodies = p->StartSession(ctx);
       return bodies.empty() ? Json(nullptr) : bodies.front();
     }
@@ -54,6 +57,7 @@ class FreshPluginSource final : public DevicePluginSource {
  private:
   const Clock& clock_;
   uint64_t seed_;
+  StatsBook& stats_;
 };
 
 agent::AfterAnswer ToAfterAnswer(AfterResponse after) {
@@ -72,7 +76,6 @@ agent::AfterAnswer ToAfterAnswer(AfterResponse after) {
 struct Simulator::Slot {
   std::shared_ptr<agent::Agent> agent;
   std::vector<std::unique_ptr<DevicePlugin>> plugins;
-  AgentMetrics metrics;
   Random random{0};
   std::mutex log_mu;
   std::vector<Json> pending_log_lines;
@@ -106,6 +109,7 @@ Status Simulator::Init() {
   if (!store.ok()) return store.status();
   store_ = std::move(*store);
   seed_ = store_->world().settings().seed;
+  stats_ = std::make_unique<StatsBook>(seed_);
   boot_delay_ = options_.boot_delay.value_or(std::chrono::seconds(store_->world().settings().startup_seconds));
   shutdown_delay_ = options_.shutdown_delay.value_or(std::chrono::seconds(store_->world().settings().shutdown_seconds));
   std::string url = options_.url.value_or(store_->world().settings().url);
@@ -513,7 +517,7 @@ std::vector<Json> Simulator::PollPlugin(const std::string& fqdn, const std::stri
   std::shared_ptr<const World> world = store_->Snapshot();
   const Server* server = world->servers.Find(fqdn);
   if (!server) return {};
-  PluginContext ctx{*world, *server, clock_.Now(), slot->random, slot->metrics, &lines, &hsm_stats_};
+  PluginContext ctx{*world, *server, clock_.Now(), slot->random, *stats_, &lines, &hsm_stats_};
   PluginBodies bodies = first ? p->StartSession(ctx) : p->UpdateSession(ctx);
   if (!lines.empty()) {  // not taken by this plugin: keep for the journal
     std::lock_guard<std::mutex> log_lock(slot->log_mu);
@@ -525,7 +529,7 @@ std::vector<Json> Simulator::PollPlugin(const std::string& fqdn, const std::stri
 void Simulator::RunAction(const std::string& fqdn, const std::string& action, const Json& args,
                           ActionDone done) {
   auto outcome = std::make_shared<ActionOutcome>();
-  FreshPluginSource plugins(clock_, seed_);
+  FreshPluginSource plugins(clock_, seed_, *stats_);
   // The operation runs now; `done` is called once its group is durable.
   store_->ApplyAsync(
       [&](World& w) {

@@ -22,6 +22,7 @@
 #include <vector>
 
 #include "crypto/keys.h"
+#include "fakes/stats/stats_book.h"
 #include "metrics/registry.h"
 #include "metrics/snapshot.h"
 #include "sim/agent/agent.h"
@@ -176,7 +177,7 @@ class Simulator : public agent::AgentHost {
   void AfterAnswerSent(const std::string& fqdn, agent::AfterAnswer what) override;
   void Log(const std::string& fqdn, const std::string& level, const std::string& text) override;
 
-  struct Slot;  // per running agent: plugins, metrics, random stream
+  struct Slot;  // per running agent: plugins, random stream, pending log lines
 
  private:
   explicit Simulator(SimulatorOptions options);
@@ -216,6 +217,8 @@ class Simulator : public agent::AgentHost {
   std::map<std::string, std::shared_ptr<Slot>> slots_;
   bool stopped_ = false;
   uint64_t seed_ = 1;  // the fleet's settings, fixed while running
+  // Every server's and target's statistics, shared by the agents (a leaf lock).
+  std::unique_ptr<StatsBook> stats_;
   std::chrono::milliseconds boot_delay_{0};
   std::chrono::milliseconds shutdown_delay_{0};
   std::vector<std::string> agent_plugins_;

@@ -7,40 +7,36 @@
 // so a seeded run renders the same bodies every time.
 #pragma once
 
-#include <map>
 #include <memory>
-#include <optional>
 #include <functional>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "fakes/stats/stats_book.h"
 #include "fakes/world.h"
 #include "util/clock.h"
 #include "util/random.h"
 
 namespace cs {
 
-// Per-agent memory that is not persisted: the counters that drift from poll
-// to poll. It lives as long as the agent process does (a restart or reboot
-// starts from the templates again, as the original's in-memory stats did).
-struct AgentMetrics {
-  std::optional<Json> node;             // {hostname, meminfo, cpustats}
-  std::map<std::string, Json> targets;  // target label -> stats
-};
-
 struct PluginContext {
   const World& world;
   const Server& server;
   WallTime now;
   Random& random;
-  AgentMetrics& metrics;
+  // The fleet's node and target statistics (fakes/stats/stats_book.h),
+  // shared by every agent: a target's series follows it when it fails over.
+  StatsBook& stats;
   // Log lines injected by the control API and not yet sent (see
   // MakeLogLine); the journal plugin takes them. May be null: none.
   std::vector<Json>* pending_log_lines = nullptr;
   // The HSM coordinator's stats of a filesystem, merged into its MDT0000's
   // target stats (sim/hsm_service.h). May be null: no HSM.
   const std::function<Json(const std::string& filesystem)>* hsm_stats = nullptr;
+  // kPeek: report the statistics as they stand without a poll's drift (the
+  // device_plugin action's reading).
+  StatsBook::Read stats_read = StatsBook::Read::kNext;
 };
 
 // The DATA bodies one poll sends, in order; empty sends nothing. Most

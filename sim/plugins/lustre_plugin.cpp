@@ -3,9 +3,7 @@
 // Lustre client mounts, and (first poll only) its package inventory, as the
 // manager's lustre audit expects it. Sent every poll.
 #include "fakes/server_proc.h"
-#include "sim/plugins/node_stats.h"
 #include "sim/plugins/plugin_factories.h"
-#include "sim/plugins/target_stats.h"
 
 namespace cs {
 
@@ -46,26 +44,17 @@ Json Packages(const PluginContext& ctx) {
   return Json{{"external", external}};
 }
 
-Json NodeMetrics(PluginContext& ctx) {
-  if (!ctx.metrics.node) ctx.metrics.node = InitialNodeStats(ctx.server.fqdn);
-  DriftNodeStats(*ctx.metrics.node, ctx.random);
-  return *ctx.metrics.node;
-}
+Json NodeMetrics(PluginContext& ctx) { return ctx.stats.Node(ctx.server.fqdn, ctx.stats_read); }
 
-// Stats of the targets running here. A target's stats persist in the
-// agent's memory while it runs elsewhere, so they resume where they were if
-// it comes back; they are reported only while it runs here.
+// Stats of the targets running here, reported only while they run here;
+// their series live in the fleet's book, so a target that fails over
+// continues where it was.
 Json TargetMetrics(PluginContext& ctx) {
   Json out = Json::object();
   for (const StartedTarget& t : TargetsStartedOn(ctx.world, ctx.server)) {
     const std::string& label = t.target->label;
-    auto it = ctx.metrics.targets.find(label);
-    if (it == ctx.metrics.targets.end()) {
-      const int64_t bytes = t.volume != nullptr ? t.volume->size : kVolumeSizeBytes;
-      it = ctx.metrics.targets.emplace(label, InitialTargetStats(label, bytes, ctx.now)).first;
-    }
-    DriftTargetStats(label, it->second, ctx.random, ctx.now);
-    out[label] = it->second;
+    const int64_t bytes = t.volume != nullptr ? t.volume->size : kVolumeSizeBytes;
+    out[label] = ctx.stats.Target(*t.target, bytes, ctx.now, ctx.stats_read);
     // One coordinator per filesystem, reported on its first MDT (as the original).
     if (ctx.hsm_stats != nullptr && t.target->fsname && label.find("MDT0000") != std::string::npos) {
       out[label].update((*ctx.hsm_stats)(*t.target->fsname));

@@ -196,6 +196,12 @@ TEST_F(RemoteOpsTest, ActionsOverTheWire) {
   EXPECT_TRUE(run("test001", "kernel_status", Json::object())["result"].contains("running"));
   Json plugin = run("test001", "device_plugin", Json{{"plugin", "linux"}});
   EXPECT_TRUE(plugin["result"]["linux"]["devs"].is_object()) << plugin.dump();
+  // The daemon's statistics book: the node template, read without a drift.
+  Json lustre = run("test001", "device_plugin", Json{{"plugin", "lustre"}});
+  const Json node = lustre["result"]["lustre"]["metrics"]["raw"]["node"];
+  EXPECT_EQ(node["hostname"], "test001.localdomain") << lustre.dump();
+  EXPECT_EQ(node["meminfo"]["MemTotal"], 509856) << "the original's node template";
+  EXPECT_GE(node["cpustats"]["total"].get<int64_t>(), 17820617);
   EXPECT_TRUE(run("test001", "scan_packages", Json::object())["result"].contains("external"));
 
   Json unknown = run("test001", "no_such_action", Json::object());

@@ -47,6 +47,42 @@ TEST_F(LustrePluginTest, ResourceLocationsAndStatsFollowFailover) {
   EXPECT_EQ(on1["mounts"].size(), 1u);
 }
 
+// One book serves the fleet (as the Simulator keeps it): the new server
+// continues the target's series where the old one left it.
+TEST_F(LustrePluginTest, AFailedOverTargetsCountersContinueOnItsNewServer) {
+  ASSERT_TRUE(ClusterOf("test000").Start(kOstResource).ok());
+  TestAgent fleet{1};
+  Json last;
+  for (int poll = 0; poll < 3; ++poll) last = Targets(Body("test000", fleet))[kOst];
+  ASSERT_TRUE(ClusterOf("test000").Failover(kOstResource).ok());
+  const Json next = Targets(Body("test001", fleet))[kOst];
+  for (const char* key : {"read_bytes", "write_bytes"}) {
+    EXPECT_GE(next["stats"][key]["sum"], last["stats"][key]["sum"]) << key;
+    EXPECT_GE(next["stats"][key]["count"], last["stats"][key]["count"]) << key;
+  }
+  TestAgent fresh{1};
+  ASSERT_TRUE(ClusterOf("test000").Failback(kOstResource).ok());
+  for (int poll = 0; poll < 4; ++poll) Body("test000", fresh);
+  EXPECT_EQ(Targets(Body("test000", fresh))[kOst], Targets(Body("test000", fleet))[kOst])
+      << "the fifth reading, wherever the first four were made";
+}
+
+// The device_plugin action's reading (kPeek) reports the statistics as the
+// last poll left them and does not move the series.
+TEST_F(LustrePluginTest, APeekingReadLeavesTheSeriesAlone) {
+  ASSERT_TRUE(ClusterOf("test000").Start(kOstResource).ok());
+  TestAgent polled{4}, peeked{4};
+  Body("test000", polled);
+  Body("test000", peeked);
+  PluginContext peek{world, ServerNamed("test000"), clock.Now(), peeked.random, peeked.stats, &peeked.pending};
+  peek.stats_read = StatsBook::Read::kPeek;
+  const Json a = plugin->StartSession(peek).front(), b = plugin->StartSession(peek).front();
+  EXPECT_EQ(a["metrics"], b["metrics"]);
+  EXPECT_EQ(Targets(a)[kOst], peeked.stats.Target(*world.targets.Find("FAKEDEVICE002"), kVolumeSizeBytes, clock.Now(),
+                                                  StatsBook::Read::kPeek));
+  EXPECT_EQ(Body("test000", polled)["metrics"], Body("test000", peeked)["metrics"]);
+}
+
 TEST_F(LustrePluginTest, OtherClustersAndWorkersSeeNoResources) {
   SetupWorld(Fleet(8, 1, 4));
   EXPECT_TRUE(Body("test004", agent1)["resource_locations"].empty());
@@ -113,7 +149,7 @@ TEST_F(LustrePluginTest, MdtAndMgsStatsHaveTheirShapes) {
   EXPECT_EQ(mdt["stats"]["open"]["units"], "reqs");
   const Json& ost = targets[kOst];
   EXPECT_TRUE(ost["brw_stats"]["pages"]["buckets"]["256"]["write"]["count"].is_number_integer());
-  EXPECT_EQ(ost["brw_stats"]["disk_iosize"]["buckets"]["1M"]["write"]["cum_pct"], 100);
+  EXPECT_EQ(ost["brw_stats"]["disk_iosize"]["buckets"]["128K"]["write"]["cum_pct"], 100);
   ASSERT_EQ(ost["job_stats"].size(), 2u);
   EXPECT_TRUE(ost["job_stats"][0]["job_id"].is_string());
 }

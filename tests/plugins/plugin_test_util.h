@@ -19,11 +19,12 @@ namespace cs {
 
 inline WallTime TestEpoch() { return WallTime(std::chrono::microseconds(1700000000000000LL)); }
 
-// One agent's view: the plugin memory that lives as long as its process.
+// One agent's view: its random stream and log queue, and the statistics
+// book its fleet (here: its seed) keeps.
 struct TestAgent {
-  explicit TestAgent(uint64_t seed) : random(seed) {}
+  explicit TestAgent(uint64_t seed) : random(seed), stats(seed) {}
   Random random;
-  AgentMetrics metrics;
+  StatsBook stats;
   std::vector<Json> pending;
 };
 
@@ -58,7 +59,7 @@ class PluginTest : public ::testing::Test {
   // Polls `plugin` on `nodename` as `agent`: StartSession when `first`.
   PluginBodies Poll(DevicePlugin& plugin, const std::string& nodename, TestAgent& agent,
                     bool first) {
-    PluginContext ctx{world, ServerNamed(nodename), clock.Now(), agent.random, agent.metrics,
+    PluginContext ctx{world, ServerNamed(nodename), clock.Now(), agent.random, agent.stats,
                       &agent.pending, hsm_stats ? &hsm_stats : nullptr};
     return first ? plugin.StartSession(ctx) : plugin.UpdateSession(ctx);
   }
