@@ -11,13 +11,21 @@ namespace {
 TEST_F(NetTest, FiveHundredClientsTwoRequestsEach) {
   RaiseFileLimit();
   constexpr int kClients = 500;
-  auto server = StartServer(TlsServer(true), [](const Request& request, Respond respond) {
+  constexpr std::chrono::seconds kWait(120);
+  // Every handshake and request may take as long as the test waits: under
+  // ASan on a loaded machine (load 27) the 500 handshakes took 58 s; those
+  // the server cut at its 10 s handshake limit, or the clients gave up on at
+  // 30 s, reconnected (752 of 1,000 answered, 748 connections accepted).
+  ServerOptions server_options = TlsServer(true);
+  server_options.handshake_timeout = kWait;
+  auto server = StartServer(server_options, [](const Request& request, Respond respond) {
     respond(Response::Text(request.peer_cert.verified ? 200 : 403, request.body));
   });
   ASSERT_NE(server, nullptr);
   ClientOptions options = VerifyingClient();
   options.tls.client_cert_pem = Certs().client_cert;
   options.tls.client_key_pem = Certs().client_key;
+  options.default_timeout = kWait;
 
   std::vector<std::unique_ptr<HttpsClient>> clients;
   for (int i = 0; i < kClients; ++i) {
@@ -37,13 +45,17 @@ TEST_F(NetTest, FiveHundredClientsTwoRequestsEach) {
       });
     }
   }
-  ASSERT_EQ(finished.get_future().wait_for(std::chrono::seconds(120)), std::future_status::ready)
+  ASSERT_EQ(finished.get_future().wait_for(kWait), std::future_status::ready)
       << done.load() << " of " << 2 * kClients << " done";
   auto elapsed = std::chrono::steady_clock::now() - start;
   EXPECT_EQ(ok.load(), 2 * kClients);
   EXPECT_EQ(server->accepted_connections(), static_cast<uint64_t>(kClients));
   EXPECT_EQ(server->open_connections(), static_cast<size_t>(kClients));
+  // A bound on the speed, for the normal build only: a sanitizer makes the
+  // TLS handshakes several times slower.
+#ifndef __SANITIZE_ADDRESS__
   EXPECT_LT(elapsed, std::chrono::seconds(60));
+#endif
   std::cout << "500 clients x 2 requests: "
             << std::chrono::duration_cast<std::chrono::milliseconds>(elapsed).count() << " ms\n";
 }
