@@ -17,7 +17,6 @@
 #include <boost/asio/strand.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
-#include <boost/beast/ssl.hpp>
 #include <list>
 #include <map>
 #include <mutex>
@@ -25,6 +24,7 @@
 
 #include "net/call_gate.h"
 #include "net/tls_peer.h"
+#include "net/tls_stream.h"
 
 namespace cs::net {
 namespace asio = boost::asio;
@@ -40,16 +40,17 @@ using Strand = asio::strand<asio::io_context::executor_type>;
 // One TCP (+TLS) connection. Handlers hold a shared_ptr to it so the stream
 // outlives its pending operations even after the client dropped it.
 struct Connection {
-  Connection(const Strand& strand, std::shared_ptr<ssl::context> context, uint64_t gen)
-      : tls_context(std::move(context)), generation(gen) {
+  Connection(const Strand& strand, std::shared_ptr<ssl::context> context,
+             std::shared_ptr<const TlsIdentity> who, uint64_t gen)
+      : tls_context(std::move(context)), identity(std::move(who)), generation(gen) {
     if (tls_context) {
-      tls.emplace(strand, *tls_context);
+      tls.emplace(strand, tls_context->native_handle());
     } else {
       plain.emplace(strand);
     }
   }
 
-  beast::tcp_stream& Tcp() { return tls ? beast::get_lowest_layer(*tls) : *plain; }
+  beast::tcp_stream& Tcp() { return tls ? tls->next_layer() : *plain; }
 
   template <typename F>
   void WithStream(F&& f) {
@@ -66,9 +67,12 @@ struct Connection {
     Tcp().close();
   }
 
-  std::shared_ptr<ssl::context> tls_context;  // null for http://
-  std::optional<beast::ssl_stream<beast::tcp_stream>> tls;
+  std::shared_ptr<ssl::context> tls_context;  // null for http://; shared by many clients
+  std::shared_ptr<const TlsIdentity> identity;  // null: no client certificate
+  std::optional<TlsStream> tls;
   std::optional<beast::tcp_stream> plain;
+  // Holds what was read past a response; emptied and shrunk between
+  // requests, so an idle connection keeps no buffer.
   beast::flat_buffer buffer;
   uint64_t generation;  // the client certificate generation it was opened with
 };
@@ -108,13 +112,15 @@ bool ExpiresNow(std::string_view attributes) {
 
 class HttpsClient::Impl : public std::enable_shared_from_this<Impl> {
  public:
-  Impl(asio::io_context& io, Url base, ClientOptions options, std::shared_ptr<ssl::context> tls)
+  Impl(asio::io_context& io, Url base, ClientOptions options, std::shared_ptr<ssl::context> tls,
+       std::shared_ptr<const TlsIdentity> identity)
       : strand_(asio::make_strand(io)),
         base_(std::move(base)),
         options_(std::move(options)),
         resolver_(strand_),
         timer_(strand_),
-        tls_context_(std::move(tls)) {}
+        tls_context_(std::move(tls)),
+        identity_(std::move(identity)) {}
 
   void Send(ClientRequest request, ResponseCallback done) {
     asio::post(strand_, [self = shared_from_this(),
@@ -125,13 +131,10 @@ class HttpsClient::Impl : public std::enable_shared_from_this<Impl> {
   }
 
   Status SetClientCertificate(std::string cert_pem, std::string key_pem) {
-    TlsClientConfig config = options_.tls;
-    config.client_cert_pem = std::move(cert_pem);
-    config.client_key_pem = std::move(key_pem);
-    auto made = MakeClientTlsContext(config);
+    auto made = TlsIdentity::FromPem(cert_pem, key_pem);
     if (!made.ok()) return made.status();
-    asio::post(strand_, [self = shared_from_this(), context = std::move(made).value()] {
-      if (self->base_.tls()) self->tls_context_ = context;
+    asio::post(strand_, [self = shared_from_this(), identity = std::move(made).value()] {
+      self->identity_ = identity;
       ++self->generation_;  // Begin() will not reuse an older connection
     });
     return Status::Ok();
@@ -231,7 +234,7 @@ class HttpsClient::Impl : public std::enable_shared_from_this<Impl> {
   }
 
   void Connect(const std::vector<tcp::endpoint>& endpoints) {
-    conn_ = std::make_shared<Connection>(strand_, base_.tls() ? tls_context_ : nullptr,
+    conn_ = std::make_shared<Connection>(strand_, base_.tls() ? tls_context_ : nullptr, identity_,
                                          generation_);
     connections_opened_.fetch_add(1);
     conn_->Tcp().async_connect(
@@ -246,7 +249,12 @@ class HttpsClient::Impl : public std::enable_shared_from_this<Impl> {
   void Handshake() {
     if (!conn_->tls) return Write();
     SSL* ssl = conn_->tls->native_handle();
+    if (ssl == nullptr) return Fail("TLS: out of memory");
     if (!ExpectPeerName(ssl, base_.host)) return Fail("bad TLS host name " + base_.host);
+    if (conn_->identity) {
+      Status applied = conn_->identity->ApplyTo(ssl);
+      if (!applied.ok()) return Fail(applied.message());
+    }
     conn_->tls->async_handshake(
         ssl::stream_base::client,
         [self = shared_from_this(), op = op_, conn = conn_](beast::error_code ec) {
@@ -295,7 +303,11 @@ class HttpsClient::Impl : public std::enable_shared_from_this<Impl> {
     }
     response.body = std::move(message.body());
     if (options_.use_cookies) StoreCookies(response.headers);
-    if (!message.keep_alive()) DropConnection();
+    if (!message.keep_alive()) {
+      DropConnection();
+    } else if (conn_->buffer.size() == 0) {
+      conn_->buffer.shrink_to_fit();  // idle until the next request: keep no buffer
+    }
     Finish(std::move(response));
   }
 
@@ -393,6 +405,7 @@ class HttpsClient::Impl : public std::enable_shared_from_this<Impl> {
 
   // Used on the strand only.
   std::shared_ptr<ssl::context> tls_context_;
+  std::shared_ptr<const TlsIdentity> identity_;
   uint64_t generation_ = 0;  // bumped by SetClientCertificate
   std::shared_ptr<Connection> conn_;
   std::list<Pending> queue_;  // a list: an empty one allocates nothing
@@ -411,13 +424,25 @@ Result<std::unique_ptr<HttpsClient>> HttpsClient::Create(asio::io_context& io,
                                                          ClientOptions options) {
   auto url = Url::Parse(base_url);
   if (!url.ok()) return url.status();
-  std::shared_ptr<ssl::context> tls;
-  if (url->tls()) {
-    auto made = MakeClientTlsContext(options.tls);
+  std::shared_ptr<ssl::context> tls = options.shared_tls_context;
+  std::shared_ptr<const TlsIdentity> identity = options.identity;
+  if (url->tls() && !identity &&
+      (!options.tls.client_cert_pem.empty() || !options.tls.client_key_pem.empty())) {
+    auto parsed = TlsIdentity::FromPem(options.tls.client_cert_pem, options.tls.client_key_pem);
+    if (!parsed.ok()) return parsed.status();
+    identity = std::move(parsed).value();
+  }
+  if (url->tls() && !tls) {
+    TlsClientConfig verification = options.tls;  // the identity goes on each connection instead
+    verification.client_cert_pem.clear();
+    verification.client_key_pem.clear();
+    auto made = MakeClientTlsContext(verification);
     if (!made.ok()) return made.status();
     tls = std::move(made).value();
   }
-  auto impl = std::make_shared<Impl>(io, std::move(url).value(), std::move(options), std::move(tls));
+  options.tls.client_key_pem.clear();  // parsed: the secret text is not kept
+  auto impl = std::make_shared<Impl>(io, std::move(url).value(), std::move(options), std::move(tls),
+                                     std::move(identity));
   return std::unique_ptr<HttpsClient>(new HttpsClient(std::move(impl)));
 }
 

@@ -2,8 +2,11 @@
 // ("https://manager:8000/"), on a shared io_context. It keeps one
 // connection alive and sends its requests one after another over it, so a
 // simulated agent owns two clients: one for its long-poll GET and one for
-// its POSTs. Thousands of clients can share one io_context: an idle client
-// is a few hundred bytes plus its open socket.
+// its POSTs. Thousands of clients can share one io_context and one TLS
+// client context (ClientOptions::shared_tls_context), each presenting its
+// own certificate: an idle client is its socket, its SSL object and
+// session, and a few hundred bytes (net/tls_stream.h says why no 17 KiB
+// buffers stay).
 #pragma once
 
 #include <chrono>
@@ -27,6 +30,12 @@ namespace cs::net {
 
 struct ClientOptions {
   TlsClientConfig tls;  // ignored for http:// URLs
+  // A client context shared by many clients (MakeClientTlsContext); when
+  // set, no context is built and tls's CA and insecure settings are unused.
+  std::shared_ptr<boost::asio::ssl::context> shared_tls_context;
+  // The certificate and key presented on this client's connections; when
+  // set, it replaces tls.client_cert_pem / client_key_pem.
+  std::shared_ptr<const TlsIdentity> identity;
   // Whole-request deadline when ClientRequest::timeout is 0.
   std::chrono::milliseconds default_timeout{30000};
   size_t max_response_body_bytes = 64 << 20;
@@ -58,10 +67,10 @@ class HttpsClient {
   // Thread-safe.
   void Send(ClientRequest request, ResponseCallback done);
 
-  // Replaces the client certificate. Requests sent after this call use a new
-  // connection with the new certificate; a request already in flight
-  // finishes on the old one. Fails (and changes nothing) on bad PEM.
-  // Thread-safe.
+  // Replaces the client certificate (parsed here, once). Requests sent
+  // after this call use a new connection with the new certificate; a
+  // request already in flight finishes on the old one. Fails (and changes
+  // nothing) on bad PEM. Thread-safe.
   Status SetClientCertificate(std::string cert_pem, std::string key_pem);
 
   // Aborts the request in flight and every queued one promptly (their

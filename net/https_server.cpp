@@ -1,7 +1,7 @@
 // Server flow per connection (one strand each, so no locks inside a
 // session): [TLS handshake] -> read header -> read body -> handler ->
 // (Respond, possibly much later) -> write -> read header ... Every step has
-// a deadline through beast::tcp_stream::expires_after.
+// a deadline (beast::tcp_stream::expires_after, or TlsStream's own for TLS).
 #include "net/https_server.h"
 
 #include <atomic>
@@ -12,13 +12,13 @@
 #include <boost/asio/strand.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
-#include <boost/beast/ssl.hpp>
 #include <mutex>
 #include <strings.h>
 #include <unordered_map>
 
 #include "net/call_gate.h"
 #include "net/tls_peer.h"
+#include "net/tls_stream.h"
 #include "net/url.h"
 
 namespace cs::net {
@@ -100,7 +100,7 @@ class Session : public std::enable_shared_from_this<Session> {
       remote_port_ = remote.port();
     }
     if (server_->tls() != nullptr) {
-      tls_.emplace(std::move(socket), *server_->tls());
+      tls_.emplace(beast::tcp_stream(std::move(socket)), server_->tls()->native_handle());
     } else {
       plain_.emplace(std::move(socket));
     }
@@ -123,7 +123,23 @@ class Session : public std::enable_shared_from_this<Session> {
   }
 
  private:
-  beast::tcp_stream& Tcp() { return tls_ ? beast::get_lowest_layer(*tls_) : *plain_; }
+  beast::tcp_stream& Tcp() { return tls_ ? tls_->next_layer() : *plain_; }
+
+  // A deadline for the reads and writes that follow (TLS runs its own).
+  void ExpiresAfter(std::chrono::steady_clock::duration d) {
+    if (tls_) {
+      tls_->expires_after(d);
+    } else {
+      plain_->expires_after(d);
+    }
+  }
+  void ExpiresNever() {
+    if (tls_) {
+      tls_->expires_never();
+    } else {
+      plain_->expires_never();
+    }
+  }
 
   // Calls f with the stream HTTP runs on (TLS or plain).
   template <typename F>
@@ -137,7 +153,7 @@ class Session : public std::enable_shared_from_this<Session> {
 
   void Start() {
     if (!tls_) return ReadHeader();
-    Tcp().expires_after(server_->options().handshake_timeout);
+    ExpiresAfter(server_->options().handshake_timeout);
     tls_->async_handshake(ssl::stream_base::server,
                           beast::bind_front_handler(&Session::OnHandshake, shared_from_this()));
   }
@@ -153,7 +169,7 @@ class Session : public std::enable_shared_from_this<Session> {
     parser_.emplace();
     parser_->header_limit(kHeaderLimit);
     parser_->body_limit(server_->options().max_body_bytes);
-    Tcp().expires_after(server_->options().idle_timeout);
+    ExpiresAfter(server_->options().idle_timeout);
     WithStream([this](auto& stream) {
       http::async_read_header(stream, buffer_, *parser_,
                               beast::bind_front_handler(&Session::OnHeader, shared_from_this()));
@@ -162,7 +178,7 @@ class Session : public std::enable_shared_from_this<Session> {
 
   void OnHeader(beast::error_code ec, size_t) {
     if (ec) return OnReadError(ec);
-    Tcp().expires_after(server_->options().body_timeout);
+    ExpiresAfter(server_->options().body_timeout);
     WithStream([this](auto& stream) {
       http::async_read(stream, buffer_, *parser_,
                        beast::bind_front_handler(&Session::OnBody, shared_from_this()));
@@ -185,7 +201,7 @@ class Session : public std::enable_shared_from_this<Session> {
 
   void OnBody(beast::error_code ec, size_t) {
     if (ec) return OnReadError(ec);
-    Tcp().expires_never();  // the handler may take its time
+    ExpiresNever();  // the handler may take its time
     TakeRequest(parser_->release());
     parser_.reset();
     CallHandler();
@@ -242,7 +258,7 @@ class Session : public std::enable_shared_from_this<Session> {
     response_.body() = std::move(response.body);
     response_.keep_alive(keep_alive);
     response_.prepare_payload();
-    Tcp().expires_after(server_->options().write_timeout);
+    ExpiresAfter(server_->options().write_timeout);
     WithStream([this, keep_alive](auto& stream) {
       http::async_write(
           stream, response_,
@@ -253,7 +269,17 @@ class Session : public std::enable_shared_from_this<Session> {
   void OnWrite(bool keep_alive, beast::error_code ec, size_t) {
     if (ec) return CloseNow();
     if (!keep_alive) return LingerThenClose();
+    ReleaseIdleMemory();
     ReadHeader();
+  }
+
+  // Between requests a kept-alive connection (an agent's long poll or its
+  // POST connection: two per managed host) holds no request, response or
+  // read buffer; they grow again with the next request.
+  void ReleaseIdleMemory() {
+    request_ = Request{};
+    response_ = {};
+    if (buffer_.size() == 0) buffer_.shrink_to_fit();
   }
 
   // Closing a socket with unread input makes the kernel send a reset, which
@@ -264,6 +290,7 @@ class Session : public std::enable_shared_from_this<Session> {
     beast::error_code ec;
     Tcp().socket().shutdown(tcp::socket::shutdown_send, ec);
     if (ec) return CloseNow();
+    ExpiresNever();
     Tcp().expires_after(std::chrono::seconds(1));
     Discard();
   }
@@ -287,7 +314,7 @@ class Session : public std::enable_shared_from_this<Session> {
 
   std::shared_ptr<HttpsServer::Impl> server_;
   asio::any_io_executor executor_;  // the connection's strand
-  std::optional<beast::ssl_stream<beast::tcp_stream>> tls_;
+  std::optional<TlsStream> tls_;
   std::optional<beast::tcp_stream> plain_;
   std::string remote_address_;
   uint16_t remote_port_ = 0;

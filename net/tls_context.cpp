@@ -1,6 +1,9 @@
 #include "net/tls_context.h"
 
+#include <openssl/err.h>
+#include <openssl/pem.h>
 #include <openssl/ssl.h>
+#include <openssl/x509.h>
 
 #include <boost/asio/buffer.hpp>
 #include <boost/asio/ssl/context.hpp>
@@ -37,6 +40,60 @@ Status UseIdentity(ssl::context& ctx, const std::string& cert_pem, const std::st
 }
 
 }  // namespace
+
+namespace {
+
+struct BioDeleter {
+  void operator()(BIO* bio) const { BIO_free(bio); }
+};
+
+std::unique_ptr<BIO, BioDeleter> ReadOnlyBio(const std::string& text) {
+  return std::unique_ptr<BIO, BioDeleter>(BIO_new_mem_buf(text.data(), static_cast<int>(text.size())));
+}
+
+}  // namespace
+
+Result<std::shared_ptr<const TlsIdentity>> TlsIdentity::FromPem(const std::string& cert_pem,
+                                                                const std::string& key_pem) {
+  std::shared_ptr<TlsIdentity> identity(new TlsIdentity());
+  auto certs = ReadOnlyBio(cert_pem);
+  if (!certs) return Status::Internal("out of memory");
+  identity->certificate_ = PEM_read_bio_X509(certs.get(), nullptr, nullptr, nullptr);
+  if (identity->certificate_ == nullptr) return Status::InvalidArgument("client certificate: not a PEM certificate");
+  while (X509* next = PEM_read_bio_X509(certs.get(), nullptr, nullptr, nullptr)) identity->chain_.push_back(next);
+  ERR_clear_error();  // the end of the PEM text reads as an error
+  auto key = ReadOnlyBio(key_pem);
+  if (!key) return Status::Internal("out of memory");
+  // No password callback: an encrypted key is refused, never prompted for.
+  identity->key_ = PEM_read_bio_PrivateKey(key.get(), nullptr, [](char*, int, int, void*) { return 0; }, nullptr);
+  if (identity->key_ == nullptr) {
+    ERR_clear_error();
+    return Status::InvalidArgument("client key: not an unencrypted PEM private key");
+  }
+  if (X509_check_private_key(identity->certificate_, identity->key_) != 1) {
+    ERR_clear_error();
+    return Status::InvalidArgument("client key does not match its certificate");
+  }
+  return std::shared_ptr<const TlsIdentity>(std::move(identity));
+}
+
+TlsIdentity::~TlsIdentity() {
+  X509_free(certificate_);
+  for (X509* c : chain_) X509_free(c);
+  EVP_PKEY_free(key_);
+}
+
+Status TlsIdentity::ApplyTo(SSL* ssl) const {
+  if (ssl == nullptr) return Status::Internal("no TLS connection");
+  // Each call takes its own reference: the objects are shared, not copied.
+  bool ok = SSL_use_certificate(ssl, certificate_) == 1 && SSL_use_PrivateKey(ssl, key_) == 1;
+  for (X509* c : chain_) ok = ok && SSL_add1_chain_cert(ssl, c) == 1;
+  if (!ok) {
+    ERR_clear_error();
+    return Status::Internal("setting the client certificate on a connection failed");
+  }
+  return Status::Ok();
+}
 
 Result<std::string> ReadPemFile(const std::string& path) {
   std::ifstream in(path, std::ios::binary);

@@ -4,8 +4,11 @@
 // builders are public for code that wants a context of its own.
 #pragma once
 
+#include <openssl/types.h>
+
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "util/status.h"
 
@@ -36,11 +39,40 @@ struct TlsClientConfig {
   std::string client_key_pem;
 };
 
+// A client certificate (with any intermediates after it) and its key,
+// parsed once and set on each connection that presents them
+// (SSL_use_certificate / SSL_use_PrivateKey on the SSL object). So a whole
+// fleet of agents, each with its own identity, shares one client context:
+// a context costs tens of KiB, an identity a few (the parsed certificate
+// and key, shared by every connection of the agent).
+class TlsIdentity {
+ public:
+  // Fails on bad PEM or a key that does not match the certificate. The
+  // key's text is never put in a message.
+  static Result<std::shared_ptr<const TlsIdentity>> FromPem(const std::string& cert_pem,
+                                                            const std::string& key_pem);
+  ~TlsIdentity();
+  TlsIdentity(const TlsIdentity&) = delete;
+  TlsIdentity& operator=(const TlsIdentity&) = delete;
+
+  // Sets the certificate, its chain and the key on one connection, before
+  // its handshake.
+  Status ApplyTo(SSL* ssl) const;
+
+ private:
+  TlsIdentity() = default;
+  X509* certificate_ = nullptr;
+  std::vector<X509*> chain_;
+  EVP_PKEY* key_ = nullptr;
+};
+
 // Reads a whole PEM (or any) file.
 Result<std::string> ReadPemFile(const std::string& path);
 
 Result<std::shared_ptr<boost::asio::ssl::context>> MakeServerTlsContext(
     const TlsServerConfig& config);
+// With a client certificate in `config`, the context presents it on every
+// connection; HttpsClient instead keeps it as a TlsIdentity per client.
 Result<std::shared_ptr<boost::asio::ssl::context>> MakeClientTlsContext(
     const TlsClientConfig& config);
 

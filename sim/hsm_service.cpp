@@ -133,10 +133,9 @@ void HsmService::Tick() {
 agent::AgentTransport* HsmService::TransportFor(const std::string& id, const std::string& fqdn) {
   auto it = transports_.find(id);
   if (it != transports_.end()) return it->second.get();
-  Status error;
-  std::optional<net::TlsClientConfig> tls = options_.tls(fqdn, &error);
-  if (!tls) {
-    log_.Warning(fqdn, "HSM copytool " + id + ": no credentials: " + error.message());
+  Result<agent::AgentTls> tls = options_.tls(fqdn);
+  if (!tls.ok()) {
+    log_.Warning(fqdn, "HSM copytool " + id + ": no credentials: " + tls.status().message());
     return nullptr;
   }
   agent::HttpsTransportOptions transport_options;

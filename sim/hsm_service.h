@@ -46,7 +46,8 @@ namespace cs {
 
 class HsmService {
  public:
-  using TlsProvider = std::function<std::optional<net::TlsClientConfig>(const std::string& fqdn, Status* error)>;
+  // A worker's credentials: the fleet's client context and its identity.
+  using TlsProvider = std::function<Result<agent::AgentTls>(const std::string& fqdn)>;
   struct Options {
     uint64_t seed = 0;        // the fleet's: fixes every request
     std::string agent_url;    // "https://localhost:8000/agent/"

@@ -73,8 +73,10 @@ void Simulator::RegisterOne(const std::string& fqdn, const std::string& secret, 
   if (!csr.ok()) return done(csr.status());
 
   net::ClientOptions client_options;
-  client_options.tls.insecure = options_.insecure;
-  client_options.tls.ca_pem = ca_pem_;
+  // The fleet's client context (verification only), not one per registration.
+  auto context = ClientContextFor(options_.insecure ? std::string() : ca_pem_);
+  if (!context.ok()) return done(context.status());
+  client_options.shared_tls_context = std::move(*context);
   client_options.use_cookies = false;
   auto created = net::HttpsClient::Create(pool_->context(), agent_url_, client_options);
   if (!created.ok()) return done(created.status());

@@ -134,7 +134,7 @@ Status Simulator::Init() {
   hsm.seed = seed_;
   hsm.agent_url = agent_url_;
   hsm.bandwidth = options_.hsm_bandwidth;
-  hsm.tls = [this](const std::string& fqdn, Status* error) { return TlsFor(fqdn, error); };
+  hsm.tls = [this](const std::string& fqdn) { return AgentTlsFor(fqdn); };
   hsm.faults = faults_;
   hsm.agent_running = [this](const std::string& fqdn) { return AgentRunning(fqdn); };
   hsm_ = std::make_unique<HsmService>(pool_->context(), *store_, clock_, std::move(hsm), *options_.log);
@@ -153,24 +153,46 @@ void Simulator::After(std::chrono::milliseconds delay, std::function<void()> f) 
   });
 }
 
-std::optional<net::TlsClientConfig> Simulator::TlsFor(const std::string& fqdn, Status* error) const {
-  net::TlsClientConfig tls;
-  tls.insecure = options_.insecure;
-  tls.ca_pem = ca_pem_;
-  crypto::ServerCryptoDir dir(options_.config_dir, fqdn);
-  if (tls.ca_pem.empty() && dir.HasAuthority()) {
-    auto pem = net::ReadPemFile(dir.authority_path());
-    if (pem.ok()) tls.ca_pem = *pem;
+Result<std::shared_ptr<asio::ssl::context>> Simulator::ClientContextFor(const std::string& ca_pem) const {
+  {
+    std::lock_guard<std::mutex> lock(tls_mu_);
+    auto it = client_contexts_.find(ca_pem);
+    if (it != client_contexts_.end()) return it->second;
   }
+  net::TlsClientConfig verification;
+  verification.insecure = options_.insecure;
+  verification.ca_pem = ca_pem;
+  auto made = net::MakeClientTlsContext(verification);
+  if (!made.ok()) return made.status().Context("the agents' TLS client context");
+  std::lock_guard<std::mutex> lock(tls_mu_);
+  // Agents starting at the same time may each have built one: the first kept wins.
+  return client_contexts_.emplace(ca_pem, std::move(*made)).first->second;
+}
+
+size_t Simulator::ClientTlsContexts() const {
+  std::lock_guard<std::mutex> lock(tls_mu_);
+  return client_contexts_.size();
+}
+
+Result<agent::AgentTls> Simulator::AgentTlsFor(const std::string& fqdn) const {
+  std::string ca_pem = ca_pem_;
+  crypto::ServerCryptoDir dir(options_.config_dir, fqdn);
+  if (ca_pem.empty() && !options_.insecure && dir.HasAuthority()) {
+    auto pem = net::ReadPemFile(dir.authority_path());
+    if (pem.ok()) ca_pem = std::move(*pem);
+  }
+  agent::AgentTls tls;
+  auto context = ClientContextFor(options_.insecure ? std::string() : ca_pem);
+  if (!context.ok()) return context.status();
+  tls.context = std::move(*context);
   if (dir.HasCertificate()) {
     auto cert = net::ReadPemFile(dir.certificate_path());
     auto key = net::ReadPemFile(dir.key_path());
-    if (!cert.ok() || !key.ok()) {
-      *error = (!cert.ok() ? cert.status() : key.status()).Context(fqdn + " credentials");
-      return std::nullopt;
-    }
-    tls.client_cert_pem = *cert;
-    tls.client_key_pem = *key;
+    if (!cert.ok() || !key.ok()) return (!cert.ok() ? cert.status() : key.status()).Context(fqdn + " credentials");
+    auto identity = net::TlsIdentity::FromPem(*cert, *key);
+    crypto::Cleanse(*key);
+    if (!identity.ok()) return identity.status().Context(fqdn + " credentials");
+    tls.identity = std::move(*identity);
   }
   return tls;
 }
@@ -192,9 +214,8 @@ Status Simulator::StartAgent(const std::string& fqdn) {
     }
     boot_time = s->boot_time.value_or(FormatAgentTime(clock_.Now()));
   }
-  Status error;
-  auto tls = TlsFor(fqdn, &error);
-  if (!tls) return error;
+  auto tls = AgentTlsFor(fqdn);
+  if (!tls.ok()) return tls.status();
   agent::HttpsTransportOptions transport_options;
   transport_options.agent_url = agent_url_;
   transport_options.tls = *tls;

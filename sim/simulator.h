@@ -129,6 +129,9 @@ class Simulator : public agent::AgentHost {
   bool AgentRunning(const std::string& fqdn) const;
   std::vector<std::string> RunningAgents() const;
   std::optional<agent::AgentStats> AgentStatsOf(const std::string& fqdn) const;
+  // TLS client contexts built so far: one per manager CA the fleet's
+  // agents trust, so one for a fleet registered with one manager.
+  size_t ClientTlsContexts() const;
   // What a running agent is doing: client start time, plugins with a
   // session, request and message counters; nullopt when it is not running.
   std::optional<Json> AgentReport(const std::string& fqdn) const;
@@ -184,7 +187,9 @@ class Simulator : public agent::AgentHost {
   Status Init();
   Status StartAgent(const std::string& fqdn);
   void StopAgent(const std::string& fqdn);
-  std::optional<net::TlsClientConfig> TlsFor(const std::string& fqdn, Status* error) const;
+  // A server's credentials, read from its files with no lock held.
+  Result<agent::AgentTls> AgentTlsFor(const std::string& fqdn) const;
+  Result<std::shared_ptr<boost::asio::ssl::context>> ClientContextFor(const std::string& ca_pem) const;
   void RegisterOne(const std::string& fqdn, const std::string& secret, Json* answer,
                    std::function<void(Status)> done);
   void RecordRegistration(WallTime sent_at, const Result<net::Response>& response);
@@ -208,6 +213,11 @@ class Simulator : public agent::AgentHost {
   std::unique_ptr<MetricsSampler> sampler_;  // on pool_'s io_context
   std::string agent_url_;
   std::string ca_pem_;
+  // The fleet's client contexts, by the manager CA they verify against
+  // (the text; "" for --insecure or the system's store). tls_mu_ is a leaf
+  // held only to look up or insert: contexts are built without it.
+  mutable std::mutex tls_mu_;
+  mutable std::map<std::string, std::shared_ptr<boost::asio::ssl::context>> client_contexts_;
   // Guards slots_ and queued_log_lines_. A leaf: nothing else is locked
   // while it is held except a slot's log_mu (docs/architecture.md).
   mutable std::mutex mu_;

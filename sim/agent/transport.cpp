@@ -46,7 +46,8 @@ class HttpsTransport final : public AgentTransport {
 Result<std::unique_ptr<AgentTransport>> MakeHttpsTransport(boost::asio::io_context& io,
                                                            const HttpsTransportOptions& options) {
   net::ClientOptions client_options;
-  client_options.tls = options.tls;
+  client_options.shared_tls_context = options.tls.context;
+  client_options.identity = options.tls.identity;
   client_options.use_cookies = false;
   client_options.user_agent = "cluster-sim-agent";
   auto reader = net::HttpsClient::Create(io, options.agent_url, client_options);

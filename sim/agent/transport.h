@@ -32,15 +32,24 @@ class AgentTransport {
   virtual void Close() = 0;
 };
 
+// How one agent's connections authenticate: the fleet's client context
+// (server verification, shared by every agent) and the server's own
+// certificate and key (parsed once, set on each of its connections).
+struct AgentTls {
+  std::shared_ptr<boost::asio::ssl::context> context;  // null: the system's trust store
+  std::shared_ptr<const net::TlsIdentity> identity;    // null: no client certificate
+};
+
 struct HttpsTransportOptions {
   std::string agent_url;  // "https://localhost:8000/agent/"
-  net::TlsClientConfig tls;  // CA or insecure, plus the server's certificate and key
+  AgentTls tls;
   std::string post_target = "message/";  // copytool monitors POST to copytool_event/
   std::chrono::milliseconds get_timeout{60000};   // the real agent's 60 s
   std::chrono::milliseconds post_timeout{60000};
 };
 
-// Two keep-alive HTTPS clients: one for the long poll, one for POSTs.
+// Two keep-alive HTTPS clients: one for the long poll, one for POSTs, both
+// on options.tls's context and identity.
 Result<std::unique_ptr<AgentTransport>> MakeHttpsTransport(boost::asio::io_context& io,
                                                            const HttpsTransportOptions& options);
 

@@ -1,4 +1,9 @@
-// TLS verification in both directions, and client certificate replacement.
+// TLS verification in both directions, client certificate replacement,
+// and many clients with their own certificates on one shared context.
+#include <openssl/ssl.h>
+
+#include <boost/asio/ssl/context.hpp>
+
 #include "tests/net/test_util.h"
 
 namespace cs::net::testing {
@@ -115,6 +120,62 @@ TEST_F(NetTest, ReplacingTheClientCertificateForcesANewConnection) {
   ASSERT_TRUE(again.ok());
   EXPECT_EQ(client->connections_opened(), 3u);
   EXPECT_EQ(server->accepted_connections(), 3u);
+}
+
+// The simulator's fleet: one client context (verification only), each
+// agent's certificate set on its own connections.
+TEST_F(NetTest, ClientsSharingOneContextEachPresentTheirOwnCertificate) {
+  auto server = StartServer(TlsServer(true), WhoAmI());
+  ASSERT_NE(server, nullptr);
+  auto context = MakeClientTlsContext(VerifyingClient().tls);
+  ASSERT_TRUE(context.ok()) << context.status().ToString();
+  auto agent1 = TlsIdentity::FromPem(Certs().client_cert, Certs().client_key);
+  auto agent2 = TlsIdentity::FromPem(Certs().client2_cert, Certs().client2_key);
+  ASSERT_TRUE(agent1.ok() && agent2.ok());
+
+  std::vector<std::unique_ptr<HttpsClient>> clients;
+  for (int i = 0; i < 6; ++i) {
+    ClientOptions options;
+    options.shared_tls_context = *context;
+    if (i % 3 == 1) options.identity = *agent1;
+    if (i % 3 == 2) options.identity = *agent2;
+    clients.push_back(MakeClient(BaseUrl(*server), options));
+    ASSERT_NE(clients.back(), nullptr);
+  }
+  const char* expected[] = {"anonymous", "agent-1 1234ABCD", "agent-2 0BEEF0"};
+  for (int round = 0; round < 2; ++round) {  // the second on kept-alive connections
+    for (size_t i = 0; i < clients.size(); ++i) {
+      auto response = SendAndWait(*clients[i], Get("whoami"));
+      ASSERT_TRUE(response.ok()) << response.status().ToString();
+      EXPECT_EQ(response->body, expected[i % 3]) << "client " << i;
+    }
+  }
+  EXPECT_EQ(server->accepted_connections(), clients.size());
+  // The identities went on the connections, never into the shared context.
+  EXPECT_EQ(SSL_CTX_get0_certificate((*context)->native_handle()), nullptr);
+
+  // A context that does not trust the server fails every client built on it.
+  ClientOptions untrusting;
+  untrusting.tls.ca_pem = Certs().other_ca_pem;
+  auto other = MakeClientTlsContext(untrusting.tls);
+  ASSERT_TRUE(other.ok());
+  ClientOptions refused;
+  refused.shared_tls_context = *other;
+  refused.identity = *agent1;
+  auto client = MakeClient(BaseUrl(*server), refused);
+  auto response = SendAndWait(*client, Get("whoami"));
+  ASSERT_FALSE(response.ok());
+  EXPECT_NE(response.status().message().find("certificate verify failed"), std::string::npos)
+      << response.status().message();
+}
+
+TEST_F(NetTest, AnIdentityWhoseKeyIsNotItsCertificatesIsRefused) {
+  EXPECT_EQ(TlsIdentity::FromPem(Certs().client_cert, Certs().client2_key).status().code(),
+            Status::Code::kInvalidArgument);
+  EXPECT_EQ(TlsIdentity::FromPem("junk", Certs().client_key).status().code(), Status::Code::kInvalidArgument);
+  auto no_key = TlsIdentity::FromPem(Certs().client_cert, "junk");
+  EXPECT_EQ(no_key.status().code(), Status::Code::kInvalidArgument);
+  EXPECT_EQ(no_key.status().message().find("junk"), std::string::npos);  // no key text in messages
 }
 
 TEST_F(NetTest, BadPemIsRejectedUpFront) {
