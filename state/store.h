@@ -9,10 +9,17 @@
 //
 // Group commit: operations that finish together share one transaction and
 // one fsync. ApplyAsync() runs the operation at once on the working world
-// and writes its rows into the open group transaction; the store's commit
-// thread COMMITs the group, makes it durable with one fsync of the WAL (no
-// lock held), then answers every operation of the group. So an answer
-// (an ACTION_COMPLETE) never leaves before what it reports is on disk.
+// and writes its rows into the open group transaction; the group is
+// COMMITted, made durable with one fsync of the WAL (no lock held), and
+// only then is every operation of the group answered. So an answer (an
+// ACTION_COMPLETE) never leaves before what it reports is on disk.
+//
+// Who commits a group (LevelDB's writer queue): when no group is being
+// made durable, the thread whose operation opens the group commits it
+// itself, so a lone operation costs one fsync and no thread hand-off.
+// Operations that arrive while a group is being made durable fill the next
+// group, which the store's commit thread takes as soon as the one before
+// is answered; a leading thread waits for its own group's fsync only.
 //
 // Readers that must never wait for a writer (a poll rendering DATA while
 // another server's action commits) take Snapshot(): the world as last made
@@ -67,8 +74,12 @@ class Store {
 
   // Runs the operation now (under mutex()) and writes what it changed into
   // the open group; `done` gets its outcome once the group is durable (or
-  // at once when nothing is waiting for the disk), on the store's commit
-  // thread: it must not block (post the rest elsewhere). An operation that
+  // at once when nothing is waiting for the disk). When no group is being
+  // made durable, the calling thread commits the group itself and calls
+  // `done` before ApplyAsync returns (one fsync, no hand-off); otherwise
+  // `done` runs later on the thread that commits the group (the store's
+  // commit thread, or another caller's). Either way it must not block
+  // (post the rest elsewhere) and must not call Apply(). An operation that
   // changed nothing still waits for the groups before it, since its answer
   // may rest on them. The operation's own failure undoes only what it did.
   using Done = std::function<void(Status)>;
@@ -96,6 +107,9 @@ class Store {
     // Groups whose BEGIN waited for a checkpoint (their rows were written
     // by the commit thread).
     uint64_t held_back_groups = 0;
+    // Groups committed by the thread whose operation opened them (no
+    // group was in flight), not handed to the commit thread.
+    uint64_t led_groups = 0;
   };
   GroupStats group_stats() const;
 
@@ -126,8 +140,17 @@ class Store {
   // checkpoint (and whether that COMMIT found it restarted).
   bool CheckpointDue();
   Status WriteObject(const World& world, const ObjectRef& ref);
-  // The commit thread: COMMIT each group under mu_, fsync and answer
-  // without it.
+  // Whether the thread that just queued an answer in open_ commits the
+  // group itself: nothing is being made durable or checkpointed, so no one
+  // would commit it sooner. Under mu_.
+  bool CanLead() const { return !syncing_ && !checkpoint_due_ && !stopping_; }
+  // COMMITs `group` (taken from open_) under `lock`, makes it durable and
+  // answers it without the lock, and returns with the lock held again.
+  // Called by the commit thread and by a leading thread; never two at once
+  // (syncing_), so groups become durable and are published in order.
+  void CommitGroup(std::unique_lock<std::mutex>& lock, std::unique_ptr<Group> group);
+  // The commit thread: takes the groups that filled while another was
+  // being made durable, and runs the due checkpoints.
   void CommitLoop();
   Status SyncWal();
   void Checkpoint();
@@ -152,7 +175,8 @@ class Store {
   bool checkpoint_due_ = false;
   std::shared_ptr<const World> committed_;
   std::shared_ptr<const World> applied_;
-  std::condition_variable group_ready_;  // with mu_: open_ or stopping_
+  // With mu_: !syncing_ and (open_, checkpoint_due_ or stopping_).
+  std::condition_variable group_ready_;
   std::condition_variable idle_;         // with mu_: !open_ && !syncing_ && !checkpoint_due_
   GroupStats stats_;                     // under mu_
   std::atomic<std::shared_ptr<const World>> snapshot_;
