@@ -309,6 +309,7 @@ void Store::CommitGroup(std::unique_lock<std::mutex>& lock, std::unique_ptr<Grou
   lock.lock();
   ++stats_.groups;
   stats_.operations += group->answers.size();
+  last_group_operations_ = group->answers.size();
   if (durable) ++stats_.fsyncs;
   syncing_ = false;
   if (!open_ && !checkpoint_due_) idle_.notify_all();
