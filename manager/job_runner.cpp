@@ -22,6 +22,18 @@ Json WithoutPasswords(Json args) {
   return args;
 }
 std::string NowText() { return FormatAgentTime(SystemClock().Now()); }
+
+// Waits for the thread writing (`writing` held), then writes every queued
+// record: for a caller that reads its command back at once.
+void WriteQueuedNow(std::mutex& writing, std::mutex& mu, std::map<int64_t, Json>& unsaved, ManagerStore& store) {
+  std::lock_guard<std::mutex> writer(writing);
+  std::map<int64_t, Json> batch;
+  {
+    std::lock_guard<std::mutex> lock(mu);
+    batch.swap(unsaved);
+  }
+  if (!batch.empty()) (void)store.PutRecords("command", batch);
+}
 }  // namespace
 
 struct JobRunner::Running {
@@ -58,13 +70,7 @@ JobRunner::JobRunner(boost::asio::io_context& io, ManagerStore& store, SendFn se
 
 JobRunner::~JobRunner() {
   Stop();
-  std::lock_guard<std::mutex> writing(write_mu_);  // a writer still at work finishes first
-  std::map<int64_t, Json> last;
-  {
-    std::lock_guard<std::mutex> lock(mu_);
-    last.swap(unsaved_);
-  }
-  if (!last.empty()) (void)store_.PutRecords("command", last);
+  WriteQueuedNow(write_mu_, mu_, unsaved_, store_);  // a writer still at work finishes first
 }
 
 void JobRunner::WriteUnsaved() {
@@ -352,6 +358,8 @@ void JobRunner::OnHostRemoved(const std::string& fqdn) {
       FinishStepLocked(run, false, nullptr, kHostRemoved);
     }
   }
+  // The removal's answer says what became of the host's commands.
+  WriteQueuedNow(write_mu_, mu_, unsaved_, store_);
   RunDeferred();
 }
 
@@ -377,6 +385,8 @@ Status JobRunner::Cancel(int64_t id) {
     }
     EndCommandLocked(run, "cancelled");
   }
+  // DELETE api/command/<id>/ answers with the command as stored.
+  WriteQueuedNow(write_mu_, mu_, unsaved_, store_);
   RunDeferred();
   return Status::Ok();
 }
