@@ -22,6 +22,18 @@ Json WithoutPasswords(Json args) {
   return args;
 }
 std::string NowText() { return FormatAgentTime(SystemClock().Now()); }
+
+// Waits for the thread writing (`writing` held), then writes every queued
+// record: for a caller that reads its command back at once.
+void WriteQueuedNow(std::mutex& writing, std::mutex& mu, std::map<int64_t, Json>& unsaved, ManagerStore& store) {
+  std::lock_guard<std::mutex> writer(writing);
+  std::map<int64_t, Json> batch;
+  {
+    std::lock_guard<std::mutex> lock(mu);
+    batch.swap(unsaved);
+  }
+  if (!batch.empty()) (void)store.PutRecords("command", batch);
+}
 }  // namespace
 
 struct JobRunner::Running {
@@ -56,9 +68,35 @@ JobRunner::JobRunner(boost::asio::io_context& io, ManagerStore& store, SendFn se
       step_timeout_(step_timeout),
       session_wait_(session_wait) {}
 
-JobRunner::~JobRunner() { Stop(); }
+JobRunner::~JobRunner() {
+  Stop();
+  WriteQueuedNow(write_mu_, mu_, unsaved_, store_);  // a writer still at work finishes first
+}
+
+void JobRunner::WriteUnsaved() {
+  for (;;) {
+    std::unique_lock<std::mutex> writing(write_mu_, std::try_to_lock);
+    if (!writing.owns_lock()) return;  // the writer looks again before it stops
+    for (;;) {
+      std::map<int64_t, Json> batch;
+      {
+        std::lock_guard<std::mutex> lock(mu_);
+        batch.swap(unsaved_);
+      }
+      if (batch.empty()) break;
+      // A failed write only loses progress display; the commands go on.
+      (void)store_.PutRecords("command", batch);
+    }
+    writing.unlock();
+    // A record queued after the last look, by a thread that found
+    // write_mu_ taken, is this thread's to write.
+    std::lock_guard<std::mutex> lock(mu_);
+    if (unsaved_.empty()) return;
+  }
+}
 
 void JobRunner::RunDeferred() {
+  WriteUnsaved();  // a command's end is stored before its on_finish runs
   std::vector<std::function<void()>> later;
   {
     std::lock_guard<std::mutex> lock(mu_);
@@ -101,10 +139,7 @@ std::vector<std::shared_ptr<JobRunner::Running>> JobRunner::OnHostLocked(const s
   return out;
 }
 
-void JobRunner::SaveLocked(const Running& run) {
-  // A failed write only loses progress display; the command goes on.
-  (void)store_.PutRecord("command", run.id, run.record);
-}
+void JobRunner::SaveLocked(const Running& run) { unsaved_[run.id] = run.record; }
 
 QueueFigures JobRunner::QueueFiguresNow() {
   std::lock_guard<std::mutex> lock(mu_);
@@ -287,11 +322,14 @@ void JobRunner::OnActionRunnerData(const std::string& fqdn, const Json& body) {
 
 void JobRunner::OnSessionCreated(const std::string& fqdn, const std::string& plugin) {
   if (plugin != "action_runner") return;
-  std::lock_guard<std::mutex> lock(mu_);
-  removed_hosts_.erase(fqdn);  // registered again
-  for (auto& run : OnHostLocked(fqdn)) {
-    if (run->action_id.empty()) TrySendLocked(run);
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    removed_hosts_.erase(fqdn);  // registered again
+    for (auto& run : OnHostLocked(fqdn)) {
+      if (run->action_id.empty()) TrySendLocked(run);
+    }
   }
+  WriteUnsaved();
 }
 
 void JobRunner::OnSessionGone(const std::string& fqdn, const std::string& plugin) {
@@ -320,6 +358,8 @@ void JobRunner::OnHostRemoved(const std::string& fqdn) {
       FinishStepLocked(run, false, nullptr, kHostRemoved);
     }
   }
+  // The removal's answer says what became of the host's commands.
+  WriteQueuedNow(write_mu_, mu_, unsaved_, store_);
   RunDeferred();
 }
 
@@ -345,6 +385,8 @@ Status JobRunner::Cancel(int64_t id) {
     }
     EndCommandLocked(run, "cancelled");
   }
+  // DELETE api/command/<id>/ answers with the command as stored.
+  WriteQueuedNow(write_mu_, mu_, unsaved_, store_);
   RunDeferred();
   return Status::Ok();
 }

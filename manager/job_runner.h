@@ -9,6 +9,14 @@
 // command and the remaining steps are skipped. Cancelling a command sends
 // ACTION_CANCEL for the running step. Every change is written to the store
 // as a "command" record, so the REST API and the CLI show progress.
+//
+// Writes leave the lock: a change to a command is made in memory under
+// mu_, which only queues the record (`unsaved_`); the thread that made it
+// writes what is queued once it has let mu_ go, so an agent's message or a
+// timer never waits on mu_ for another's SQLite write. One thread writes at
+// a time (write_mu_, taken with try_lock): a thread that finds it taken
+// leaves its record to the writer, which looks again before it stops, and
+// writes every queued record in one transaction, latest version only.
 #pragma once
 
 #include <chrono>
@@ -103,8 +111,13 @@ class JobRunner {
   void FinishStepLocked(std::shared_ptr<Running> run, bool ok, const Json& result,
                         const std::string& error);
   void EndCommandLocked(std::shared_ptr<Running> run, const std::string& state);
+  // Queues the command's record for WriteUnsaved.
   void SaveLocked(const Running& run);
-  // Runs the callbacks queued while mu_ was held; call without mu_.
+  // Writes the queued records, unless another thread is writing (it then
+  // writes them). Call without mu_.
+  void WriteUnsaved();
+  // Writes the queued records, then runs the callbacks queued while mu_
+  // was held; call without mu_.
   void RunDeferred();
   void ArmTimerLocked(std::shared_ptr<Running> run, std::chrono::milliseconds after);
   // Keeps by_action_ and by_host_ in step with the command's current step
@@ -130,6 +143,11 @@ class JobRunner {
   RateWindow submit_window_, end_window_;
   // Callbacks to run after mu_ is released (on_finish).
   std::vector<std::function<void()>> deferred_;
+  // Under mu_: command records changed and not yet written, by id.
+  std::map<int64_t, Json> unsaved_;
+  // Held by the one thread writing unsaved_ records (never with mu_ held
+  // while waiting: taken with try_lock, or by ~JobRunner).
+  std::mutex write_mu_;
 };
 
 // The value inside an agent_rpc wrapper ({"wrapper_version": 1, "result":

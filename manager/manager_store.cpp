@@ -464,6 +464,31 @@ Status ManagerStore::PutRecord(const std::string& kind, int64_t id, const Json& 
   return WriteRecordLocked(kind, id, copy);
 }
 
+Status ManagerStore::PutRecords(const std::string& kind, const std::map<int64_t, Json>& docs) {
+  std::lock_guard<std::mutex> db_lock(db_mu_);
+  CS_RETURN_IF_ERROR(db_->Exec("BEGIN IMMEDIATE"));
+  Status s;
+  std::vector<std::pair<int64_t, Json>> stored;
+  stored.reserve(docs.size());
+  for (const auto& [id, doc] : docs) {
+    Json copy = doc;
+    copy["id"] = id;
+    s = RunLocked("INSERT OR REPLACE INTO records (kind, id, body) VALUES (?, ?, ?)",
+                  {kind, std::to_string(id), copy.dump()});
+    if (!s.ok()) break;
+    stored.emplace_back(id, std::move(copy));
+  }
+  if (s.ok()) s = db_->Exec("COMMIT");
+  if (!s.ok()) {
+    (void)db_->Exec("ROLLBACK");
+    return s;
+  }
+  // Cached only once stored, so memory never shows what the disk lost.
+  std::lock_guard<std::mutex> lock(cache_mu_);
+  for (auto& [id, doc] : stored) CacheRecordLocked(kind, id, std::move(doc));
+  return Status::Ok();
+}
+
 std::optional<Json> ManagerStore::GetRecord(const std::string& kind, int64_t id) {
   std::lock_guard<std::mutex> lock(cache_mu_);
   auto k = records_.find(kind);

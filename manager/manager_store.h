@@ -108,6 +108,8 @@ class ManagerStore {
   // stored document always carries its "id".
   Result<int64_t> InsertRecord(const std::string& kind, Json doc);
   Status PutRecord(const std::string& kind, int64_t id, const Json& doc);
+  // Several documents of one kind, by id, in one transaction.
+  Status PutRecords(const std::string& kind, const std::map<int64_t, Json>& docs);
   std::optional<Json> GetRecord(const std::string& kind, int64_t id);
   // Read-modify-write of one record under the store's lock, so that two
   // writers (an agent report and a job step) cannot lose each other's

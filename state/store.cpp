@@ -236,12 +236,34 @@ void Store::ApplyAsync(const std::function<Status(World&)>& operation, Done done
   }
   if (!open_) open_ = std::make_unique<Group>();
   open_->answers.emplace_back(std::move(done), s);
+  if (CanLead()) {
+    // No group in flight: waking the commit thread would only add a thread
+    // hand-off (and, on a loaded machine, a wait for a core) to the fsync.
+    ++stats_.led_groups;
+    CommitGroup(lock, std::move(open_));
+    // What arrived during this fsync is the commit thread's (and so is a
+    // checkpoint this group made due): this thread waited for its own
+    // group only.
+    const bool more = open_ || checkpoint_due_ || stopping_;
+    lock.unlock();
+    if (more) group_ready_.notify_one();
+    return;
+  }
+  // A group is being made durable (or checkpointed): whoever does it ends
+  // by waking the commit thread, which takes this group next.
+  const bool wake = !syncing_;
   lock.unlock();
-  group_ready_.notify_one();
+  if (wake) group_ready_.notify_one();
 }
 
+namespace {
+// Set while a thread calls the operations' answers: an Apply() there would
+// wait for a group that this thread itself has to finish first.
+thread_local bool answering_operations = false;
+}  // namespace
+
 Status Store::Apply(const std::function<Status(World&)>& operation) {
-  if (std::this_thread::get_id() == commit_thread_.get_id()) {
+  if (answering_operations || std::this_thread::get_id() == commit_thread_.get_id()) {
     return Status::Internal("Store::Apply called from an ApplyAsync answer (it would wait for itself)");
   }
   std::promise<Status> outcome;
@@ -250,58 +272,67 @@ Status Store::Apply(const std::function<Status(World&)>& operation) {
   return result.get();
 }
 
+void Store::CommitGroup(std::unique_lock<std::mutex>& lock, std::unique_ptr<Group> group) {
+  Status s;
+  std::shared_ptr<const World> durable;
+  const bool has_rows = group->transaction_open || !group->deferred.empty();
+  if (!group->deferred.empty()) s = WriteHeldBackGroup(*group);
+  if (has_rows) {
+    if (s.ok()) s = db_->Exec("COMMIT");
+    if (s.ok()) {
+      committed_ = applied_;
+      durable = committed_;
+      checkpoint_due_ = CheckpointDue();  // holds back the next group's BEGIN
+    } else {
+      // The whole group is lost: undo it in memory too.
+      db_->Rollback();
+      world_.RestoreFrom(*committed_, group->changed);
+      applied_ = committed_;
+    }
+  }
+  syncing_ = true;
+  lock.unlock();
+  if (durable) {
+    if (group_hook_) group_hook_(GroupPoint::kCommitted, group->answers.size());
+    s = SyncWal();
+    // Published even if the fsync failed: memory and the database agree
+    // (it is committed); only its survival of a power loss is in doubt,
+    // which the answers below say.
+    snapshot_.store(durable);
+    if (group_hook_) group_hook_(GroupPoint::kDurable, group->answers.size());
+  }
+  answering_operations = true;
+  for (auto& [done, own] : group->answers) {
+    done(own.ok() ? s : own);
+  }
+  answering_operations = false;
+  lock.lock();
+  ++stats_.groups;
+  stats_.operations += group->answers.size();
+  last_group_operations_ = group->answers.size();
+  if (durable) ++stats_.fsyncs;
+  syncing_ = false;
+  if (!open_ && !checkpoint_due_) idle_.notify_all();
+}
+
 void Store::CommitLoop() {
   std::unique_lock<std::mutex> lock(mu_);
   for (;;) {
-    group_ready_.wait(lock, [this] { return open_ || stopping_; });
-    if (!open_) break;  // stopping, and every operation answered
-    std::unique_ptr<Group> group = std::move(open_);
-    Status s;
-    std::shared_ptr<const World> durable;
-    const bool has_rows = group->transaction_open || !group->deferred.empty();
-    if (!group->deferred.empty()) s = WriteHeldBackGroup(*group);
-    if (has_rows) {
-      if (s.ok()) s = db_->Exec("COMMIT");
-      if (s.ok()) {
-        committed_ = applied_;
-        durable = committed_;
-        checkpoint_due_ = CheckpointDue();  // holds back the next group's BEGIN
-      } else {
-        // The whole group is lost: undo it in memory too.
-        db_->Rollback();
-        world_.RestoreFrom(*committed_, group->changed);
-        applied_ = committed_;
-      }
-    }
-    syncing_ = true;
-    lock.unlock();
-    if (durable) {
-      if (group_hook_) group_hook_(GroupPoint::kCommitted, group->answers.size());
-      s = SyncWal();
-      // Published even if the fsync failed: memory and the database agree
-      // (it is committed); only its survival of a power loss is in doubt,
-      // which the answers below say.
-      snapshot_.store(durable);
-      if (group_hook_) group_hook_(GroupPoint::kDurable, group->answers.size());
-    }
-    for (auto& [done, own] : group->answers) {
-      done(own.ok() ? s : own);
-    }
-    lock.lock();
-    ++stats_.groups;
-    stats_.operations += group->answers.size();
-    if (durable) ++stats_.fsyncs;
-    syncing_ = false;
+    group_ready_.wait(lock, [this] { return !syncing_ && (open_ || checkpoint_due_ || stopping_); });
     if (checkpoint_due_) {
-      // After the answers, which do not wait for it. Operations that come
-      // meanwhile queue their rows in memory (BeginHeldBack), so the next
-      // group's transaction begins after the checkpoint and restarts the WAL.
+      // After the answers of the group that made it due, which do not wait
+      // for it. Operations that come meanwhile queue their rows in memory
+      // (BeginHeldBack) and lead no group (CanLead), so the next group's
+      // transaction begins after the checkpoint and restarts the WAL.
       lock.unlock();
       Checkpoint();
       lock.lock();
       checkpoint_due_ = false;
+      if (!open_ && !syncing_) idle_.notify_all();
+      continue;
     }
-    if (!open_) idle_.notify_all();
+    if (!open_) break;  // stopping, and every operation answered
+    CommitGroup(lock, std::move(open_));
   }
 }
 
@@ -409,6 +440,9 @@ Status Store::ReplaceAll(const World& world) {
   lock.lock();
   syncing_ = false;
   if (!open_) idle_.notify_all();
+  const bool queued = open_ != nullptr;  // operations that came during the fsync
+  lock.unlock();
+  if (queued) group_ready_.notify_one();
   return s;
 }
 
