@@ -54,7 +54,7 @@ Status SyncDirectory(const std::string& dir) {
 
 }  // namespace
 
-Status WriteFileAtomic(const std::string& path, std::string_view data, mode_t mode) {
+Status WriteFileAtomic(const std::string& path, std::string_view data, mode_t mode, DirectorySync sync) {
   // mkostemp creates the file with O_EXCL and mode 0600, so the data is never
   // visible to others, whatever `mode` ends up being.
   std::string temp = path + ".tmp.XXXXXX";
@@ -76,6 +76,7 @@ Status WriteFileAtomic(const std::string& path, std::string_view data, mode_t mo
     unlink(temp.c_str());
     return status;
   }
+  if (sync == DirectorySync::kLater) return Status::Ok();
   return SyncDirectory(DirectoryOf(path));
 }
 

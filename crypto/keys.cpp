@@ -110,10 +110,10 @@ std::string PrivateKey::ToPem() const {
   return BioContents(bio.get());
 }
 
-Status PrivateKey::Save(const std::string& path) const {
+Status PrivateKey::Save(const std::string& path, DirectorySync sync) const {
   std::string pem = ToPem();
   if (pem.empty()) return OpenSslError("encoding private key for " + path);
-  Status status = WriteFileAtomic(path, pem, 0600);
+  Status status = WriteFileAtomic(path, pem, 0600, sync);
   Cleanse(pem);
   return status.ok() ? status : status.Context("saving private key");
 }

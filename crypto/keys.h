@@ -8,6 +8,7 @@
 
 #include <string>
 
+#include "crypto/files.h"
 #include "crypto/openssl_util.h"
 #include "util/status.h"
 
@@ -31,8 +32,9 @@ class PrivateKey {
   static Result<PrivateKey> FromPem(const std::string& pem);
   static Result<PrivateKey> Load(const std::string& path);
 
-  // Writes the PEM atomically to `path` with mode 0600, replacing any file.
-  Status Save(const std::string& path) const;
+  // Writes the PEM atomically to `path` with mode 0600, replacing any file
+  // (WriteFileAtomic; `sync` says whether its directory is fsynced now).
+  Status Save(const std::string& path, DirectorySync sync = DirectorySync::kNow) const;
   // The secret PEM. Only for handing to a TLS library or writing a file.
   std::string ToPem() const;
 

@@ -9,11 +9,11 @@ namespace {
 
 // Re-encoded rather than stored as received, so the file holds exactly one
 // certificate and no stray text.
-Status WritePem(const std::string& dir, const std::string& path, const Certificate& cert) {
+Status WritePem(const std::string& dir, const std::string& path, const Certificate& cert, DirectorySync sync) {
   std::string pem = cert.ToPem();
   if (pem.empty()) return Status::Internal("encoding the certificate failed");
   CS_RETURN_IF_ERROR(EnsureDirectory(dir, 0700));
-  return WriteFileAtomic(path, pem, 0644);
+  return WriteFileAtomic(path, pem, 0644, sync);
 }
 
 }  // namespace
@@ -26,7 +26,9 @@ Result<PrivateKey> ServerCryptoDir::EnsureKey(KeyType type) const {
   CS_RETURN_IF_ERROR(EnsureDirectory(path_, 0700).Context("creating crypto directory for " + fqdn_));
   Result<PrivateKey> key = PrivateKey::Generate(type);
   if (!key.ok()) return key.status();
-  CS_RETURN_IF_ERROR(key->Save(key_path()));
+  // Its rename is made durable by InstallCertificate's directory fsync: a
+  // key lost before then is one no certificate was installed for.
+  CS_RETURN_IF_ERROR(key->Save(key_path(), DirectorySync::kLater));
   return key;
 }
 
@@ -45,14 +47,14 @@ Status ServerCryptoDir::InstallCertificate(const std::string& pem) const {
   if (!cert->MatchesKey(key->get())) {
     return Status::InvalidArgument(what + ": the certificate is not for this server's key");
   }
-  return WritePem(path_, certificate_path(), *cert).Context(what);
+  return WritePem(path_, certificate_path(), *cert, DirectorySync::kNow).Context(what);
 }
 
 Status ServerCryptoDir::InstallAuthority(const std::string& pem) const {
   const std::string what = "installing authority certificate for " + fqdn_;
   Result<Certificate> cert = Certificate::Parse(pem);
   if (!cert.ok()) return cert.status().Context(what);
-  return WritePem(path_, authority_path(), *cert).Context(what);
+  return WritePem(path_, authority_path(), *cert, DirectorySync::kLater).Context(what);
 }
 
 bool ServerCryptoDir::HasCertificate() const { return FileExists(certificate_path()); }

@@ -25,15 +25,18 @@ class ServerCryptoDir {
   std::string authority_path() const { return path_ + "/authority.crt"; }
 
   // Loads private.pem, or creates the directory and a new key of `type`
-  // when there is none. An existing key is kept whatever its type.
+  // when there is none. An existing key is kept whatever its type. A new
+  // key's file is durable once InstallCertificate returns (not before).
   Result<PrivateKey> EnsureKey(KeyType type = KeyType::kEcdsaP256) const;
   // A CSR for CN=<fqdn> signed with the key (which must exist: EnsureKey).
   Result<std::string> MakeCsr() const;
 
   // Stores the manager's answer as self.crt, atomically, after checking that
-  // it parses and is for this server's key.
+  // it parses and is for this server's key. Once it returns, the key, the
+  // authority and the certificate are all durable (one directory fsync).
   Status InstallCertificate(const std::string& pem) const;
-  // Stores the manager's CA certificate as authority.crt, atomically.
+  // Stores the manager's CA certificate as authority.crt, atomically; durable
+  // once InstallCertificate has returned after it.
   Status InstallAuthority(const std::string& pem) const;
 
   bool HasCertificate() const;

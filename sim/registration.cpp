@@ -53,6 +53,12 @@ void Simulator::RecordRegistration(WallTime sent_at, const Result<net::Response>
                    response.ok() ? response->body.size() : 0);
 }
 
+// Three hops, so that no io thread waits on the disk: the key and CSR are
+// made on the file pool, the POST runs on the io pool, and the certificates
+// are installed (fsynced) on the file pool again before the registration is
+// committed to the store. The store says `registered` only once the files
+// the agent needs are durable, so a crash between the two leaves the server
+// unregistered here (as a crash before the manager's answer would).
 void Simulator::RegisterOne(const std::string& fqdn, const std::string& secret, Json* answer,
                             std::function<void(Status)> done) {
   std::string nodename;
@@ -66,12 +72,21 @@ void Simulator::RegisterOne(const std::string& fqdn, const std::string& secret, 
     }
     nodename = s->nodename;
   }
-  crypto::ServerCryptoDir dir(options_.config_dir, fqdn);
-  auto key = dir.EnsureKey(options_.key_type);
-  if (!key.ok()) return done(key.status());
-  auto csr = dir.MakeCsr();
-  if (!csr.ok()) return done(csr.status());
+  asio::post(file_pool_->context(), [this, fqdn, secret, nodename, answer, done = std::move(done)]() mutable {
+    crypto::ServerCryptoDir dir(options_.config_dir, fqdn);
+    auto key = dir.EnsureKey(options_.key_type);
+    if (!key.ok()) return done(key.status());
+    auto csr = dir.MakeCsr();
+    if (!csr.ok()) return done(csr.status());
+    asio::post(pool_->context(), [this, fqdn, secret, nodename, csr = std::move(*csr), answer,
+                                  done = std::move(done)]() mutable {
+      PostRegistration(fqdn, secret, nodename, csr, answer, std::move(done));
+    });
+  });
+}
 
+void Simulator::PostRegistration(const std::string& fqdn, const std::string& secret, const std::string& nodename,
+                                 const std::string& csr, Json* answer, std::function<void(Status)> done) {
   net::ClientOptions client_options;
   // The fleet's client context (verification only), not one per registration.
   auto context = ClientContextFor(options_.insecure ? std::string() : ca_pem_);
@@ -91,57 +106,58 @@ void Simulator::RegisterOne(const std::string& fqdn, const std::string& secret, 
                       {"nodename", nodename},
                       {"capabilities", Json::array({"manage_targets"})},
                       {"version", kAgentVersion},
-                      {"csr", *csr}}
+                      {"csr", csr}}
                      .dump();
   request.timeout = std::chrono::seconds(60);
   const WallTime sent_at = clock_.Now();
-  client->Send(std::move(request), [this, fqdn, dir, client, answer, done, sent_at](Result<net::Response> response) mutable {
-    RecordRegistration(sent_at, response);
-    Status outcome;
-    if (!response.ok()) {
-      outcome = response.status();
-    } else if (response->status != 201) {
-      outcome = ExplainRegistrationFailure(response->status, response->body);
-    } else {
-      Json body = ParseUntrustedJsonOrDiscarded(response->body);
-      if (!body.is_object() || !body.contains("certificate") || !body["certificate"].is_string()) {
-        outcome = Status::InvalidArgument("the manager's registration answer has no certificate");
-      } else {
-        outcome = dir.InstallCertificate(body["certificate"].get<std::string>());
-        // The manager's CA: --ca when given, else the one the manager hands
-        // out, which later connections are verified against.
-        if (outcome.ok() && !ca_pem_.empty()) {
-          outcome = dir.InstallAuthority(ca_pem_);
-        } else if (outcome.ok() && body.value("authority", Json()).is_string()) {
-          outcome = dir.InstallAuthority(body["authority"].get<std::string>());
-        }
-        std::optional<int64_t> host_id;
-        if (body.contains("host_id") && body["host_id"].is_number_integer()) host_id = body["host_id"].get<int64_t>();
-        if (outcome.ok()) {
-          *answer = body;
-          answer->erase("certificate");
-          answer->erase("authority");
-          // Asynchronous: the io thread does not wait for the fsync, and
-          // registrations that finish together share it (group commit).
-          store_->ApplyAsync(
-              [&](World& w) {
-                Server* s = w.servers.Mutable(fqdn);
-                if (!s) return Status::NotFound("no server " + fqdn);
-                s->registered = true;
-                s->host_id = host_id;
-                return Status::Ok();
-              },
-              [this, client, done](Status saved) {
-                asio::post(pool_->context(), [client, done, saved] { done(saved); });
-              });
-          return;
-        }
-      }
-    }
+  client->Send(std::move(request), [this, fqdn, client, answer, done, sent_at](Result<net::Response> response) mutable {
     // Destroy the client off its own callback.
     asio::post(pool_->context(), [client] {});
-    done(outcome);
+    RecordRegistration(sent_at, response);
+    if (!response.ok()) return done(response.status());
+    if (response->status != 201) return done(ExplainRegistrationFailure(response->status, response->body));
+    Json body = ParseUntrustedJsonOrDiscarded(response->body);
+    if (!body.is_object() || !body.contains("certificate") || !body["certificate"].is_string()) {
+      return done(Status::InvalidArgument("the manager's registration answer has no certificate"));
+    }
+    asio::post(file_pool_->context(), [this, fqdn, body = std::move(body), answer, done = std::move(done)]() mutable {
+      InstallRegistration(fqdn, std::move(body), answer, std::move(done));
+    });
   });
+}
+
+// On the file pool: the certificates made durable, then the registration
+// committed (group commit: registrations that finish together share one
+// fsync of the store).
+void Simulator::InstallRegistration(const std::string& fqdn, Json body, Json* answer,
+                                    std::function<void(Status)> done) {
+  crypto::ServerCryptoDir dir(options_.config_dir, fqdn);
+  // The manager's CA: --ca when given, else the one the manager hands out,
+  // which later connections are verified against.
+  Status outcome;
+  if (!ca_pem_.empty()) {
+    outcome = dir.InstallAuthority(ca_pem_);
+  } else if (body.value("authority", Json()).is_string()) {
+    outcome = dir.InstallAuthority(body["authority"].get<std::string>());
+  }
+  // Last: its directory fsync also makes the key's and the authority's
+  // renames durable (the same directory).
+  if (outcome.ok()) outcome = dir.InstallCertificate(body["certificate"].get<std::string>());
+  if (!outcome.ok()) return done(outcome);
+  std::optional<int64_t> host_id;
+  if (body.contains("host_id") && body["host_id"].is_number_integer()) host_id = body["host_id"].get<int64_t>();
+  *answer = std::move(body);
+  answer->erase("certificate");
+  answer->erase("authority");
+  store_->ApplyAsync(
+      [&](World& w) {
+        Server* s = w.servers.Mutable(fqdn);
+        if (!s) return Status::NotFound("no server " + fqdn);
+        s->registered = true;
+        s->host_id = host_id;
+        return Status::Ok();
+      },
+      [this, done](Status saved) { asio::post(pool_->context(), [done, saved] { done(saved); }); });
 }
 
 std::vector<RegistrationResult> Simulator::RegisterAll(

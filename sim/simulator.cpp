@@ -91,6 +91,7 @@ Simulator::~Simulator() {
   // Only now: servers made on the io_context (PDUs, control API) may be
   // destroyed after Stop() but must go before the context does.
   pool_.reset();
+  file_pool_.reset();
 }
 
 asio::io_context& Simulator::io() { return pool_->context(); }
@@ -126,6 +127,8 @@ Status Simulator::Init() {
   for (const auto& p : MakeDevicePlugins()) agent_plugins_.emplace_back(p->name());
   agent_plugins_.emplace_back(agent::kActionRunnerPlugin);
   pool_ = std::make_unique<net::IoPool>(options_.threads);
+  file_pool_ = std::make_unique<net::IoPool>(options_.file_threads);
+  file_pool_->Start();
   sampler_ = std::make_unique<MetricsSampler>(pool_->context(), [this] { return Stats(); }, options_.metrics_interval);
   pool_->Start();
   sampler_->Start();
@@ -290,6 +293,8 @@ void Simulator::Stop() {
   hsm_->Stop();
   std::vector<std::string> fqdns = RunningAgents();
   for (const auto& fqdn : fqdns) StopAgent(fqdn);
+  file_pool_->Stop();
+  file_pool_->Join();
   pool_->Stop();
   pool_->Join();
   std::lock_guard<std::mutex> lock(mu_);

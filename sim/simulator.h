@@ -59,7 +59,16 @@ struct SimulatorOptions {
   std::optional<std::chrono::milliseconds> shutdown_delay;
   // Spread agent starts over this period so they do not all report at once.
   std::chrono::milliseconds start_spread{10000};
+  // Registrations under way at once. Each waits mostly on others (the
+  // manager's answer, fsyncs of its key files), so throughput is this over
+  // one registration's latency (docs/architecture.md, "Registration"). 64
+  // was tried: 15 % faster, but a CPU-starved manager then ended new agents'
+  // action_runner sessions mid set-up (docs/performance.md).
   size_t max_registrations_in_flight = 16;
+  // Threads for registration's blocking disk work (writing and fsyncing a
+  // server's key and certificates): io threads never wait on the disk, and
+  // concurrent fsyncs share the file system's journal commits.
+  int file_threads = 4;
   // How often the history of load figures takes a row (sim/metrics_sampler.h).
   std::chrono::milliseconds metrics_interval{2000};
 
@@ -192,6 +201,9 @@ class Simulator : public agent::AgentHost {
   Result<std::shared_ptr<boost::asio::ssl::context>> ClientContextFor(const std::string& ca_pem) const;
   void RegisterOne(const std::string& fqdn, const std::string& secret, Json* answer,
                    std::function<void(Status)> done);
+  void PostRegistration(const std::string& fqdn, const std::string& secret, const std::string& nodename,
+                        const std::string& csr, Json* answer, std::function<void(Status)> done);
+  void InstallRegistration(const std::string& fqdn, Json body, Json* answer, std::function<void(Status)> done);
   void RecordRegistration(WallTime sent_at, const Result<net::Response>& response);
   void RegisterEach(std::vector<std::pair<std::string, std::string>> work, RegistrationProgress progress,
                     std::function<void(std::vector<RegistrationResult>)> done);
@@ -210,6 +222,9 @@ class Simulator : public agent::AgentHost {
   WallTime metrics_started_at_ = clock_.Now();
   std::unique_ptr<Store> store_;
   std::unique_ptr<net::IoPool> pool_;
+  // Registration's key and certificate file writes (file_threads); no
+  // agent handler runs here. Stopped after pool_'s work that posts to it.
+  std::unique_ptr<net::IoPool> file_pool_;
   std::unique_ptr<MetricsSampler> sampler_;  // on pool_'s io_context
   std::string agent_url_;
   std::string ca_pem_;
