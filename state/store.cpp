@@ -284,13 +284,19 @@ void Store::CommitLoop() {
       snapshot_.store(durable);
       if (group_hook_) group_hook_(GroupPoint::kDurable, group->answers.size());
     }
+    {
+      // Counted before the answers, not after: an operation that has its
+      // answer must find its group in group_stats() (counting after let a
+      // caller read the stats between its answer and the count).
+      std::lock_guard<std::mutex> count(mu_);
+      ++stats_.groups;
+      stats_.operations += group->answers.size();
+      if (durable) ++stats_.fsyncs;
+    }
     for (auto& [done, own] : group->answers) {
       done(own.ok() ? s : own);
     }
     lock.lock();
-    ++stats_.groups;
-    stats_.operations += group->answers.size();
-    if (durable) ++stats_.fsyncs;
     syncing_ = false;
     if (checkpoint_due_) {
       // After the answers, which do not wait for it. Operations that come
