@@ -13,9 +13,12 @@ TEST_F(NetTest, FiveHundredClientsTwoRequestsEach) {
   RaiseFileLimit();
   constexpr int kClients = 500;
   // 500 TLS handshakes at once: in a sanitizer build they take longer than
-  // the default handshake and request deadlines, so both are scaled.
+  // the default handshake and request deadlines, and the first clients'
+  // connections sit idle longer than the default idle limit before the
+  // count below, so all three are scaled.
   ServerOptions server_options = TlsServer(true);
   server_options.handshake_timeout = cs::testing::Scaled(server_options.handshake_timeout);
+  server_options.idle_timeout = cs::testing::Scaled(server_options.idle_timeout);
   auto server = StartServer(server_options, [](const Request& request, Respond respond) {
     respond(Response::Text(request.peer_cert.verified ? 200 : 403, request.body));
   });
