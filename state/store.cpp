@@ -301,16 +301,22 @@ void Store::CommitGroup(std::unique_lock<std::mutex>& lock, std::unique_ptr<Grou
     snapshot_.store(durable);
     if (group_hook_) group_hook_(GroupPoint::kDurable, group->answers.size());
   }
+  {
+    // Counted before the answers, not after: an operation that has its
+    // answer must find its group in group_stats() (counting after let a
+    // caller read the stats between its answer and the count).
+    std::lock_guard<std::mutex> count(mu_);
+    ++stats_.groups;
+    stats_.operations += group->answers.size();
+    last_group_operations_ = group->answers.size();
+    if (durable) ++stats_.fsyncs;
+  }
   answering_operations = true;
   for (auto& [done, own] : group->answers) {
     done(own.ok() ? s : own);
   }
   answering_operations = false;
   lock.lock();
-  ++stats_.groups;
-  stats_.operations += group->answers.size();
-  last_group_operations_ = group->answers.size();
-  if (durable) ++stats_.fsyncs;
   syncing_ = false;
   if (!open_ && !checkpoint_due_) idle_.notify_all();
 }

@@ -1,5 +1,6 @@
 #include "sim/control/control_server.h"
 
+#include <atomic>
 #include <fstream>
 
 #include "metrics/prometheus.h"
@@ -53,7 +54,7 @@ class ControlServer::Impl {
       }
       respond(std::move(r));
     };
-    if (auto refused = CheckHostAndOrigin(request, options_.address, port)) {
+    if (auto refused = CheckHostAndOrigin(request, options_.address, port.load())) {
       return answer(ErrorAnswer(refused->status, refused->message), "refused: " + refused->message);
     }
     if (options_.token) {
@@ -139,7 +140,10 @@ class ControlServer::Impl {
 
  public:
   std::unique_ptr<net::HttpsServer> server;
-  uint16_t port = 0;  // the one listened on (options_.port may be 0)
+  // The one listened on (options_.port may be 0). Atomic: it is stored
+  // after the server already accepts, while pool threads read it in
+  // Handle (a plain field was a data race TSan reported).
+  std::atomic<uint16_t> port{0};
 };
 
 Status ParseListenAddress(const std::string& text, ControlServerOptions* options) {
@@ -188,7 +192,7 @@ Result<std::unique_ptr<ControlServer>> ControlServer::Start(boost::asio::io_cont
     return server.status().Context("control API on " + options.address + ":" + std::to_string(options.port));
   }
   impl->server = std::move(*server);
-  impl->port = impl->server->port();
+  impl->port.store(impl->server->port());
   log.Info("control", "listening on " + options.address + ":" + std::to_string(impl->server->port()) +
                           (options.token ? " (bearer token required)" : ""));
   return std::unique_ptr<ControlServer>(new ControlServer(std::move(impl)));

@@ -27,6 +27,7 @@
 #include "fakes/invariants.h"
 #include "state/store.h"
 #include "tests/state/temp_dir.h"
+#include "tests/time_scale.h"
 #include "util/random.h"
 
 namespace cs {
@@ -356,7 +357,8 @@ TEST(GroupCommitTest, UnderSustainedLoadTheWalRestartsAfterEachCheckpoint) {
   std::mutex mu;
   std::condition_variable answered;
   int in_flight = 0, failed = 0;
-  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+  // 60 s here is about 20,000 operations; a sanitizer build needs longer.
+  const auto deadline = std::chrono::steady_clock::now() + cs::testing::Scaled(std::chrono::seconds(60));
   uint64_t issued = 0;
   while (store->group_stats().checkpoints < 3 && std::chrono::steady_clock::now() < deadline &&
          issued < 500000) {
@@ -385,7 +387,8 @@ TEST(GroupCommitTest, UnderSustainedLoadTheWalRestartsAfterEachCheckpoint) {
   }
   EXPECT_EQ(failed, 0);
   const Store::GroupStats stats = store->group_stats();
-  ASSERT_GE(stats.checkpoints, 3u) << "too slow: " << issued << " operations in 60 s";
+  ASSERT_GE(stats.checkpoints, 3u) << "too slow: " << issued << " operations in "
+                                   << cs::testing::Scaled(std::chrono::seconds(60)).count() << " s";
   EXPECT_GE(stats.complete_checkpoints, 1u);
   EXPECT_GE(stats.held_back_groups, 1u) << "no operation arrived during a checkpoint: not a sustained load";
   EXPECT_GE(stats.wal_restarts, 1u) << stats.checkpoints << " checkpoints and the WAL never restarted";
