@@ -40,7 +40,7 @@ std::unique_ptr<CrushCli> AddCrushCommands(CLI::App& app) {
   CLI::App* p = c->place = c->crush->add_subcommand(
       "place", "HA pairs from a rule of the fleet's map: a primary and a secondary in one corosync cluster, "
                "in different domains of the rule's type");
-  p->add_option("--rule", c->rule, "Rule id or name (by_host, by_rack, by_row)")->required();
+  p->add_option("--rule", c->rule, "Rule id or name (by_host, by_rack, by_row; by_controller, by_pdu where the fleet has them)")->required();
   p->add_option("--count", c->count, "How many inputs (default 1)")->check(CLI::Range(1, 100000));
   p->add_option("--first-x", c->first_x, "The first input (default 0)")->check(CLI::Range(0, 0x7fffffff - 100000));
   p->add_flag("--json", c->json, "JSON instead of a table");

@@ -79,7 +79,7 @@ int main(int argc, char** argv) {
   CLI::App* check = app.add_subcommand("check", "Check the state's invariants; exit 1 on any violation");
   std::optional<std::string> check_placement;
   check->add_option("--placement", check_placement,
-                    "Also report HA pairs that break this rule of the fleet's CRUSH map (by_host, by_rack, by_row)");
+                    "Also report HA pairs that break this rule of the fleet's CRUSH map (by_host, by_rack, by_row; by_controller, by_pdu where the fleet has them)");
 
   CLI::App* state = app.add_subcommand("state", "Export or import the human-readable JSON view");
   state->require_subcommand(1);

@@ -431,7 +431,7 @@ std::unique_ptr<ManagerCli> AddManagerCommands(CLI::App& app) {
   c->fs_create->add_option("--mdt", c->fs.mdts, "HOST:DEVICE of an MDT (repeatable)")->required();
   c->fs_create->add_option("--ost", c->fs.osts, "HOST:DEVICE of an OST (repeatable)")->required();
   c->fs_create->add_option("--placement", c->fs.placement,
-                           "A rule of the fleet's CRUSH map (by_host, by_rack, by_row): it places each target's "
+                           "A rule of the fleet's CRUSH map (by_host, by_rack, by_row; by_controller, by_pdu where the fleet has them): it places each target's "
                            "primary and secondary (x = the target's position: MGT 0, MDTs, then OSTs)");
   AddWaitOptions(c->fs_create, c->client);
   c->action = m->add_subcommand("action", "Run one agent action on a host: HOST ACTION [--args JSON]");

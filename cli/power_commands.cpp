@@ -4,8 +4,10 @@
 
 #include "cli/number_options.h"
 
+#include <algorithm>
 #include <cstdio>
 #include <iostream>
+#include <set>
 
 #include "fakes/cluster_env.h"
 #include "sim/control/control_server.h"
@@ -21,19 +23,94 @@ void AddControlOptions(CLI::App* cmd, PowerCli& c) {
   cmd->add_option("--control-token-file", c.token_file, "File holding the control API's bearer token");
 }
 
-int Call(const PowerCli& c, const std::string& operation, Json args) {
+Result<Json> CallDaemon(const PowerCli& c, const std::string& operation, Json args) {
   SimulatorRemoteOptions options;
   options.url = c.control_url;
   if (c.token_file) {
     auto token = ReadTokenFile(*c.token_file);
-    if (!token.ok()) return Fail(token.status().message());
+    if (!token.ok()) return token.status();
     options.token = *token;
   }
   if (c.pause_seconds) args["pause_seconds"] = std::to_string(*c.pause_seconds);
   auto ops = SimulatorRemoteOperations::Connect(options);
-  if (!ops.ok()) return Fail(ops.status().message());
-  Result<Json> r = (*ops)->Call(operation, args);
+  if (!ops.ok()) return ops.status();
+  return (*ops)->Call(operation, args);
+}
+
+int Call(const PowerCli& c, const std::string& operation, Json args) {
+  Result<Json> r = CallDaemon(c, operation, std::move(args));
   if (!r.ok()) return Fail("power: " + r.status().message());
+  return kExitOk;
+}
+
+std::string Joined(const Json& items) {
+  std::string out;
+  for (const Json& i : items) out += (out.empty() ? "" : ", ") + i.get<std::string>();
+  return out.empty() ? "none" : out;
+}
+
+// controller fail|restore ID: what changed, in one line (--json: the answer).
+int FailOrRestoreController(const PowerCli& c, bool failed) {
+  Result<Json> r = CallDaemon(c, failed ? "fail_controller" : "restore_controller", Json{{"controller_id", c.controller_id}});
+  if (!r.ok()) return Fail("controller: " + r.status().message());
+  if (c.json) {
+    std::cout << r->dump(2) << "\n";
+    return kExitOk;
+  }
+  const Json& j = *r;
+  const std::string id = "controller " + j["controller_id"].dump();
+  if (!j["changed"].get<bool>()) {
+    std::cout << id << " was already " << (failed ? "failed" : "working") << "\n";
+  } else if (failed) {
+    std::cout << id << " failed: " << j["volumes"].size() << " LUNs absent; targets stopped: " << Joined(j["targets_stopped"])
+              << "\n";
+  } else {
+    std::cout << id << " restored: " << j["volumes"].size() << " LUNs back; targets started: "
+              << Joined(j["targets_started"]) << "\n";
+  }
+  return kExitOk;
+}
+
+// controller list: every controller with its LUNs, state and the servers
+// of its SU, from the saved state.
+int PrintControllers(const GlobalOptions& global, const PowerCli& c) {
+  Store::Options options;
+  options.mode = Store::Mode::kReadOnly;
+  auto store = Store::Open(global.config, options);
+  if (!store.ok()) return Fail(store.status().message());
+  const World& w = (*store)->world();
+  std::vector<std::pair<int, Json>> rows;
+  for (const auto& [key, ctl] : w.controllers.all()) {
+    std::set<std::string> servers;
+    for (const auto& [fqdn, presented] : w.presentations.all()) {
+      for (const auto& [path, serial] : presented) {
+        if (ctl.luns.count(serial)) servers.insert(fqdn);
+      }
+    }
+    rows.emplace_back(ctl.controller_id, Json{{"controller_id", ctl.controller_id},
+                                              {"luns", ctl.luns.size()},
+                                              {"disks", ctl.disks.size()},
+                                              {"failed", ctl.failed},
+                                              {"servers", servers}});
+  }
+  std::sort(rows.begin(), rows.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+  Json out = Json::array();
+  for (auto& [id, row] : rows) out.push_back(std::move(row));
+  if (c.json) {
+    std::cout << out.dump(2) << "\n";
+    return kExitOk;
+  }
+  if (out.empty()) {
+    std::cout << "no controllers (setup --su_size makes scalable units with one each)\n";
+    return kExitOk;
+  }
+  std::printf("%-10s  %-5s  %-5s  %-6s  %s\n", "CONTROLLER", "LUNS", "DISKS", "STATE", "SERVERS");
+  for (const Json& r : out) {
+    std::string servers;
+    for (const Json& s : r["servers"]) servers += (servers.empty() ? "" : ",") + s.get<std::string>();
+    std::printf("%-10d  %-5zu  %-5zu  %-6s  %s\n", r["controller_id"].get<int>(), r["luns"].get<size_t>(),
+                r["disks"].get<size_t>(), r["failed"].get<bool>() ? "FAILED" : "ok", servers.c_str());
+  }
   return kExitOk;
 }
 
@@ -120,6 +197,20 @@ std::unique_ptr<PowerCli> AddPowerCommands(CLI::App& app) {
   c->fencing = power->add_subcommand("fencing", "Every fencing attempt (node, by which node, outcome), from the saved state");
   c->fencing->add_flag("--json", c->json, "Print JSON (as the control operation fence_history)");
   c->fencing->add_option("--fqdn", c->fqdn, "Only the attempts on this server");
+
+  CLI::App* controller = app.add_subcommand("controller", "Storage controllers of scalable units: fail, restore, list");
+  controller->require_subcommand(1);
+  c->controller_fail = controller->add_subcommand(
+      "fail", "Fail a controller through the running daemon: its LUNs vanish from its SU, the targets on them stop");
+  c->controller_restore = controller->add_subcommand(
+      "restore", "Restore a failed controller: its LUNs come back, pacemaker starts the targets again");
+  for (CLI::App* cmd : {c->controller_fail, c->controller_restore}) {
+    cmd->add_option("ID", c->controller_id, "Controller id (controller list shows them)")->required();
+    cmd->add_flag("--json", c->json, "Print the control API's answer as JSON");
+    AddControlOptions(cmd, *c);
+  }
+  c->controller_list = controller->add_subcommand("list", "Every controller: LUNs, state, servers, from the saved state");
+  c->controller_list->add_flag("--json", c->json, "Print JSON");
   return c;
 }
 
@@ -130,6 +221,9 @@ int RunPowerCli(const GlobalOptions& global, const PowerCli& c) {
   if (c.server->parsed()) return Call(c, "power_server", Json{{"fqdn", c.fqdn}, {"action", c.action}});
   if (c.status->parsed()) return PrintStatus(global, c.what);
   if (c.fencing->parsed()) return PrintFencing(global, c);
+  if (c.controller_fail->parsed()) return FailOrRestoreController(c, true);
+  if (c.controller_restore->parsed()) return FailOrRestoreController(c, false);
+  if (c.controller_list->parsed()) return PrintControllers(global, c);
   return -1;
 }
 

@@ -42,7 +42,7 @@ void AddPlanOptions(CLI::App* sub, ScenarioCli& c) {
                   "rack: each corosync cluster's nodes in different racks (default none)")
       ->check(CLI::IsMember({"none", "rack"}));
   sub->add_option("--placement", c.placement,
-                  "Place the runner's filesystem with this rule of the fleet's CRUSH map (by_host, by_rack, by_row)");
+                  "Place the runner's filesystem with this rule of the fleet's CRUSH map (by_host, by_rack, by_row; by_controller, by_pdu where the fleet has them)");
   sub->add_option("--control-url", c.control_url, "Drive this running daemon's control API instead of a world of our own");
   sub->add_option("--control-token-file", c.control_token_file, "The control API's bearer token file");
   sub->add_option("--manager-url", c.manager_url, "The manager of that daemon (with --control-url)");

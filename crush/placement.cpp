@@ -1,6 +1,9 @@
 #include "crush/placement.h"
 
+#include <algorithm>
+#include <iterator>
 #include <map>
+#include <set>
 
 #include "crush/fleet_map.h"
 #include "crush/mapper.h"
@@ -42,23 +45,38 @@ std::vector<int> Run(const Map& map, int rule, int x, int count) {
   return out;
 }
 
-// The bucket of type `type` above item `item` (the item's own name for the
-// device type).
-std::string Ancestor(const Map& map, int item, int type) {
+// The buckets of type `type` above item `item` (the item's own name for
+// the device type), in name order: a host under two PDUs has two.
+std::vector<std::string> Ancestors(const Map& map, int item, int type) {
   if (type == 0) {
     auto it = map.item_names.find(item);
-    return it == map.item_names.end() ? "" : it->second;
+    return it == map.item_names.end() ? std::vector<std::string>{} : std::vector<std::string>{it->second};
   }
-  std::map<int, int> parent;
+  std::multimap<int, int> parents;
   for (const auto& b : map.buckets) {
     if (!b) continue;
-    for (int child : b->items) parent[child] = b->id;
+    for (int child : b->items) parents.emplace(child, b->id);
   }
-  for (auto it = parent.find(item); it != parent.end(); it = parent.find(it->second)) {
-    const Bucket* b = map.bucket(it->second);
-    if (b && b->type == type) return map.item_names.at(b->id);
+  std::set<std::string> out;
+  std::set<int> seen;
+  std::vector<int> pending = {item};
+  while (!pending.empty()) {
+    const int child = pending.back();
+    pending.pop_back();
+    for (auto [it, end] = parents.equal_range(child); it != end; ++it) {
+      if (!seen.insert(it->second).second) continue;
+      const Bucket* b = map.bucket(it->second);
+      if (b && b->type == type) out.insert(map.item_names.at(b->id));
+      pending.push_back(it->second);
+    }
   }
-  return "";
+  return {out.begin(), out.end()};
+}
+
+std::string Joined(const std::vector<std::string>& names, const char* sep) {
+  std::string out;
+  for (const std::string& n : names) out += (out.empty() ? "" : sep) + n;
+  return out;
 }
 
 }  // namespace
@@ -93,10 +111,12 @@ const Map& HaPlacer::ClusterMap(int cluster) {
   return cluster_maps_.back().second;
 }
 
-std::string HaPlacer::DomainOf(const std::string& nodename) const {
+std::vector<std::string> HaPlacer::DomainsOf(const std::string& nodename) const {
   std::optional<int> item = fleet_.FindItem(nodename);
-  return item ? Ancestor(fleet_, *item, type_) : "";
+  return item ? Ancestors(fleet_, *item, type_) : std::vector<std::string>{};
 }
+
+std::string HaPlacer::DomainOf(const std::string& nodename) const { return Joined(DomainsOf(nodename), "+"); }
 
 Result<HaPair> HaPlacer::Place(int x) {
   const std::vector<int> first = Run(fleet_, rule_, x, 1);
@@ -129,11 +149,13 @@ Result<std::vector<std::string>> CheckPlacements(const World& world, const std::
   for (const auto& [key, cluster] : world.clusters.all()) {
     for (const auto& [label, r] : cluster.resources) {
       if (!r.primary_node || !r.secondary_node) continue;
-      const std::string a = placer->DomainOf(*r.primary_node), b = placer->DomainOf(*r.secondary_node);
-      if (a == b) {
+      const std::vector<std::string> a = placer->DomainsOf(*r.primary_node), b = placer->DomainsOf(*r.secondary_node);
+      std::vector<std::string> shared;
+      std::set_intersection(a.begin(), a.end(), b.begin(), b.end(), std::back_inserter(shared));
+      if (!shared.empty() || (a.empty() && b.empty())) {
         out.push_back(label + ": primary " + *r.primary_node + " and secondary " + *r.secondary_node + " are both in " +
-                      placer->domain_type() + " " + a + " (rule " + rule + " puts them in different " +
-                      placer->domain_type() + "s)");
+                      placer->domain_type() + " " + Joined(shared, ", ") +
+                      " (rule " + rule + " puts them in different " + placer->domain_type() + "s)");
       }
     }
   }

@@ -43,7 +43,10 @@ class HaPlacer {
   // fewer than two domains of the rule's type.
   Result<HaPair> Place(int x);
   const std::string& domain_type() const { return domain_type_; }
-  // The domain of the rule's type a host lies in (its rack for by_rack).
+  // The domains of the rule's type a host lies in (its rack for by_rack;
+  // both PDUs for by_pdu when it has two PSUs), in name order.
+  std::vector<std::string> DomainsOf(const std::string& nodename) const;
+  // The same joined with "+" (rack000-pdu0+rack000-pdu1).
   std::string DomainOf(const std::string& nodename) const;
 
  private:

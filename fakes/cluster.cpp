@@ -204,6 +204,25 @@ void Cluster::Settle(const ClusterEnv& env, const std::map<std::string, std::str
   }
 }
 
+void Cluster::MonitorFailed(const std::set<std::string>& ha_labels, const ClusterEnv& env) {
+  for (const std::string& label : ha_labels) {
+    auto it = resources.find(label);
+    if (it == resources.end()) continue;
+    HaResource& r = it->second;
+    if (!r.started_on || r.blocked_on || CanStart(env, r, *r.started_on)) continue;  // the restart succeeds
+    r.failed_on.insert(*r.started_on);
+    r.started_on.reset();
+  }
+  Settle(env);
+}
+
+void Cluster::Cleanup(const std::set<std::string>& ha_labels, const ClusterEnv& env) {
+  for (const std::string& label : ha_labels) {
+    if (auto it = resources.find(label); it != resources.end()) it->second.failed_on.clear();
+  }
+  Settle(env);
+}
+
 Status Cluster::MoveTo(const std::string& ha_label, const std::optional<std::string>& node, const char* role,
                        const ClusterEnv& env) {
   auto it = resources.find(ha_label);

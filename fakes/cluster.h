@@ -13,7 +13,9 @@
 //  - without quorum (more than 2 nodes, half or fewer online) every resource
 //    stops (no-quorum-policy=stop) and no node is fenced;
 //  - a start that fails on a node bans the resource from it
-//    (start-failure-is-fatal) until a cleanup (failover / failback).
+//    (start-failure-is-fatal) until a cleanup (failover / failback);
+//  - a monitor that fails (the device went away) recovers the resource in
+//    place: a restart, which fails where the device is gone.
 // docs/cluster.md says how this is checked against crm_simulate.
 #pragma once
 
@@ -119,6 +121,15 @@ struct Cluster {
   Status Stop(const std::string& ha_label, const ClusterEnv& env = {});
   Status Failover(const std::string& ha_label, const ClusterEnv& env = {});
   Status Failback(const std::string& ha_label, const ClusterEnv& env = {});
+  // The devices of `ha_labels` went away (their controller failed). Where
+  // one runs, its monitor fails and pacemaker recovers it in place (stop,
+  // then start there, below migration-threshold); a start on a node that
+  // cannot see the device fails and bans it there (start-failure-is-fatal),
+  // so it moves on until it runs or no node is left. Then settles.
+  void MonitorFailed(const std::set<std::string>& ha_labels, const ClusterEnv& env = {});
+  // `crm_resource --cleanup` of each resource: forgets its failed starts,
+  // so it may start again where it was banned; then settles.
+  void Cleanup(const std::set<std::string>& ha_labels, const ClusterEnv& env = {});
   // Runs transitions until nothing changes (fencing first, then placement).
   void Settle(const ClusterEnv& env = {}, const std::map<std::string, std::string>& prefer = {});
 

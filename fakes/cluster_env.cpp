@@ -87,10 +87,12 @@ bool FenceNode(World& world, const ClusterNode& node, int port_offset, FenceReco
 bool NodeSeesDevice(const World& world, const std::string& nodename, const std::string& path) {
   bool presented_somewhere = false;
   for (const auto& [fqdn, presented] : world.presentations.all()) {
-    if (!presented.count(path)) continue;
+    auto it = presented.find(path);
+    if (it == presented.end()) continue;
     presented_somewhere = true;
     const Server* s = world.servers.Find(fqdn);
-    if (s && s->nodename == nodename) return true;
+    // A volume whose controller failed is presented but absent.
+    if (s && s->nodename == nodename) return world.VolumePresent(it->second);
   }
   return !presented_somewhere;
 }

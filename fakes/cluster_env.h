@@ -52,8 +52,9 @@ bool ClusterServicesRun(const Server& server);
 // services both run again joins.
 void FollowClusterServices(World& world, const Server& server, bool was_member);
 
-// Whether the node's server sees the device at `path`. Paths no server sees
-// (hand-made test resources) are taken as visible everywhere.
+// Whether the node's server sees the device at `path`: presented to it, and
+// not on a failed controller. Paths no server has presented (hand-made test
+// resources) are taken as visible everywhere.
 bool NodeSeesDevice(const World& world, const std::string& nodename, const std::string& path);
 
 }  // namespace cs

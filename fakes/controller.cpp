@@ -25,6 +25,7 @@ Status Controller::AddLun(const std::string& serial, int64_t size, Random& rando
 
 Json Controller::Poll() const {
   Json out = *this;
+  out.erase("failed");
   for (auto& [serial, lun] : out["luns"].items()) lun["size"] = lun["size"].get<int64_t>() / kMiB;
   for (auto& [wwid, disk] : out["disks"].items()) disk["size"] = disk["size"].get<int64_t>() / kMiB;
   return out;

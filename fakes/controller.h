@@ -1,6 +1,8 @@
 // Controller: the storage controller of one scalable unit (SU). It owns the
 // SU's LUNs, each a RAID6 of ten member disks, and answers poll() for the
-// manager's simulator_controller storage plugin.
+// manager's simulator_controller storage plugin. A controller can fail
+// (fakes/controller_faults.h): while it is failed its LUNs are absent from
+// every server of the SU.
 #pragma once
 
 #include <cstdint>
@@ -33,15 +35,17 @@ struct Controller {
   int controller_id = 0;
   std::map<std::string, ControllerLun> luns;    // by serial
   std::map<std::string, ControllerDisk> disks;  // by wwid
+  // Failed (fail_controller): its LUNs are absent until it is restored.
+  bool failed = false;
 
   // Adds a LUN built from ten disks (RAID6: size / 8 each), wwids drawn
   // from `random`.
   Status AddLun(const std::string& serial, int64_t size, Random& random);
   // The original's poll(): the whole state with sizes in MiB (XML-RPC could
-  // not carry 64-bit integers).
+  // not carry 64-bit integers), without `failed` (the original had none).
   Json Poll() const;
   bool operator==(const Controller&) const = default;
 };
-NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(Controller, controller_id, luns, disks)
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(Controller, controller_id, luns, disks, failed)
 
 }  // namespace cs

@@ -19,6 +19,17 @@ void CheckResources(const World& world, const Cluster& cluster, Violations& out)
     if (r.failed_on.count(node)) {
       out.push_back(where + ": resource " + label + " runs on " + node + ", where its start failed");
     }
+    // Nothing runs on a LUN whose controller failed: its device is gone.
+    if (const Server* s = world.FindServerByNodename(node)) {
+      const Presentations* seen = world.presentations.Find(s->fqdn);
+      auto path = seen ? seen->find(r.device_path) : Presentations::const_iterator();
+      if (seen && path != seen->end()) {
+        if (const Controller* c = world.FailedControllerOf(path->second)) {
+          out.push_back(where + ": resource " + label + " runs on " + node + ", but its device is on failed controller " +
+                        std::to_string(c->controller_id));
+        }
+      }
+    }
     auto it = cluster.nodes.find(node);
     if (it == cluster.nodes.end()) {
       out.push_back(where + ": resource " + label + " runs on " + node + ", not a member");

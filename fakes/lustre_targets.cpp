@@ -48,6 +48,10 @@ Result<std::string> SerialAtPath(const World& world, const std::string& fqdn, co
   if (p == nullptr || p->count(path) == 0) {
     return Status::NotFound(fqdn + " has no device at " + path);
   }
+  if (const Controller* c = world.FailedControllerOf(p->at(path))) {
+    return Status::NotFound(fqdn + " has no device at " + path + " (controller " + std::to_string(c->controller_id) +
+                            " has failed)");
+  }
   return p->at(path);
 }
 

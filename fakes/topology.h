@@ -96,6 +96,9 @@ std::string RowName(int row);
 std::string RackName(const TopologySettings& t, int rack);
 std::string RowName(const TopologySettings& t, int row);
 std::string RootName(const TopologySettings& t);
+// A scalable unit's controller as a failure domain: controller001 for id 1
+// (the CRUSH map's bucket, fail-domain's domain).
+std::string ControllerName(int controller_id);
 
 // The corosync cluster of server `server_id`: consecutive numbers by
 // default; with cluster_spread rack, the servers at the same position in

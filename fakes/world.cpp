@@ -78,6 +78,14 @@ bool World::HasPower(const Server& server) const {
   return false;
 }
 
+const Controller* World::FailedControllerOf(const std::string& serial) const {
+  // Few controllers fail at once: only failed ones are asked about the LUN.
+  for (const auto& [key, c] : controllers.all()) {
+    if (c.failed && c.luns.count(serial)) return &c;
+  }
+  return nullptr;
+}
+
 bool World::Feeds(const Pdu& pdu, const Server& server) {
   if (server.worker || !server.outlet || !pdu.outlets.count(*server.outlet)) return false;
   return server.pdus.empty() || std::find(server.pdus.begin(), server.pdus.end(), pdu.name) != server.pdus.end();

@@ -194,6 +194,10 @@ class World {
   std::vector<std::string> PdusFeeding(const Server& server) const;
   // The server plugged into outlet `outlet` of PDU `pdu`, or null.
   const Server* ServerOnOutlet(const std::string& pdu, const std::string& outlet) const;
+  // The failed controller owning volume `serial`, or null: a volume is
+  // absent from every server while its controller is failed.
+  const Controller* FailedControllerOf(const std::string& serial) const;
+  bool VolumePresent(const std::string& serial) const { return FailedControllerOf(serial) == nullptr; }
   // Every server's sockets in one pass: PDU -> outlet -> fqdn.
   std::map<std::string, std::map<std::string, std::string>> OutletWiring() const;
 

@@ -4,10 +4,12 @@
 #include <algorithm>
 #include <map>
 
+#include "fakes/topology.h"
+
 namespace cs::scenarios {
 
 const std::vector<std::string>& DomainTypes() {
-  static const std::vector<std::string> types = {"rack", "row", "pdu"};
+  static const std::vector<std::string> types = {"rack", "row", "pdu", "controller"};
   return types;
 }
 
@@ -30,19 +32,27 @@ std::vector<std::string> DomainsOfServer(const Json& server, const std::string& 
     return out;
   }
   const Json name = location.value(type, Json());
+  if (type == "controller") {
+    if (!name.is_number_integer()) return {};
+    return {ControllerName(name.get<int>())};
+  }
   if (!name.is_string()) return {};
   return {name.get<std::string>()};
 }
 
 Result<std::vector<Domain>> DomainsOf(const Json& status, const std::string& type) {
   if (std::find(DomainTypes().begin(), DomainTypes().end(), type) == DomainTypes().end()) {
-    return Status::InvalidArgument("no domain type '" + type + "' (rack, row or pdu)");
+    return Status::InvalidArgument("no domain type '" + type + "' (rack, row, pdu or controller)");
   }
   std::map<std::string, std::vector<std::string>> by_name;
   for (const Json& s : status.value("servers", Json::array())) {
     if (!IsStorageServer(s)) continue;
     const std::vector<std::string> domains = DomainsOfServer(s, type);
     if (domains.empty()) {
+      if (type == "controller") {
+        return Status::InvalidArgument("server " + s.value("fqdn", "?") +
+                                       " has no controller: a SAN-style fleet (setup --su_size gives each scalable unit one)");
+      }
       return Status::InvalidArgument("server " + s.value("fqdn", "?") + " has no " + type +
                                      " in its location (a daemon older than racks?)");
     }
@@ -76,6 +86,7 @@ Result<std::vector<Domain>> ChooseDomains(const Json& status, const std::string&
 
 std::vector<std::string> ServersDownWith(const Json& status, const std::string& type, const std::set<std::string>& lost) {
   std::vector<std::string> out;
+  if (type == "controller") return out;  // its servers keep their power, only its LUNs go
   for (const Json& s : status.value("servers", Json::array())) {
     if (!IsStorageServer(s)) continue;
     const std::vector<std::string> domains = DomainsOfServer(s, type);

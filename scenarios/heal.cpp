@@ -13,8 +13,27 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
+// Failed controllers whose scalable unit has a server in scope come back
+// (clear_faults restores them all when the scope is the whole fleet).
+Status RestoreControllers(RemoteOperations& sim, const Json& status, const std::vector<std::string>& scope) {
+  for (const Json& c : status.value("controllers", Json::array())) {
+    const Json id = c.value("controller_id", Json());
+    if (!c.value("failed", false) || !id.is_number_integer()) continue;
+    bool in_scope = false;
+    for (const Json& s : status.value("servers", Json::array())) {
+      const Json location = s.value("location", Json::object());
+      in_scope = in_scope || (location.value("controller", Json()) == id && InScope(scope, s.value("fqdn", "")));
+    }
+    if (!in_scope) continue;
+    Result<Json> r = sim.Call("restore_controller", {{"controller_id", id}});
+    if (!r.ok()) return r.status().Context("restoring controller " + id.dump());
+  }
+  return Status::Ok();
+}
+
 Status LiftFaults(RemoteOperations& sim, const Json& status, const std::vector<std::string>& scope) {
   if (scope.empty()) return sim.ClearFaults();
+  CS_RETURN_IF_ERROR(RestoreControllers(sim, status, scope));
   for (const Json& s : status.value("servers", Json::array())) {
     const std::string fqdn = s.value("fqdn", "");
     if (!InScope(scope, fqdn)) continue;

@@ -53,7 +53,7 @@ Result<WorldRequest> ParseWorldRequest(const Json& raw) {
     } else if (key == "placement") {
       static const std::regex kRule("[A-Za-z0-9_.-]{1,64}");
       if (!value.is_string() || !std::regex_match(value.get<std::string>(), kRule)) {
-        return Status::InvalidArgument("placement: expected a rule of the fleet's CRUSH map (by_host, by_rack, by_row) or default, not " +
+        return Status::InvalidArgument("placement: expected a rule of the fleet's CRUSH map (by_host, by_rack, by_row; by_controller, by_pdu where the fleet has them) or default, not " +
                                        value.dump());
       }
     } else {

@@ -15,6 +15,10 @@ std::string OnOff(bool on) { return on ? "on" : "off"; }
 
 Json ServerJson(const World& world, const Server& s, const std::map<std::string, Location>& locations) {
   const Presentations* p = world.presentations.Find(s.fqdn);
+  int volumes = 0, absent = 0;  // absent: on a failed controller
+  if (p) {
+    for (const auto& [path, serial] : *p) (world.VolumePresent(serial) ? volumes : absent) += 1;
+  }
   Json j = {{"fqdn", s.fqdn},
             {"nodename", s.nodename},
             {"worker", s.worker},
@@ -23,7 +27,8 @@ Json ServerJson(const World& world, const Server& s, const std::map<std::string,
             {"power_state", PowerStateName(s.power_state)},
             {"registered", s.registered},
             {"nids", s.Nids()},
-            {"volumes", p ? p->size() : 0},
+            {"volumes", volumes},
+            {"volumes_absent", absent},
             {"lnet", s.lnet_up ? "up" : (s.lnet_loaded ? "down" : "unloaded")},
             {"corosync", s.corosync.state},
             {"pacemaker", s.pacemaker.state},
@@ -104,7 +109,10 @@ Json FleetStatusJson(const World& world) {
   for (const Cluster* c : ByNumber(world.clusters)) clusters.push_back(ClusterJson(*c));
   for (const auto& [name, p] : world.pdus.all()) pdus.push_back(PduJson(world.settings().topology, p));
   for (const Controller* c : ByNumber(world.controllers)) {
-    controllers.push_back({{"controller_id", c->controller_id}, {"luns", c->luns.size()}, {"disks", c->disks.size()}});
+    controllers.push_back({{"controller_id", c->controller_id},
+                           {"luns", c->luns.size()},
+                           {"disks", c->disks.size()},
+                           {"failed", c->failed}});
   }
   Json summary = {{"server_count", counts.server_count}, {"worker_count", counts.worker_count},
                   {"volume_count", counts.volume_count}, {"nid_count", counts.nid_count},
@@ -149,7 +157,8 @@ std::string FleetStatusText(const World& world) {
     for (const auto& n : s["nids"]) nids += (nids.empty() ? "" : ",") + n.get<std::string>();
     servers.Add({s["fqdn"], s["cluster"].is_null() ? "-" : s["cluster"].dump(),
                  OnOff(s["has_power"]), s["power_state"], s["registered"] ? "yes" : "no", nids,
-                 s["volumes"].dump(), s["lnet"], s["corosync"], s["pacemaker"],
+                 s["volumes"].dump() + (s["volumes_absent"] > 0 ? " (" + s["volumes_absent"].dump() + " absent)" : ""),
+                 s["lnet"], s["corosync"], s["pacemaker"],
                  s.contains("location") ? s["location"]["row"].get<std::string>() + "/" +
                                               s["location"]["rack"].get<std::string>()
                                         : "-"});
@@ -169,9 +178,10 @@ std::string FleetStatusText(const World& world) {
 
   if (!j["controllers"].empty()) {
     out << "\n";
-    TextTable controllers({"CONTROLLER", "LUNS", "DISKS"});
+    TextTable controllers({"CONTROLLER", "LUNS", "DISKS", "STATE"});
     for (const Json& c : j["controllers"]) {
-      controllers.Add({c["controller_id"].dump(), c["luns"].dump(), c["disks"].dump()});
+      controllers.Add({c["controller_id"].dump(), c["luns"].dump(), c["disks"].dump(),
+                       c["failed"].get<bool>() ? "FAILED (LUNs absent)" : "ok"});
     }
     controllers.Print(out);
   }

@@ -150,7 +150,11 @@ Status ExportOriginalLayout(const World& world, const std::string& dir) {
     CS_RETURN_IF_ERROR(WriteJsonFile(dir, "pdu_sim_" + name + ".json", Json(p)));
   }
   for (const auto& [id, c] : world.controllers.all()) {
-    CS_RETURN_IF_ERROR(WriteJsonFile(dir, "fake_controller_" + id + ".json", Json(c)));
+    // The original's layout has no `failed`: a working controller exports
+    // as it did; a failed one keeps its state (our import reads it back).
+    Json body = c;
+    if (!c.failed) body.erase("failed");
+    CS_RETURN_IF_ERROR(WriteJsonFile(dir, "fake_controller_" + id + ".json", body));
   }
   for (const auto& [address, c] : world.clients.all()) {
     CS_RETURN_IF_ERROR(WriteJsonFile(dir, "fake_client_" + address + ".json", Json(c)));

@@ -7,6 +7,7 @@
 // exactly what a domain loss took with it.
 #include <algorithm>
 
+#include "fakes/topology.h"
 #include "scenarios/checks/judges.h"
 #include "scenarios/domains.h"
 #include "scenarios/world_queries.h"
@@ -35,11 +36,19 @@ std::string Where(const std::string& type, const std::vector<std::string>& domai
   return (domains.size() == 1 ? type + " " : type + "s ") + Join(domains);
 }
 
-// The domains of `type` lost in `now`: those a fail-domain step cut, and
-// racks or rows whose servers are all without power.
+// The domains of `type` lost in `now`: those a fail-domain step cut, racks
+// or rows whose servers are all without power, and failed controllers.
 std::set<std::string> LostDomains(const Json& now, const std::string& type, const std::set<std::string>& cut) {
   std::set<std::string> lost = cut;
   if (type == "pdu") return lost;
+  if (type == "controller") {
+    for (const Json& c : now.value("controllers", Json::array())) {
+      if (c.value("failed", false) && c.value("controller_id", Json()).is_number_integer()) {
+        lost.insert(ControllerName(c["controller_id"].get<int>()));
+      }
+    }
+    return lost;
+  }
   Result<std::vector<Domain>> all = DomainsOf(now, type);
   if (!all.ok()) return lost;
   for (const Domain& d : *all) {
@@ -69,7 +78,7 @@ std::string RunningOn(const Json& now, const Json& resource) {
 Verdict JudgeDomainSurvives(const Json& before, const Json& now, const std::string& type, const std::set<std::string>& cut,
                             const std::set<std::string>& stopped, bool expect_inside_down) {
   if (std::find(DomainTypes().begin(), DomainTypes().end(), type) == DomainTypes().end()) {
-    return Verdict::Failed("no domain type '" + type + "' (rack, row or pdu)");
+    return Verdict::Failed("no domain type '" + type + "' (rack, row, pdu or controller)");
   }
   const std::set<std::string> lost = LostDomains(now, type, cut);
   std::vector<std::string> problems, expected;
@@ -129,7 +138,7 @@ CheckDef DomainSurvivesCheck() {
   return {"domain-survives",
           "Every target whose primary and secondary lie in different domains of the type still runs; lists every target "
           "down and why (with pairs_inside: down, those whose pair shares a lost domain must be down)",
-          {WithChoices(Required("type", ParamType::kString, "the domain type: rack, row or pdu"), DomainTypes()),
+          {WithChoices(Required("type", ParamType::kString, "the domain type: rack, row, pdu or controller"), DomainTypes()),
            WithChoices(Optional("pairs_inside", ParamType::kString, "any",
                                 "targets whose pair shares a lost domain: any (not judged) or down (must be down, and "
                                 "there must be some)"),

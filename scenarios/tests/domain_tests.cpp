@@ -1,8 +1,10 @@
 // fail-domain: whole failure domains go dark the way they do in a machine
-// room. The domains (racks, rows or PDUs) are drawn from the run's seed;
-// every outlet feeding a server of a chosen rack or row is switched off on
-// its PDU (or every outlet of a chosen PDU), through the simulated PDUs as
-// fence_apc would, so pacemaker and the manager see a real power loss.
+// room. The domains (racks, rows, PDUs or controllers) are drawn from the
+// run's seed; every outlet feeding a server of a chosen rack or row is
+// switched off on its PDU (or every outlet of a chosen PDU), through the
+// simulated PDUs as fence_apc would, so pacemaker and the manager see a real
+// power loss. A chosen controller fails (fail_controller): its servers keep
+// power, its LUNs vanish and the targets on them stop.
 // The history records the domains, the outlets and the servers that lost
 // power; domain-survives judges the targets against them.
 #include "scenarios/domains.h"
@@ -39,6 +41,29 @@ std::vector<Outlet> OutletsOf(const Json& pdus, const std::string& type, const s
   return out;
 }
 
+// The controllers' part of fail-domain: fail_controller for each.
+StepOutcome FailControllers(StepContext& ctx, const std::vector<Domain>& chosen, Json names) {
+  Json ids = Json::array(), stopped = Json::array();
+  for (const Domain& d : chosen) {
+    // Every server of the domain names the controller by number.
+    const int id = std::stoi(d.name.substr(std::string("controller").size()));
+    Result<Json> r = ctx.world.sim->Call("fail_controller", {{"controller_id", id}});
+    if (!r.ok()) {
+      StepOutcome out = StepOutcome::From(r.status().Context("failing " + d.name));
+      out.value["domains"] = names;
+      out.value["controllers"] = ids;
+      return out;
+    }
+    ids.push_back(id);
+    for (const Json& t : r->value("targets_stopped", Json::array())) stopped.push_back(t);
+  }
+  return StepOutcome::Ok(Json{{"type", "controller"},
+                              {"domains", names},
+                              {"controllers", ids},
+                              {"targets_stopped", stopped},
+                              {"servers", Json::array()}});
+}
+
 StepOutcome FailDomain(StepContext& ctx) {
   const std::string type = ctx.String("type");
   Result<Json> status = SimStatus(*ctx.world.sim);
@@ -46,15 +71,15 @@ StepOutcome FailDomain(StepContext& ctx) {
   Random rng = Random::ForStream(ctx.state.seed, ctx.state.marker + "/step" + std::to_string(ctx.state.step) + "/fail-domain");
   Result<std::vector<Domain>> chosen = ChooseDomains(*status, type, static_cast<int>(ctx.Int("count")), rng);
   if (!chosen.ok()) return StepOutcome::Fail(chosen.status().message());
-  Result<Json> pdus = ctx.world.sim->Call("pdu_status", Json::object());
-  if (!pdus.ok()) return StepOutcome::From(pdus.status());
-
   std::set<std::string>& lost = ctx.state.lost_domains[type];
   Json names = Json::array();
   for (const Domain& d : *chosen) {
     lost.insert(d.name);
     names.push_back(d.name);
   }
+  if (type == "controller") return FailControllers(ctx, *chosen, names);
+  Result<Json> pdus = ctx.world.sim->Call("pdu_status", Json::object());
+  if (!pdus.ok()) return StepOutcome::From(pdus.status());
   Json switched = Json::array();
   for (const Outlet& o : OutletsOf(*pdus, type, *chosen)) {
     Result<Json> r = ctx.world.sim->Call("set_outlet", {{"pdu", o.pdu}, {"outlet", o.outlet}, {"action", "off"}});
@@ -79,8 +104,9 @@ StepOutcome FailDomain(StepContext& ctx) {
 TestDef FailDomainTest() {
   return {"fail-domain",
           "Cut whole failure domains drawn from the seed: every server of `count` racks or rows loses power at its PDU "
-          "outlets, or `count` PDUs switch every outlet off (servers with a PSU on a live PDU stay up)",
-          {WithChoices(Required("type", ParamType::kString, "the domain type: rack, row or pdu"), DomainTypes()),
+          "outlets, or `count` PDUs switch every outlet off (servers with a PSU on a live PDU stay up), or `count` "
+          "controllers fail (their LUNs vanish, the targets on them stop)",
+          {WithChoices(Required("type", ParamType::kString, "the domain type: rack, row, pdu or controller"), DomainTypes()),
            WithRange(Optional("count", ParamType::kInt, 1, "how many domains of the type to cut"), 1, 1000)},
           /*needs_owner=*/false, /*exclusive=*/true, FailDomain};
 }

@@ -6,6 +6,7 @@
 #include <filesystem>
 
 #include "crypto/server_dir.h"
+#include "fakes/controller_faults.h"
 #include "fakes/fleet.h"
 #include "sim/control/operations.h"
 
@@ -79,6 +80,27 @@ Result<Json> RemoveServerOp(ControlContext& ctx, const std::string& fqdn) {
   std::filesystem::remove_all(crypto::ServerCryptoDir(ctx.sim.store().dir(), fqdn).path(), ec);
   ctx.sim.log().Info(fqdn, "removed");
   return Done();
+}
+
+// fail_controller / restore_controller: one transaction, logged with the
+// targets it stopped or started.
+Result<Json> SetControllerFailedOp(ControlContext& ctx, int controller_id, bool failed) {
+  ControllerChange change;
+  CS_RETURN_IF_ERROR(ctx.sim.store().Apply([&](World& w) -> Status {
+    auto r = SetControllerFailed(w, controller_id, failed);
+    if (!r.ok()) return r.status();
+    change = std::move(*r);
+    return Status::Ok();
+  }));
+  if (change.changed) {
+    std::string targets;
+    for (const auto& t : failed ? change.targets_stopped : change.targets_started) targets += (targets.empty() ? "" : ", ") + t;
+    ctx.sim.log().Info("controller " + std::to_string(controller_id),
+                       std::string(failed ? "failed: " : "restored: ") + std::to_string(change.volumes.size()) + " LUNs " +
+                           (failed ? "absent" : "back") + (targets.empty() ? "" : failed ? "; targets stopped: " + targets
+                                                                                        : "; targets started: " + targets));
+  }
+  return ControllerChangeJson(change);
 }
 
 // The manager's registration answer (host_id, command_id: a benchmark
@@ -189,7 +211,20 @@ void AddFleetOperations(OperationTable& t) {
         const std::string id = std::to_string(a.Int("controller_id"));
         const Controller* c = ctx.sim.store().world().controllers.Find(id);
         if (!c) return Status::NotFound("no controller " + id);
+        if (c->failed) return Status::Unavailable("controller " + id + " has failed: it does not answer");
         return c->Poll();
+      });
+  Add(t, "fail_controller", {Within(Required("controller_id", T::kInt), IntRange{0, 1000000})},
+      "Fail a storage controller: its LUNs vanish from every server of its SU and the targets on them stop; answers "
+      "{controller_id, failed, changed, volumes, targets_stopped, targets_started}",
+      [](ControlContext& ctx, const ActionArgs& a) -> Result<Json> {
+        return SetControllerFailedOp(ctx, static_cast<int>(a.Int("controller_id")), true);
+      });
+  Add(t, "restore_controller", {Within(Required("controller_id", T::kInt), IntRange{0, 1000000})},
+      "Restore a failed storage controller: its LUNs come back, the targets' failures are cleaned up and pacemaker "
+      "starts them again; answers as fail_controller",
+      [](ControlContext& ctx, const ActionArgs& a) -> Result<Json> {
+        return SetControllerFailedOp(ctx, static_cast<int>(a.Int("controller_id")), false);
       });
   Add(t, "add_server", {Within(Required("nid_count", T::kInt), IntRange{1, 16})}, "Add a storage server; answers its fqdn",
       [](ControlContext& ctx, const ActionArgs& a) -> Result<Json> {

@@ -4,6 +4,7 @@
 // now (starting a running server) is refused before anything changes.
 #include <algorithm>
 
+#include "fakes/controller_faults.h"
 #include "sim/control/operations.h"
 #include "sim/fleet_status.h"
 
@@ -140,14 +141,18 @@ Json AgentsDown(Simulator& sim) {
 Json FaultsJson(Simulator& sim) {
   Json j = sim.faults().ToJson();
   j["agents_down"] = AgentsDown(sim);
-  Json pdus = Json::array();
+  Json pdus = Json::array(), controllers = Json::array();
   {
     std::lock_guard<std::mutex> lock(sim.store().mutex());
     for (const auto& [name, pdu] : sim.store().world().pdus.all()) {
       if (pdu.unreachable) pdus.push_back(name);
     }
+    for (const auto& [key, c] : sim.store().world().controllers.all()) {
+      if (c.failed) controllers.push_back(c.controller_id);
+    }
   }
   j["pdus_unreachable"] = pdus;
+  j["controllers_failed"] = controllers;
   return j;
 }
 
@@ -242,9 +247,18 @@ void AddLifecycleOperations(OperationTable& t) {
         ctx.sim.log().Info(scope->value_or(""), "latency " + std::to_string(ms) + " ms");
         return Done();
       });
-  Add(t, "clear_faults", {}, "Switch every transport fault off, and make every PDU reachable",
+  Add(t, "clear_faults", {}, "Switch every transport fault off, make every PDU reachable and restore every failed controller",
       [](ControlContext& ctx, const ActionArgs&) -> Result<Json> {
         ctx.sim.faults().ClearAll();
+        std::vector<ControllerChange> restored;
+        CS_RETURN_IF_ERROR(ctx.sim.store().Apply([&restored](World& w) {
+          restored = RestoreAllControllers(w);
+          return Status::Ok();
+        }));
+        for (const ControllerChange& c : restored) {
+          ctx.sim.log().Info("controller " + std::to_string(c.controller_id),
+                             "restored: " + std::to_string(c.targets_started.size()) + " targets started again");
+        }
         std::vector<std::string> unreachable;
         {
           std::lock_guard<std::mutex> lock(ctx.sim.store().mutex());

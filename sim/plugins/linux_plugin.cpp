@@ -25,7 +25,8 @@ class LinuxPlugin final : public DevicePlugin {
     Json devs = Json::object();
     if (const Presentations* seen = ctx.world.presentations.Find(ctx.server.fqdn)) {
       for (const auto& [path, serial] : *seen) {
-        if (const Volume* volume = ctx.world.volumes.Find(serial)) {
+        const Volume* volume = ctx.world.volumes.Find(serial);
+        if (volume && ctx.world.VolumePresent(serial)) {  // a failed controller's LUNs are gone
           devs[volume->major_minor] = DeviceNode(*volume, path);
         }
       }

@@ -36,6 +36,9 @@ TEST_F(ControlTest, BadRequestsAre4xxAndChangeNothing) {
       {"unmount_filesystem", {{"client_address", "c1"}, {"filesystem", "10.9.9.9@tcp0:/testfs"}}, 404},
       {"read_proc", {{"address", "nowhere"}, {"path", "/proc/fs/lustre/llite/*/max_cached_mb"}}, 404},
       {"poll_fake_controller", {{"controller_id", 42}}, 404},
+      {"fail_controller", {{"controller_id", 42}}, 404},
+      {"restore_controller", {{"controller_id", "one"}}, 400},
+      {"fail_controller", {}, 400},
       {"restore_cib", {{"server", s0}, {"start_targets", Json::array()}}, 409},  // no backup
       {"format_block_device", {{"fqdn", s0}, {"path", PresentationPath(VolumeSerial(0))}, {"filesystem_type", "ext4"}}, 409},
       {"update_packages", {{"packages", {{"lustre", "2.9"}}}}, 400},
@@ -323,6 +326,42 @@ TEST_F(ControlTest, FleetOperations) {
   EXPECT_TRUE(Call("list_devices").value().contains("volumes"));
   EXPECT_TRUE(Call("list_clusters").value().contains("0"));
   EXPECT_TRUE(Call("list_controllers").value().size() >= 1);
+}
+
+// A scalable unit's controller fails and comes back through the control
+// API: saved, shown by status and faults, lifted by clear_faults.
+TEST_F(ControlTest, AControllerFailsAndClearFaultsRestoresIt) {
+  auto su = Call("add_su", {{"server_count", 2}, {"volume_count", 2}, {"nid_count", 1}});
+  ASSERT_TRUE(su.ok()) << su.status().message();
+  const Json id = (*su)["controller_id"];
+  auto failed = Call("fail_controller", {{"controller_id", id}});
+  ASSERT_TRUE(failed.ok()) << failed.status().message();
+  EXPECT_EQ((*failed)["failed"], true);
+  EXPECT_EQ((*failed)["changed"], true);
+  EXPECT_EQ((*failed)["volumes"], (*su)["serials"]);
+  EXPECT_EQ(HttpOf(Call("poll_fake_controller", {{"controller_id", id}})), 503);
+  EXPECT_EQ(Call("faults").value()["controllers_failed"], Json::array({id}));
+  const Json status = Call("status").value();
+  bool shown = false;
+  for (const Json& c : status["controllers"]) shown = shown || (c["controller_id"] == id && c["failed"] == true);
+  EXPECT_TRUE(shown) << status["controllers"].dump();
+  for (const Json& s : status["servers"]) {
+    if (s["fqdn"] == (*su)["fqdns"][0]) {
+      EXPECT_EQ(s["volumes"], 0);
+      EXPECT_EQ(s["volumes_absent"], 2);
+    }
+  }
+  EXPECT_EQ(Call("fail_controller", {{"controller_id", id}}).value()["changed"], false);
+  {
+    std::lock_guard<std::mutex> lock(sim_->store().mutex());
+    EXPECT_TRUE(sim_->store().world().controllers.Find(id.dump())->failed);
+  }
+  ASSERT_TRUE(Call("clear_faults").ok());
+  EXPECT_EQ(Call("faults").value()["controllers_failed"], Json::array());
+  EXPECT_TRUE(Call("poll_fake_controller", {{"controller_id", id}}).ok());
+  auto again = Call("restore_controller", {{"controller_id", id}});
+  ASSERT_TRUE(again.ok());
+  EXPECT_EQ((*again)["changed"], false);
 }
 
 TEST_F(ControlTest, PackagesAndFormat) {

@@ -7,6 +7,7 @@
 #include <sstream>
 
 #include "crush/fleet_map.h"
+#include "crush/placement.h"
 #include "crush/tester.h"
 #include "crush/text_map.h"
 #include "fakes/fleet.h"
@@ -107,6 +108,92 @@ TEST_F(FleetMapTest, CrushtoolCompilesTheMapAndAgreesOnEveryRule) {
     EXPECT_EQ(summary.bad_mappings, rule == 2 ? 1024 : 0) << rule;
   }
   std::filesystem::remove_all(dir);
+}
+
+// Runs `rule` on the compiled `text` in crushtool and in our tester (mappings
+// and bad mappings, x in 0..1023) and expects the same lines; answers our
+// bad-mapping count.
+int CompareWithCrushtool(const std::string& text, int rule, int num_rep) {
+  Result<crush::Map> map = crush::CompileText(text, "fleet");
+  EXPECT_TRUE(map.ok()) << map.status().message();
+  if (!map.ok()) return -1;
+  const auto dir = crush::testing::ScratchDir("fleet-domains");
+  crush::testing::WriteFile(dir / "fleet.txt", text);
+  const auto compiled = crush::testing::RunCommand("crushtool -c " + (dir / "fleet.txt").string() + " -o " +
+                                                   (dir / "fleet.bin").string() + " 2>&1");
+  EXPECT_EQ(compiled.status, 0) << compiled.out;
+  const auto theirs = crush::testing::RunCommand("crushtool -i " + (dir / "fleet.bin").string() +
+                                                 " --test --show-mappings --show-bad-mappings --num-rep " +
+                                                 std::to_string(num_rep) + " --rule " + std::to_string(rule) +
+                                                 " 2>/dev/null");
+  crush::TestOptions o;
+  o.rule = rule;
+  o.num_rep = num_rep;
+  o.show_mappings = o.show_bad_mappings = true;
+  std::ostringstream ours, err;
+  const crush::TestSummary summary = crush::RunTest(*map, o, ours, err);
+  EXPECT_EQ(ours.str(), theirs.out) << "rule " << rule;
+  EXPECT_NE(ours.str().find("CRUSH rule " + std::to_string(rule) + " x 1023 ["), std::string::npos) << ours.str().substr(0, 300);
+  std::filesystem::remove_all(dir);
+  return summary.bad_mappings;
+}
+
+// Scalable units inside racks and two PSUs per server: controllers sit
+// between racks and hosts, each host hangs under both PDUs of its rack in
+// the PDU hierarchy, and every rule maps as crushtool maps it.
+TEST_F(FleetMapTest, ControllersAndPdusAreFailureDomainsThatCrushtoolMapsAsWeDo) {
+  FleetSpec spec;
+  spec.server_count = 16;
+  spec.rack_size = 8;
+  spec.su_size = 4;
+  spec.volume_count = 16;
+  spec.psu_count = 2;
+  ASSERT_TRUE(SetupFleet(world, spec, clock).ok());
+  const std::string text = crush::FleetMapText(world);
+  EXPECT_NE(text.find("controller controller001 {"), std::string::npos) << text;
+  EXPECT_NE(text.find("\titem controller002 weight 4.000\n"), std::string::npos) << "under rack000";
+  EXPECT_NE(text.find("pdu rack001-pdu1 {"), std::string::npos) << text;
+  EXPECT_NE(text.find("root pdus {"), std::string::npos) << text;
+  Result<crush::Map> map = crush::CompileText(text, "fleet");
+  ASSERT_TRUE(map.ok()) << map.status().message();
+  EXPECT_EQ(map->FindRule("by_controller"), 3);
+  EXPECT_EQ(map->FindRule("by_pdu"), 4);
+  ASSERT_TRUE(crush::testing::HaveCrushtool());
+  // Four controllers hold three replicas; four PDUs too (each host is
+  // under two, so CRUSH may pick two PDUs that feed the same host pair).
+  EXPECT_EQ(CompareWithCrushtool(text, 3, 3), 0);
+  EXPECT_EQ(CompareWithCrushtool(text, 4, 3), 0);
+  // Two racks cannot hold three replicas in different racks.
+  EXPECT_EQ(CompareWithCrushtool(text, 1, 3), 1024);
+
+  // A host fed by two PDUs lies in both PDU domains.
+  auto placer = crush::HaPlacer::ForFleet(world, "by_pdu");
+  ASSERT_TRUE(placer.ok()) << placer.status().message();
+  EXPECT_EQ(placer->DomainsOf("test009"), (std::vector<std::string>{"rack001-pdu0", "rack001-pdu1"}));
+  EXPECT_EQ(placer->DomainOf("test009"), "rack001-pdu0+rack001-pdu1");
+}
+
+TEST_F(FleetMapTest, AScalableUnitAcrossRacksHasNoControllerLevelAndTheMapSaysWhy) {
+  FleetSpec spec;
+  spec.server_count = 8;
+  spec.rack_size = 2;
+  spec.su_size = 4;
+  spec.volume_count = 8;
+  ASSERT_TRUE(SetupFleet(world, spec, clock).ok());
+  const std::string text = crush::FleetMapText(world);
+  EXPECT_NE(text.find("# no controller level: controller001 serves hosts in rack000 and rack001, so it cannot sit under "
+                      "one rack\n"),
+            std::string::npos)
+      << text;
+  EXPECT_EQ(text.find("rule by_controller"), std::string::npos);
+  EXPECT_NE(text.find("rule by_pdu"), std::string::npos);
+  ASSERT_TRUE(crush::testing::HaveCrushtool());
+  EXPECT_EQ(CompareWithCrushtool(text, 4, 2), 0) << "one PDU per rack, four racks";
+  World san;
+  FleetSpec plain;
+  plain.server_count = 4;
+  ASSERT_TRUE(SetupFleet(san, plain, clock).ok());
+  EXPECT_NE(crush::FleetMapText(san).find("# no controller level: the fleet has no controllers"), std::string::npos);
 }
 
 // The acceptance check, through the binary and a shell pipe.

@@ -109,7 +109,7 @@ TEST_F(PlacementTest, AnUnknownRuleIsRefusedWithTheRulesThereAre) {
   Setup("rack");
   auto placer = crush::HaPlacer::ForFleet(world, "by_moon");
   ASSERT_FALSE(placer.ok());
-  EXPECT_EQ(placer.status().message(), "the fleet's map has no rule 'by_moon' (it has by_host, by_rack, by_row)");
+  EXPECT_EQ(placer.status().message(), "the fleet's map has no rule 'by_moon' (it has by_host, by_rack, by_row, by_pdu)");
   EXPECT_FALSE(crush::CheckPlacements(world, "by_moon").ok());
 }
 

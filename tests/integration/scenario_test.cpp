@@ -67,7 +67,7 @@ TEST(ScenarioCli, ListShowsEveryTestAndCheck) {
   ASSERT_EQ(text.exit_code, 0) << text.Describe();
   EXPECT_NE(text.out.find("crash-simulator  [own world only]"), std::string::npos);
   EXPECT_NE(text.out.find("fail-domain  [exclusive]"), std::string::npos) << text.out;
-  EXPECT_NE(text.out.find("type (string): the domain type: rack, row or pdu"), std::string::npos) << text.out;
+  EXPECT_NE(text.out.find("type (string): the domain type: rack, row, pdu or controller"), std::string::npos) << text.out;
   EXPECT_NE(text.out.find("domain-survives  (within 1m by default)"), std::string::npos) << text.out;
   const CliResult json = RunCli({"scenario", "list", "--json"});
   ASSERT_EQ(json.exit_code, 0);

@@ -1,6 +1,7 @@
 // linux: exactly the volumes presented to the server, once per session.
 #include <set>
 
+#include "fakes/controller_faults.h"
 #include "tests/plugins/plugin_test_util.h"
 
 namespace cs {
@@ -43,6 +44,18 @@ TEST_F(LinuxPluginTest, ScalableUnitServersSeeOnlyTheirUnitsVolumes) {
     presented.insert(serial);
   }
   EXPECT_EQ(first, presented);
+}
+
+TEST_F(LinuxPluginTest, AFailedControllersLunsAreAbsentUntilItIsRestored) {
+  SetupWorld(Fleet(4, 0, 4, 1, 2));
+  const std::set<std::string> before = Serials(PollOne(*plugin, "test000", agent, true));
+  ASSERT_EQ(before.size(), 2u);
+  ASSERT_TRUE(SetControllerFailed(world, 1, true).ok());
+  EXPECT_TRUE(PollOne(*plugin, "test000", agent, true)["devs"].empty()) << "its unit's LUNs are gone";
+  EXPECT_TRUE(PollOne(*plugin, "test001", agent, true)["devs"].empty());
+  EXPECT_EQ(Serials(PollOne(*plugin, "test002", agent, true)).size(), 2u) << "the other unit keeps its LUNs";
+  ASSERT_TRUE(SetControllerFailed(world, 1, false).ok());
+  EXPECT_EQ(Serials(PollOne(*plugin, "test000", agent, true)), before);
 }
 
 TEST_F(LinuxPluginTest, WorkersSeeNoVolumes) {

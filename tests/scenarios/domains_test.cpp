@@ -6,10 +6,14 @@
 // filesystem with a CRUSH rule.
 #include <gtest/gtest.h>
 
+#include "fakes/cluster_env.h"
+#include "fakes/controller_faults.h"
+#include "fakes/topology.h"
 #include "scenarios/checks/judges.h"
 #include "scenarios/domains.h"
 #include "scenarios/fleet_model.h"
 #include "scenarios/loader.h"
+#include "scenarios/registry.h"
 #include "scenarios/run_command.h"
 #include "sim/fleet_status.h"
 #include "tests/scenarios/fake_world.h"
@@ -258,6 +262,111 @@ TEST(DomainSurvives, ARackWhoseServersAreAllOffCountsAsLostWithoutAFailDomainSte
   Verdict v = JudgeDomainSurvives(before, after, "rack", {}, {}, true);
   EXPECT_TRUE(v.passed) << v.message;
   EXPECT_EQ(v.seen["lost"], Json::array({"rack000"}));
+}
+
+// --- controllers: fail-domain and domain-survives on a real world ----------
+
+// 8 servers in SUs of 2 (controllers 1-4), clusters of 4, one target per
+// volume (2 per SU) with primary and secondary its SU's two servers, all
+// running. fail_controller and status are answered by this world, through
+// the same functions the daemon's control operations call.
+class ControllerDomainTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    FleetSpec spec;
+    spec.server_count = 8;
+    spec.worker_count = 0;
+    spec.cluster_size = 4;
+    spec.su_size = 2;
+    spec.volume_count = 8;
+    ASSERT_TRUE(SetupFleet(world, spec, clock).ok());
+    for (int k = 0; k < 8; ++k) {
+      const int first = (k / 2) * 2;  // the SU's first server
+      Cluster* c = world.MutableClusterOf(*world.servers.Find(FqdnOf(ServerNodename(first))));
+      char label[32];
+      std::snprintf(label, sizeof label, "testfs-OST%04d_%d", k, k);
+      const std::string path = PresentationPath(VolumeSerial(k));
+      ASSERT_TRUE(c->Configure(ServerNodename(first + k % 2), path, label, "u" + std::to_string(k), true, "/mnt/t").ok());
+      ASSERT_TRUE(c->Configure(ServerNodename(first + 1 - k % 2), path, label, "u" + std::to_string(k), false, "/mnt/t").ok());
+      ASSERT_TRUE(c->Start(label, WorldClusterEnv(world)).ok());
+    }
+    sim.handlers["status"] = [this](const Json&) -> Result<Json> { return FleetStatusJson(world); };
+    sim.handlers["fail_controller"] = [this](const Json& a) -> Result<Json> {
+      auto change = SetControllerFailed(world, a["controller_id"].get<int>(), true);
+      if (!change.ok()) return change.status();
+      return ControllerChangeJson(*change);
+    };
+    state.seed = 11;
+    state.marker = "s11-controller-loss-r1";
+    state.step = 1;
+    state.before = FleetStatusJson(world);
+  }
+  StepOutcome Run(const Json& params) {
+    StepContext ctx{handles, state, params, nullptr};
+    return Registry::Builtin().FindTest("fail-domain")->run(ctx);
+  }
+
+  ManualClock clock{WallTime{}};
+  World world;
+  FakeRemote sim;
+  FakeManager manager;
+  RunState state;
+  WorldHandles handles{&sim, &manager, nullptr};
+};
+
+TEST_F(ControllerDomainTest, EveryServerLiesInItsScalableUnitsController) {
+  Result<std::vector<Domain>> controllers = DomainsOf(state.before, "controller");
+  ASSERT_TRUE(controllers.ok()) << controllers.status().message();
+  EXPECT_EQ(Names(*controllers), (std::vector<std::string>{"controller001", "controller002", "controller003", "controller004"}));
+  EXPECT_EQ((*controllers)[1].servers, (std::vector<std::string>{"test002.localdomain", "test003.localdomain"}));
+  EXPECT_TRUE(ServersDownWith(state.before, "controller", {"controller001"}).empty()) << "no server loses power";
+  Result<std::vector<Domain>> san = DomainsOf(RackedStatus(), "controller");
+  ASSERT_FALSE(san.ok());
+  EXPECT_EQ(san.status().message(),
+            "server test000.localdomain has no controller: a SAN-style fleet (setup --su_size gives each scalable unit one)");
+}
+
+TEST_F(ControllerDomainTest, AFailedControllerTakesItsTargetsDownAndDomainSurvivesSaysSo) {
+  StepOutcome out = Run({{"type", "controller"}, {"count", 1}});
+  ASSERT_EQ(out.type, StepOutcome::Type::kOk) << out.value.dump();
+  ASSERT_EQ(out.value["controllers"].size(), 1u);
+  const int id = out.value["controllers"][0];
+  EXPECT_EQ(out.value["domains"], Json::array({ControllerName(id)}));
+  EXPECT_EQ(state.lost_domains["controller"], std::set<std::string>{ControllerName(id)});
+  EXPECT_TRUE(world.controllers.Find(std::to_string(id))->failed);
+  EXPECT_EQ(out.value["targets_stopped"].size(), 2u) << out.value.dump() << ": the two targets on its LUNs";
+  EXPECT_TRUE(out.value["servers"].empty());
+  for (const auto& c : sim.calls) EXPECT_NE(c.operation, "set_outlet") << "a controller is not a power domain";
+
+  const Json now = FleetStatusJson(world);
+  int running = 0;
+  for (const Json& c : now["clusters"]) {
+    for (const Json& r : c["resources"]) running += r["started_on"].is_string();
+  }
+  EXPECT_EQ(running, 6) << "the other controllers' targets keep running";
+  // Every pair shares its SU's controller: those of the lost one are down,
+  // as pairs_inside: down expects; the rest still run.
+  Verdict v = JudgeDomainSurvives(state.before, now, "controller", state.lost_domains["controller"], {}, true);
+  EXPECT_TRUE(v.passed) << v.message;
+  EXPECT_EQ(v.seen["lost"], Json::array({ControllerName(id)}));
+  ASSERT_EQ(v.seen["down"].size(), 2u);
+  EXPECT_EQ(v.seen["down"][0]["primary_controller"], Json::array({ControllerName(id)}));
+  // A failed controller counts as lost without a fail-domain step too.
+  EXPECT_EQ(JudgeDomainSurvives(state.before, now, "controller", {}, {}, true).seen["lost"], v.seen["lost"]);
+
+  // The choice is the run's seeded one: the same seed, marker and step
+  // choose the same controller again.
+  Random a = Random::ForStream(state.seed, state.marker + "/step1/fail-domain");
+  Result<std::vector<Domain>> chosen = ChooseDomains(state.before, "controller", 1, a);
+  ASSERT_TRUE(chosen.ok());
+  EXPECT_EQ((*chosen)[0].name, ControllerName(id));
+}
+
+TEST_F(ControllerDomainTest, AnUnknownTypeOrTooManyControllersFailAndFailNothing) {
+  StepOutcome out = Run({{"type", "controller"}, {"count", 5}});
+  EXPECT_EQ(out.type, StepOutcome::Type::kFail);
+  EXPECT_EQ(out.value["error"], "cannot cut 5 controller domain(s): the fleet has 4");
+  for (const auto& [key, c] : world.controllers.all()) EXPECT_FALSE(c.failed) << key;
 }
 
 // --- world: maps, grouping and placement -----------------------------------

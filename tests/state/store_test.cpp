@@ -8,6 +8,8 @@
 
 #include <fstream>
 
+#include "fakes/cluster_env.h"
+#include "fakes/controller_faults.h"
 #include "fakes/fleet.h"
 #include "fakes/invariants.h"
 #include "state/schema.h"
@@ -43,6 +45,39 @@ Status SetupServers(Store& store, int count) {
 }
 
 Json Dump(const World& w) { return cs::testing::DumpWorld(w); }
+
+// A failed controller is saved with the targets it stopped, in one
+// transaction, and loads as it was saved.
+TEST(StoreTest, AFailedControllerAndWhatItStoppedSurviveReopening) {
+  TempDir tmp;
+  Json before;
+  {
+    auto store = OpenOrDie(tmp.path(), Store::Mode::kCreate);
+    ASSERT_NE(store, nullptr);
+    FleetSpec spec;
+    spec.server_count = 2;
+    spec.cluster_size = 2;
+    spec.su_size = 2;
+    spec.volume_count = 2;
+    ManualClock clock(WallTime(std::chrono::microseconds(1)));
+    ASSERT_TRUE(store->Apply([&](World& w) { return SetupFleet(w, spec, clock); }).ok());
+    ASSERT_TRUE(store->Apply([](World& w) {
+      Cluster* c = w.MutableClusterOf(*w.servers.Find("test000.localdomain"));
+      const std::string path = PresentationPath(VolumeSerial(0));
+      CS_RETURN_IF_ERROR(c->Configure("test000", path, "fs-OST0000", "u0", true, "/mnt/o"));
+      CS_RETURN_IF_ERROR(c->Configure("test001", path, "fs-OST0000", "u0", false, "/mnt/o"));
+      return c->Start("fs-OST0000", WorldClusterEnv(w));
+    }).ok());
+    ASSERT_TRUE(store->Apply([](World& w) { return SetControllerFailed(w, 1, true).status(); }).ok());
+    before = Dump(store->world());
+  }
+  auto reopened = OpenOrDie(tmp.path(), Store::Mode::kReadOnly);
+  ASSERT_NE(reopened, nullptr);
+  EXPECT_EQ(Dump(reopened->world()), before);
+  EXPECT_TRUE(reopened->world().controllers.Find("1")->failed);
+  EXPECT_FALSE(reopened->world().clusters.Find("0")->resources.at("fs-OST0000").started_on.has_value());
+  EXPECT_TRUE(CheckInvariants(reopened->world()).empty());
+}
 
 TEST(StoreTest, MissingStateIsNotFoundUnlessCreating) {
   TempDir tmp;
