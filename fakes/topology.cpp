@@ -103,12 +103,6 @@ int RowOfRack(const TopologySettings& t, int rack) {
   return t.racks_per_row > 0 ? rack / t.racks_per_row : 0;
 }
 
-std::string ControllerName(int controller_id) {
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "controller%03d", controller_id);
-  return buf;
-}
-
 std::string RackName(int rack) {
   char buf[32];
   std::snprintf(buf, sizeof buf, "rack%03d", rack);

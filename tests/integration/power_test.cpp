@@ -354,6 +354,48 @@ TEST_F(PowerTest, PowerCommandsActThroughTheDaemon) {
 
 // XML-RPC's (and ctl's) setup may add PDUs to a running fleet: they listen
 // at once, for the real fence_apc as for the first ones.
+// cluster-sim controller: list from the saved state, fail and restore
+// through the running daemon (the LUNs go and come back), and a clear
+// error for a controller the fleet does not have.
+TEST_F(PowerTest, ControllerCommandsFailAndRestoreThroughTheDaemon) {
+  ASSERT_EQ(RunWithConfig(dir.path(), {"setup", "--server_count", "4", "--su_size", "4", "--worker_count", "0"})
+                .exit_code,
+            0);
+  offset = UniquePortOffset();
+  StartDaemon("0.3");
+  auto list = [&] { return Json::parse(RunWithConfig(dir.path(), {"controller", "list", "--json"}).out, nullptr, false); };
+  auto controller = [&](const std::string& op, const std::string& id, bool json) {
+    std::vector<std::string> args{"controller", op, id, "--control-url", control_url};
+    if (json) args.push_back("--json");
+    return RunWithConfig(dir.path(), args);
+  };
+  const Json before = list();
+  ASSERT_TRUE(before.is_array() && before.size() == 1u) << before.dump();
+  const std::string id = before[0]["controller_id"].dump();
+  EXPECT_FALSE(before[0]["failed"].get<bool>());
+  EXPECT_EQ(before[0]["servers"].size(), 4u) << before.dump();
+  ASSERT_GT(before[0]["luns"].get<int>(), 0);
+
+  const CliResult failed = controller("fail", id, true);
+  ASSERT_EQ(failed.exit_code, 0) << failed.Describe();
+  const Json answer = Json::parse(failed.out, nullptr, false);
+  EXPECT_TRUE(answer.value("changed", false)) << failed.out;
+  EXPECT_EQ(answer["volumes"].size(), static_cast<size_t>(before[0]["luns"].get<int>())) << failed.out;
+  EXPECT_TRUE(list()[0]["failed"].get<bool>());
+  const CliResult again = controller("fail", id, false);
+  EXPECT_EQ(again.exit_code, 0) << again.Describe();
+  EXPECT_NE(again.out.find("was already failed"), std::string::npos) << again.out;
+
+  const CliResult unknown = controller("fail", "99", false);
+  EXPECT_NE(unknown.exit_code, 0);
+  EXPECT_NE(unknown.err.find("no controller 99"), std::string::npos) << unknown.Describe();
+
+  const CliResult restored = controller("restore", id, false);
+  ASSERT_EQ(restored.exit_code, 0) << restored.Describe();
+  EXPECT_NE(restored.out.find("restored"), std::string::npos) << restored.out;
+  EXPECT_FALSE(list()[0]["failed"].get<bool>());
+}
+
 TEST_F(PowerTest, PdusThatSetupAddsListenWithoutARestart) {
   StartFleet(2, 1);
   EXPECT_NE(Fence(1, 1, "status").exit_code, 0) << "no second PDU yet";
