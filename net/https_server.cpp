@@ -276,9 +276,13 @@ class Session : public std::enable_shared_from_this<Session> {
   // Between requests a kept-alive connection (an agent's long poll or its
   // POST connection: two per managed host) holds no request, response or
   // read buffer; they grow again with the next request.
+  // Swapped out, not assigned: assigning an empty std::string keeps the
+  // old capacity (a 24 KiB DATA body stayed on every POST connection).
   void ReleaseIdleMemory() {
-    request_ = Request{};
-    response_ = {};
+    Request idle_request;
+    std::swap(request_, idle_request);
+    http::response<http::string_body> idle_response;
+    std::swap(response_, idle_response);
     if (buffer_.size() == 0) buffer_.shrink_to_fit();
   }
 

@@ -1,6 +1,11 @@
 // TLS verification in both directions, client certificate replacement,
 // and many clients with their own certificates on one shared context.
+#include <arpa/inet.h>
+#include <netinet/in.h>
 #include <openssl/ssl.h>
+#include <sys/socket.h>
+#include <sys/time.h>
+#include <unistd.h>
 
 #include <boost/asio/ssl/context.hpp>
 
@@ -25,6 +30,53 @@ ClientOptions WithClientCert(const std::string& cert, const std::string& key) {
   options.tls.client_cert_pem = cert;
   options.tls.client_key_pem = key;
   return options;
+}
+
+// Counts the sessions a plain OpenSSL client is handed (each TLS 1.3 ticket
+// is one) over one handshake and one request.
+int SessionsHandedToAClient(uint16_t port) {
+  SSL_CTX* ctx = SSL_CTX_new(TLS_client_method());
+  SSL_CTX_set_verify(ctx, SSL_VERIFY_NONE, nullptr);
+  SSL_CTX_set_session_cache_mode(ctx, SSL_SESS_CACHE_CLIENT | SSL_SESS_CACHE_NO_INTERNAL_STORE);
+  static int handed = 0;
+  handed = 0;
+  SSL_CTX_sess_set_new_cb(ctx, [](SSL*, SSL_SESSION*) {
+    ++handed;
+    return 0;  // not kept
+  });
+  const int fd = socket(AF_INET, SOCK_STREAM, 0);
+  timeval limit{30, 0};  // bounded: a stuck read fails the test instead of hanging it
+  setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &limit, sizeof limit);
+  sockaddr_in address{};
+  address.sin_family = AF_INET;
+  address.sin_port = htons(port);
+  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  int result = -1;
+  SSL* ssl = nullptr;
+  if (connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) == 0) {
+    ssl = SSL_new(ctx);
+    SSL_set_fd(ssl, fd);
+    const std::string request = "GET /whoami HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n";
+    char answer[4096];
+    std::string got;
+    if (SSL_connect(ssl) == 1 && SSL_write(ssl, request.data(), static_cast<int>(request.size())) > 0) {
+      for (int n; (n = SSL_read(ssl, answer, sizeof answer)) > 0;) got.append(answer, static_cast<size_t>(n));
+    }
+    if (got.rfind("HTTP/1.1 200", 0) == 0) result = handed;
+  }
+  SSL_free(ssl);
+  close(fd);
+  SSL_CTX_free(ctx);
+  return result;
+}
+
+// Agents keep their connections for hours and never resume a session, so
+// the server hands out no TLS 1.3 tickets: each one cost the client a parsed
+// copy of the session, the server's certificate included.
+TEST_F(NetTest, TheServerHandsOutNoSessionTickets) {
+  auto server = StartServer(TlsServer(true), WhoAmI());
+  ASSERT_NE(server, nullptr);
+  EXPECT_EQ(SessionsHandedToAClient(server->port()), 0);
 }
 
 TEST_F(NetTest, HandlerSeesVerifiedClientCertificate) {
