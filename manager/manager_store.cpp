@@ -423,9 +423,10 @@ std::optional<TokenRecord> ManagerStore::TokenById(int64_t id) {
 }
 
 void ManagerStore::CacheRecordLocked(const std::string& kind, int64_t id, Json doc) {
-  Json& slot = records_[kind][id];
+  CachedRecord& slot = records_[kind][id];
   if (kind == "target") {
-    const Json old_label = slot.is_object() ? slot.value("ha_label", Json()) : Json();
+    const Json old = slot.Get();
+    const Json old_label = old.is_object() ? old.value("ha_label", Json()) : Json();
     if (old_label.is_string()) {
       auto it = target_by_label_.find(old_label.get<std::string>());
       if (it != target_by_label_.end() && it->second == id) target_by_label_.erase(it);
@@ -433,7 +434,7 @@ void ManagerStore::CacheRecordLocked(const std::string& kind, int64_t id, Json d
     const Json label = doc.value("ha_label", Json());
     if (label.is_string()) target_by_label_[label.get<std::string>()] = id;
   }
-  slot = std::move(doc);
+  slot = CachedRecord(std::move(doc), CachedRecord::PackedKind(kind));
 }
 
 Status ManagerStore::WriteRecordLocked(const std::string& kind, int64_t id, const Json& doc) {
@@ -495,7 +496,7 @@ std::optional<Json> ManagerStore::GetRecord(const std::string& kind, int64_t id)
   if (k == records_.end()) return std::nullopt;
   auto it = k->second.find(id);
   if (it == k->second.end()) return std::nullopt;
-  return it->second;
+  return it->second.Get();
 }
 
 Status ManagerStore::UpdateRecord(const std::string& kind, int64_t id,
@@ -507,10 +508,10 @@ Status ManagerStore::UpdateRecord(const std::string& kind, int64_t id,
     auto k = records_.find(kind);
     auto it = k == records_.end() ? decltype(k->second.end())() : k->second.find(id);
     if (k != records_.end() && it != k->second.end()) {
-      Json changed = it->second;  // `change` never calls the store
+      Json changed = it->second.Get();  // `change` never calls the store
       change(changed);
       changed["id"] = id;
-      if (changed == it->second) return Status::Ok();
+      if (it->second.SameAs(changed)) return Status::Ok();
     }
   }
   // db_mu_ serialises writers, so nobody changes the record between the
@@ -545,7 +546,7 @@ std::vector<Json> ManagerStore::ListRecords(const std::string& kind, size_t offs
   out.reserve(n);
   auto it = all.begin();
   std::advance(it, static_cast<std::ptrdiff_t>(offset));
-  for (; it != all.end() && out.size() < n; ++it) out.push_back(it->second);
+  for (; it != all.end() && out.size() < n; ++it) out.push_back(it->second.Get());
   return out;
 }
 

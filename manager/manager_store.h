@@ -8,7 +8,8 @@
 // Agent sessions are NOT stored: like the real manager, a restart forgets
 // them and every agent gets SESSION_TERMINATE_ALL on its next GET.
 //
-// Every host and every record is also held in memory, so that reads (the
+// Every host and every record is also held in memory (commands packed as
+// MessagePack: manager/cached_record.h), so that reads (the
 // agent protocol authenticates each request; DATA reports read facts and
 // targets; the REST API lists) never touch SQLite. Writes go to SQLite
 // first, then to memory, through statements prepared once. One exception:
@@ -35,6 +36,7 @@
 #include <vector>
 
 #include "fakes/json_helpers.h"
+#include "manager/cached_record.h"
 #include "state/sqlite.h"
 #include "util/clock.h"
 #include "util/status.h"
@@ -149,7 +151,7 @@ class ManagerStore {
   std::map<int64_t, HostRecord> hosts_;  // by id
   std::unordered_map<std::string, int64_t> host_by_fqdn_, host_by_serial_, host_by_nodename_;
   std::set<int64_t> dirty_contacts_;
-  std::map<std::string, std::map<int64_t, Json>> records_;  // kind -> id -> document
+  std::map<std::string, std::map<int64_t, CachedRecord>> records_;  // kind -> id -> document
   std::unordered_map<std::string, int64_t> target_by_label_;
 };
 
