@@ -191,12 +191,14 @@ Status StartRegister(const LiveFleetOptions& o, Fleet& f) {
   snprintf(poll, sizeof poll, "%g", o.poll_seconds);
   // PDU ports below the ephemeral range, distinct per process.
   const int pdu_offset = 5000 + static_cast<int>(getpid() % 20000);
-  f.simulator = std::make_unique<ChildProcess>(
-      std::vector<std::string>{o.binary, "--config", f.dir + "/fleet", "--url", f.manager_url, "--ca",
-                               f.dir + "/mgr/ca.crt", "register", "--username", "admin", "--password", "lustre",
-                               "--poll-seconds", poll, "--control-listen", "127.0.0.1:0", "--pdu-port-offset",
-                               std::to_string(pdu_offset)},
-      f.dir + "/simulator.log");
+  std::vector<std::string> argv = {o.binary, "--config", f.dir + "/fleet", "--url", f.manager_url, "--ca",
+                                   f.dir + "/mgr/ca.crt", "register", "--username", "admin", "--password", "lustre",
+                                   "--poll-seconds", poll, "--control-listen", "127.0.0.1:0", "--pdu-port-offset",
+                                   std::to_string(pdu_offset)};
+  if (o.registrations_in_flight > 0) {
+    argv.insert(argv.end(), {"--registrations-in-flight", std::to_string(o.registrations_in_flight)});
+  }
+  f.simulator = std::make_unique<ChildProcess>(argv, f.dir + "/simulator.log");
   f.control_address = f.simulator->WaitForOutput("control: listening on (127\\.0\\.0\\.1:\\d+)", seconds(120));
   if (f.control_address.empty()) return Status::Unavailable("the simulator did not start: " + f.simulator->Output());
   auto control = ControlClient::Connect(f.control_address);
@@ -206,7 +208,7 @@ Status StartRegister(const LiveFleetOptions& o, Fleet& f) {
 }
 
 struct HostCounts {
-  int total = 0, managed = 0;
+  int total = 0, managed = 0, setup_failed = 0;
   double latency_ms = 0;
 };
 
@@ -219,6 +221,7 @@ Result<HostCounts> CountHosts(manager::ManagerClient& rest) {
   for (const Json& h : hosts->value("objects", Json::array())) {
     ++c.total;
     c.managed += h.value("state", "") == "managed";
+    c.setup_failed += h.value("state", "") == "setup_failed";
   }
   return c;
 }
@@ -391,11 +394,14 @@ Result<LiveFleetReport> RunLiveFleet(const LiveFleetOptions& o) {
     const auto register_start = Clock::now();
     CS_RETURN_IF_ERROR(StartRegister(o, f));
     double all_sessions = -1, all_managed = -1;
-    int with_every_session = 0;
+    int with_every_session = 0, setups_failed = 0;
     double max_latency_registering = 0;
     const auto register_deadline = register_start + std::chrono::duration_cast<Clock::duration>(
                                                         std::chrono::duration<double>(o.register_timeout_seconds));
-    while (Clock::now() < register_deadline && (all_sessions < 0 || all_managed < 0)) {
+    // A host whose set-up failed is never managed: stop waiting once every
+    // host is managed or failed.
+    while (Clock::now() < register_deadline &&
+           (all_sessions < 0 || (all_managed < 0 && report.hosts_managed + setups_failed < o.servers))) {
       std::this_thread::sleep_for(milliseconds(500));
       if (!f.simulator->Running()) return Status::Internal("the simulator exited: " + f.simulator->Output());
       Result<SessionSnapshot> snap = TakeSessions(*f.rest);
@@ -409,6 +415,7 @@ Result<LiveFleetReport> RunLiveFleet(const LiveFleetOptions& o) {
         max_latency_registering = std::max(max_latency_registering, hosts->latency_ms);
         report.hosts_registered = hosts->total;
         report.hosts_managed = hosts->managed;
+        setups_failed = hosts->setup_failed;
         if (all_managed < 0 && (hosts->managed == o.servers || (!o.set_up_hosts && hosts->total == o.servers))) {
           all_managed = Since(register_start);
         }
@@ -419,11 +426,16 @@ Result<LiveFleetReport> RunLiveFleet(const LiveFleetOptions& o) {
     report.registration_seconds = all_sessions;
     add("registrations_per_second", all_sessions > 0 ? o.servers / all_sessions : 0, "1/s");
     add(o.set_up_hosts ? "seconds_until_all_managed" : "seconds_until_all_registered", all_managed, "s");
+    if (o.set_up_hosts) add("host_setups_failed", setups_failed, "count");
     if (all_sessions < 0 || all_managed < 0) {
       report.hosts_with_every_session = with_every_session;
-      report.notes += "registration did not finish within " + std::to_string(o.register_timeout_seconds) +
-                      " s (registered " + std::to_string(report.hosts_registered) + ", managed " +
-                      std::to_string(report.hosts_managed) + ", with every session " +
+      report.notes += (setups_failed > 0 && Clock::now() < register_deadline
+                           ? std::string("host set-up failed (see the manager's commands)")
+                           : "registration did not finish within " + std::to_string(o.register_timeout_seconds) +
+                                 " s") +
+                      " (registered " + std::to_string(report.hosts_registered) + ", managed " +
+                      std::to_string(report.hosts_managed) + ", set-up failed " + std::to_string(setups_failed) +
+                      ", with every session " +
                       std::to_string(with_every_session) + "); ";
       return Status::Ok();
     }

@@ -29,6 +29,7 @@ struct LiveFleetOptions {
   bool set_up_hosts = true;
   // Bounds: registration until every host is managed, and shutdown.
   double register_timeout_seconds = 600;
+  int registrations_in_flight = 0;  // 0: register's default
   std::string work_dir;       // "": a fresh directory under /tmp, removed after
   std::function<void(const std::string&)> progress;  // may be empty
 };

@@ -103,6 +103,9 @@ Result<std::unique_ptr<Simulator>> OpenSimulator(const GlobalOptions& global, co
     options.shutdown_delay = seconds(*daemon.boot_seconds);
   }
   if (daemon.start_spread_seconds) options.start_spread = seconds(*daemon.start_spread_seconds);
+  if (daemon.registrations_in_flight) {
+    options.max_registrations_in_flight = static_cast<size_t>(*daemon.registrations_in_flight);
+  }
   if (daemon.hsm_bandwidth) options.hsm_bandwidth = *daemon.hsm_bandwidth;
   return Simulator::Open(std::move(options));
 }

@@ -22,6 +22,8 @@ struct DaemonOptions {
   std::optional<double> poll_seconds;
   std::optional<double> boot_seconds;
   std::optional<double> start_spread_seconds;
+  // Registrations under way at once (register; hidden: for benchmarks).
+  std::optional<int> registrations_in_flight;
   // Added to every PDU's port (2300, 2301, ...), so several fleets can run
   // side by side.
   int pdu_port_offset = 0;

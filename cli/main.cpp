@@ -131,6 +131,9 @@ int main(int argc, char** argv) {
   register_cmd->add_flag("--create_pdu_entries,--create-pdu-entries", reg.create_pdu_entries,
                          "Create the PDUs and their outlets on the manager");
   add_daemon_options(register_cmd);
+  register_cmd->add_option("--registrations-in-flight", daemon.registrations_in_flight,
+                           "Registrations under way at once (default 16)")
+      ->check(cs::cli::IntegerIn(1, 4096))->group("");
   CLI::App* run_cmd = app.add_subcommand("run", "Run the registered fleet from the saved state");
   add_daemon_options(run_cmd);
   std::unique_ptr<cs::cli::ManagerCli> manager_cli = cs::cli::AddManagerCommands(app);

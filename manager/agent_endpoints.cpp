@@ -138,7 +138,7 @@ void AgentEndpoints::Post(const HostRecord& host, const net::Request& request,
     } else if (m.type == MessageType::kSessionCreateRequest) {
       std::optional<std::string> replaced;
       const std::string id = sessions_.Create(host.fqdn, m.plugin, &replaced, envelope->client_start_time);
-      if (replaced && hooks_.on_session_gone) hooks_.on_session_gone(host.fqdn, m.plugin);
+      if (replaced && hooks_.on_session_gone) hooks_.on_session_gone(host.fqdn, m.plugin, SessionEnd::kReplaced);
       queues_.Barrier(host.fqdn, envelope->client_start_time);
       queues_.Send(host.fqdn, protocol::Message::SessionCreateResponse(m.plugin, id, host.fqdn));
       if (hooks_.on_session_created) hooks_.on_session_created(host.fqdn, m.plugin);
@@ -181,7 +181,7 @@ void AgentEndpoints::Get(const HostRecord& host, const net::Request& request,
     // opened before its first GET arrived stay (the real manager never
     // dropped its side here either).
     for (const std::string& plugin : sessions_.DropAllBut(host.fqdn, *start)) {
-      if (hooks_.on_session_gone) hooks_.on_session_gone(host.fqdn, plugin);
+      if (hooks_.on_session_gone) hooks_.on_session_gone(host.fqdn, plugin, SessionEnd::kAgentRestarted);
     }
     first.push_back(protocol::Message::SessionTerminateAll(host.fqdn));
   }
@@ -190,7 +190,7 @@ void AgentEndpoints::Get(const HostRecord& host, const net::Request& request,
 
 void AgentEndpoints::EndSessions(const std::string& fqdn, bool tell_agent) {
   for (const std::string& plugin : sessions_.DropAll(fqdn)) {
-    if (hooks_.on_session_gone) hooks_.on_session_gone(fqdn, plugin);
+    if (hooks_.on_session_gone) hooks_.on_session_gone(fqdn, plugin, SessionEnd::kEnded);
     if (tell_agent) queues_.Send(fqdn, protocol::Message::SessionTerminate(plugin, fqdn));
   }
 }

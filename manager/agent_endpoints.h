@@ -34,7 +34,7 @@ class AgentEndpoints {
     // on_data threw on a message: it was dropped, everything else goes on.
     std::function<void(const std::string& fqdn, const std::string& plugin, const std::string& why)> on_bad_message;
     std::function<void(const std::string& fqdn, const std::string& plugin)> on_session_created;
-    std::function<void(const std::string& fqdn, const std::string& plugin)> on_session_gone;
+    std::function<void(const std::string& fqdn, const std::string& plugin, SessionEnd why)> on_session_gone;
     // false: the manager is backed up; a POST is answered 503 before any of
     // its messages is taken (the agent sends them again), so nothing is lost.
     std::function<bool()> accepting;

@@ -17,6 +17,15 @@
 
 namespace cs::manager {
 
+// Why a host's session ended, for those who had work on it (JobRunner):
+//  - kReplaced: the agent asked for the plugin's session again (its request
+//    went unanswered for its backoff, or it dropped the old one after a
+//    failed POST or a SESSION_TERMINATE); the new session exists already.
+//  - kAgentRestarted: a new agent instance (client_start_time) began; it
+//    opens sessions of its own.
+//  - kEnded: the host went silent or is being forgotten; nothing follows.
+enum class SessionEnd { kReplaced, kAgentRestarted, kEnded };
+
 // What one contact (a GET or POST) told us about a host.
 struct ContactResult {
   bool terminate_all = false;  // new (or first) client_start_time: DropAll()

@@ -59,6 +59,14 @@ void HostQueues::Send(const std::string& fqdn, protocol::Message message) {
   Answer(wake, std::move(out));
 }
 
+bool HostQueues::Withdraw(const std::string& fqdn,
+                          const std::function<bool(const protocol::Message&)>& which) {
+  std::lock_guard<std::mutex> lock(mu_);
+  auto it = hosts_.find(fqdn);
+  if (it == hosts_.end()) return false;
+  return std::erase_if(it->second.queue, which) != 0;
+}
+
 void HostQueues::Wait(const std::string& fqdn, const std::string& client_start_time,
                       std::vector<protocol::Message> first, net::Respond respond) {
   auto waiter = std::make_shared<Waiter>(io_);

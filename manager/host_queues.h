@@ -41,6 +41,11 @@ class HostQueues {
   // Queues a message for the host and wakes its waiting GET.
   void Send(const std::string& fqdn, protocol::Message message);
 
+  // Takes out of the host's queue every message `which` matches; true when
+  // there was one. A message taken out was never in a GET's answer, so its
+  // agent never read it (JobRunner: an ACTION_START that cannot have run).
+  bool Withdraw(const std::string& fqdn, const std::function<bool(const protocol::Message&)>& which);
+
   // A GET from `fqdn`. `first` are messages that go out before anything
   // queued (SESSION_TERMINATE_ALL); when there are any the GET is answered
   // at once. An older waiting GET of the host is answered empty.

@@ -3,6 +3,7 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/steady_timer.hpp>
 
+#include "manager/rerun_safety.h"
 #include "manager/secure_ids.h"
 #include "util/clock.h"
 
@@ -43,6 +44,7 @@ struct JobRunner::Running {
   Json record;          // what the store holds
   size_t step = 0;      // index of the current step
   std::string action_id;  // "" while waiting for a session
+  int sent_again = 0;     // times the current step was sent again on a new session
   boost::asio::steady_timer timer;
   uint64_t timer_generation = 0;
   std::string indexed_action, indexed_fqdn;  // where ReindexLocked filed it
@@ -60,11 +62,12 @@ Result<Json> UnwrapAgentResult(const Json& result) {
   return result;
 }
 
-JobRunner::JobRunner(boost::asio::io_context& io, ManagerStore& store, SendFn send,
+JobRunner::JobRunner(boost::asio::io_context& io, ManagerStore& store, SendFn send, WithdrawFn withdraw,
                      std::chrono::milliseconds step_timeout, std::chrono::milliseconds session_wait)
     : io_(io),
       store_(store),
       send_(std::move(send)),
+      withdraw_(std::move(withdraw)),
       step_timeout_(step_timeout),
       session_wait_(session_wait) {}
 
@@ -193,6 +196,7 @@ void JobRunner::StartStepLocked(std::shared_ptr<Running> run) {
   step["state"] = "waiting";
   step["started_at"] = NowText();
   run->action_id.clear();
+  run->sent_again = 0;
   ReindexLocked(*run);
   const std::string& fqdn = run->spec.steps[run->step].fqdn;
   if (removed_hosts_.count(fqdn)) {
@@ -332,18 +336,52 @@ void JobRunner::OnSessionCreated(const std::string& fqdn, const std::string& plu
   WriteUnsaved();
 }
 
-void JobRunner::OnSessionGone(const std::string& fqdn, const std::string& plugin) {
+void JobRunner::OnSessionGone(const std::string& fqdn, const std::string& plugin, SessionEnd why) {
   if (plugin != "action_runner") return;
   {
     std::lock_guard<std::mutex> lock(mu_);
-    // A copy: FinishStepLocked changes the index.
+    // A copy: FinishStepLocked and SendAgainLocked change the index.
     for (auto& run : OnHostLocked(fqdn)) {
-      if (!run->action_id.empty()) {
-        FinishStepLocked(run, false, nullptr, "the host's action_runner session ended");
+      if (run->action_id.empty()) continue;  // still waiting: the next session serves it
+      const std::string refusal =
+          why == SessionEnd::kEnded ? "the host's action_runner session ended" : SendAgainRefusalLocked(*run);
+      if (!refusal.empty()) {
+        FinishStepLocked(run, false, nullptr, refusal);
+        continue;
       }
+      // A replacing session's SESSION_CREATE_RESPONSE is queued after this
+      // call, and OnSessionCreated sends the step behind it; a new agent
+      // instance's sessions, opened before its first GET, exist already.
+      SendAgainLocked(run, why == SessionEnd::kAgentRestarted);
     }
   }
   RunDeferred();
+}
+
+std::string JobRunner::SendAgainRefusalLocked(Running& run) {
+  const StepSpec& spec = run.spec.steps[run.step];
+  // Taken out of the queue whatever is decided: the old session's
+  // ACTION_START must not reach the agent now.
+  const bool never_read = withdraw_ && withdraw_(spec.fqdn, run.action_id);
+  if (run.sent_again >= kMaxSendsAgain) {
+    return "the host's action_runner session was re-created " + std::to_string(run.sent_again + 1) +
+           " times while the step ran";
+  }
+  if (never_read || SafeToRunAgain(spec.action)) return "";
+  return "the host's action_runner session was re-created after " + spec.action +
+         " was sent: it may have run, and it is not safe to run twice";
+}
+
+void JobRunner::SendAgainLocked(std::shared_ptr<Running> run, bool now) {
+  Json& step = run->record["steps"][run->step];
+  step["state"] = "waiting";
+  step["action_id"] = nullptr;
+  step["sent_again"] = ++run->sent_again;
+  run->action_id.clear();
+  ReindexLocked(*run);
+  ArmTimerLocked(run, session_wait_);
+  SaveLocked(*run);
+  if (now) TrySendLocked(run);
 }
 
 void JobRunner::OnHostRemoved(const std::string& fqdn) {

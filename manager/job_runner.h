@@ -5,10 +5,19 @@
 // ACTION_COMPLETE (result, or exception = failure). A step also fails when
 // the action times out (default 5 min), when the host opens no
 // action_runner session in time (default 1 h: a registered simulator may
-// be started much later), or when the session it was sent on goes away; a failed step fails the
+// be started much later), or when the host's session ends with none to
+// follow (the host went silent or is removed); a failed step fails the
 // command and the remaining steps are skipped. Cancelling a command sends
 // ACTION_CANCEL for the running step. Every change is written to the store
 // as a "command" record, so the REST API and the CLI show progress.
+//
+// A session that is re-created (the agent asked for it again, or a new
+// agent instance started) does not fail the step sent on the old one: the
+// step is sent again, with a new action id, on the new session, when its
+// ACTION_START was still queued for the host (never read, so never run) or
+// when its action is safe to run twice (manager/rerun_safety.h). A step
+// that went out and is not safe to run twice fails ("may have run"); so
+// does one whose session was re-created kMaxSendsAgain times.
 //
 // Writes leave the lock: a change to a command is made in memory under
 // mu_, which only queues the record (`unsaved_`); the thread that made it
@@ -31,6 +40,7 @@
 #include <vector>
 
 #include "fakes/json_helpers.h"
+#include "manager/agent_sessions.h"
 #include "manager/manager_store.h"
 #include "manager/rate_window.h"
 #include "manager/rx_queues.h"
@@ -66,8 +76,16 @@ class JobRunner {
   // Sends a DATA body on the host's action_runner session; false when the
   // host has no such session now (the step then waits for one).
   using SendFn = std::function<bool(const std::string& fqdn, const Json& body)>;
+  // Takes the ACTION_START of `action_id` out of the host's queue; true
+  // when it was still there (never read by the agent). None: every sent
+  // step counts as read.
+  using WithdrawFn = std::function<bool(const std::string& fqdn, const std::string& action_id)>;
 
-  JobRunner(boost::asio::io_context& io, ManagerStore& store, SendFn send,
+  // How often one step is sent again after its session was re-created
+  // before it fails: an agent that keeps re-creating it is broken.
+  static constexpr int kMaxSendsAgain = 10;
+
+  JobRunner(boost::asio::io_context& io, ManagerStore& store, SendFn send, WithdrawFn withdraw,
             std::chrono::milliseconds step_timeout,
             std::chrono::milliseconds session_wait = std::chrono::hours(1));
   ~JobRunner();  // Stop()s
@@ -82,9 +100,9 @@ class JobRunner {
   // From the agent endpoints: a DATA body on an action_runner session.
   void OnActionRunnerData(const std::string& fqdn, const Json& body);
   // A session for `fqdn` was created (steps waiting for it are sent) or is
-  // gone (steps sent on it fail).
+  // gone (steps sent on it are sent again or fail: see the top).
   void OnSessionCreated(const std::string& fqdn, const std::string& plugin);
-  void OnSessionGone(const std::string& fqdn, const std::string& plugin);
+  void OnSessionGone(const std::string& fqdn, const std::string& plugin, SessionEnd why);
   // The host was removed (ForceRemoveHostJob): a step running or waiting on
   // it fails now (a running action is cancelled on the agent first), and a
   // later step that reaches it fails at once instead of waiting an hour
@@ -108,6 +126,12 @@ class JobRunner {
   // running_, which must not free it under the caller.
   void StartStepLocked(std::shared_ptr<Running> run);
   void TrySendLocked(std::shared_ptr<Running> run);
+  // Why the running step, whose session was re-created, must not be sent
+  // again ("" when it may: it was never read, or it is safe to run twice).
+  std::string SendAgainRefusalLocked(Running& run);
+  // Puts the running step back to waiting for a session; `now`: send it at
+  // once if the host has one.
+  void SendAgainLocked(std::shared_ptr<Running> run, bool now);
   void FinishStepLocked(std::shared_ptr<Running> run, bool ok, const Json& result,
                         const std::string& error);
   void EndCommandLocked(std::shared_ptr<Running> run, const std::string& state);
@@ -128,6 +152,7 @@ class JobRunner {
   boost::asio::io_context& io_;
   ManagerStore& store_;
   SendFn send_;
+  WithdrawFn withdraw_;
   const std::chrono::milliseconds step_timeout_;
   const std::chrono::milliseconds session_wait_;
   std::mutex mu_;

@@ -97,6 +97,12 @@ struct ManagerServer::Impl {
                queues.Send(fqdn, protocol::Message::Data("action_runner", *session, std::nullopt, body, fqdn));
                return true;
              },
+             [this](const std::string& fqdn, const std::string& action_id) {
+               return queues.Withdraw(fqdn, [&](const protocol::Message& m) {
+                 return m.type == protocol::MessageType::kData && m.plugin == "action_runner" &&
+                        m.body.is_object() && m.body.value("id", "") == action_id;
+               });
+             },
              options.step_timeout, options.session_wait),
         lustre(*store, reports, jobs),
         agent(*store, sessions, queues, ca, clock, AgentHooks()),
@@ -133,8 +139,8 @@ struct ManagerServer::Impl {
     h.on_session_created = [this](const std::string& fqdn, const std::string& plugin) {
       jobs.OnSessionCreated(fqdn, plugin);
     };
-    h.on_session_gone = [this](const std::string& fqdn, const std::string& plugin) {
-      jobs.OnSessionGone(fqdn, plugin);
+    h.on_session_gone = [this](const std::string& fqdn, const std::string& plugin, SessionEnd why) {
+      jobs.OnSessionGone(fqdn, plugin, why);
     };
     h.on_copytool_events = [this](const std::string& fqdn, const Json& body) { return copytools->Accept(fqdn, body); };
     return h;

@@ -419,6 +419,18 @@ class HttpsClient::Impl : public std::enable_shared_from_this<Impl> {
   std::map<std::string, std::string> cookies_;
 };
 
+bool RequestNeverSent(const Status& failure) {
+  if (failure.ok() || failure.code() != Status::Code::kUnavailable) return false;
+  const std::string& m = failure.message();
+  // The phrases are Fail's and RetryOrFail's "what" (above), after the
+  // request's "METHOD base (target): ".
+  if (m.find("): TLS handshake: server certificate verify failed") != std::string::npos) return false;
+  for (const char* phase : {"): resolving ", "): connecting: ", "): TLS handshake: ", "): sending: "}) {
+    if (m.find(phase) != std::string::npos) return true;
+  }
+  return false;
+}
+
 Result<std::unique_ptr<HttpsClient>> HttpsClient::Create(asio::io_context& io,
                                                          std::string_view base_url,
                                                          ClientOptions options) {

@@ -50,6 +50,14 @@ struct ClientOptions {
 // certificate failure (with OpenSSL's reason), timeout, reset, Close().
 using ResponseCallback = std::function<void(Result<Response>)>;
 
+// Whether a failed request certainly never reached the server's handler:
+// it failed resolving, connecting, in the TLS handshake (but for a
+// certificate that does not verify, which trying again cannot mend) or
+// while its bytes were still being written. Such a request may be sent
+// again even when it is not idempotent (a registration spends a token);
+// one that failed later (a timeout, reading the response) may have run.
+bool RequestNeverSent(const Status& failure);
+
 class HttpsClient {
  public:
   static Result<std::unique_ptr<HttpsClient>> Create(boost::asio::io_context& io,

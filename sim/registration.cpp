@@ -5,6 +5,7 @@
 // connections that carry the certificate).
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/post.hpp>
+#include <boost/asio/steady_timer.hpp>
 
 #include <deque>
 #include <future>
@@ -86,7 +87,8 @@ void Simulator::RegisterOne(const std::string& fqdn, const std::string& secret, 
 }
 
 void Simulator::PostRegistration(const std::string& fqdn, const std::string& secret, const std::string& nodename,
-                                 const std::string& csr, Json* answer, std::function<void(Status)> done) {
+                                 const std::string& csr, Json* answer, std::function<void(Status)> done,
+                                 int attempt) {
   net::ClientOptions client_options;
   // The fleet's client context (verification only), not one per registration.
   auto context = ClientContextFor(options_.insecure ? std::string() : ca_pem_);
@@ -110,10 +112,21 @@ void Simulator::PostRegistration(const std::string& fqdn, const std::string& sec
                      .dump();
   request.timeout = std::chrono::seconds(60);
   const WallTime sent_at = clock_.Now();
-  client->Send(std::move(request), [this, fqdn, client, answer, done, sent_at](Result<net::Response> response) mutable {
+  client->Send(std::move(request), [this, fqdn, secret, nodename, csr, client, answer, done, sent_at,
+                                     attempt](Result<net::Response> response) mutable {
     // Destroy the client off its own callback.
     asio::post(pool_->context(), [client] {});
     RecordRegistration(sent_at, response);
+    if (!response.ok() && net::RequestNeverSent(response.status()) && attempt < kRegistrationAttempts) {
+      // The manager never had it (no token credit spent): the same CSR again.
+      options_.log->Warning(fqdn, "registration not sent (" + response.status().message() + "); trying again");
+      auto timer = std::make_shared<asio::steady_timer>(pool_->context(), std::chrono::seconds(1 << (attempt - 1)));
+      timer->async_wait([this, timer, fqdn, secret, nodename, csr, answer, done = std::move(done),
+                         attempt](const boost::system::error_code&) mutable {
+        PostRegistration(fqdn, secret, nodename, csr, answer, std::move(done), attempt + 1);
+      });
+      return;
+    }
     if (!response.ok()) return done(response.status());
     if (response->status != 201) return done(ExplainRegistrationFailure(response->status, response->body));
     Json body = ParseUntrustedJsonOrDiscarded(response->body);

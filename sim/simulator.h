@@ -62,8 +62,8 @@ struct SimulatorOptions {
   // Registrations under way at once. Each waits mostly on others (the
   // manager's answer, fsyncs of its key files), so throughput is this over
   // one registration's latency (docs/architecture.md, "Registration"). 64
-  // was tried: 15 % faster, but a CPU-starved manager then ended new agents'
-  // action_runner sessions mid set-up (docs/performance.md).
+  // opened sessions 13 % sooner on a loaded machine but managed no host
+  // sooner and slowed the manager's host list (docs/performance.md).
   size_t max_registrations_in_flight = 16;
   // Threads for registration's blocking disk work (writing and fsyncing a
   // server's key and certificates): io threads never wait on the disk, and
@@ -201,8 +201,12 @@ class Simulator : public agent::AgentHost {
   Result<std::shared_ptr<boost::asio::ssl::context>> ClientContextFor(const std::string& ca_pem) const;
   void RegisterOne(const std::string& fqdn, const std::string& secret, Json* answer,
                    std::function<void(Status)> done);
+  // `attempt` counts from 1: a POST that never reached the manager (a busy
+  // manager's handshake timeout, a refused connection) is sent again after
+  // 1, 2, 4, 8 s, kRegistrationAttempts in all; any other failure is final.
+  static constexpr int kRegistrationAttempts = 5;
   void PostRegistration(const std::string& fqdn, const std::string& secret, const std::string& nodename,
-                        const std::string& csr, Json* answer, std::function<void(Status)> done);
+                        const std::string& csr, Json* answer, std::function<void(Status)> done, int attempt = 1);
   void InstallRegistration(const std::string& fqdn, Json body, Json* answer, std::function<void(Status)> done);
   void RecordRegistration(WallTime sent_at, const Result<net::Response>& response);
   void RegisterEach(std::vector<std::pair<std::string, std::string>> work, RegistrationProgress progress,

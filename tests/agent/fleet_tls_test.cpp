@@ -4,6 +4,7 @@
 // connection as the right host and every plugin session opens on it.
 #include <gtest/gtest.h>
 
+#include <future>
 #include <thread>
 
 #include "crypto/server_dir.h"
@@ -119,6 +120,26 @@ TEST_F(FleetTlsTest, TheFleetSharesOneClientContextAndEachAgentPresentsItsOwnCer
   }
   EXPECT_TRUE(sim_->AgentRunning(results[0].fqdn));
   EXPECT_EQ(sim_->ClientTlsContexts(), 1u);
+}
+
+// A registration the manager never received (here: refused, the manager
+// down; under load: its handshake timing out) is sent again, 1, 2, 4 and 8 s
+// later; the token's credits are spent only by the POSTs it answered.
+TEST_F(FleetTlsTest, ARegistrationTheManagerNeverReceivedIsSentAgain) {
+  OpenSimulator();
+  const std::string secret = CreateToken(kServers);
+  options_.port = manager_->port();
+  StopManager();
+  std::promise<std::vector<RegistrationResult>> finished;
+  auto results = finished.get_future();
+  std::vector<std::string> fqdns;
+  for (int i = 0; i < kServers; ++i) fqdns.push_back(FqdnOf(ServerNodename(i)));
+  sim_->RegisterServers(fqdns, secret, [&](std::vector<RegistrationResult> r) { finished.set_value(std::move(r)); });
+  std::this_thread::sleep_for(milliseconds(1500));  // the first POSTs are refused
+  StartManager();
+  ASSERT_EQ(results.wait_for(seconds(60)), std::future_status::ready);
+  for (const RegistrationResult& r : results.get()) EXPECT_TRUE(r.status.ok()) << r.fqdn << ": " << r.status.message();
+  EXPECT_EQ(manager_->store().Hosts().size(), static_cast<size_t>(kServers));
 }
 
 }  // namespace

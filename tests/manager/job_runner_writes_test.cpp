@@ -40,7 +40,7 @@ TEST(JobRunnerWritesTest, AnAgentsMessageNeverWaitsForAnotherCommandsWrite) {
     std::lock_guard<std::mutex> lock(sent_mu);
     sent[fqdn].push_back(body);
     return true;
-  }, std::chrono::minutes(5));
+  }, nullptr, std::chrono::minutes(5));
   const std::vector<std::string> hosts = {"a.localdomain", "b.localdomain"};
   std::map<std::string, int64_t> command;
   for (const std::string& fqdn : hosts) {

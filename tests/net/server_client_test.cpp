@@ -216,6 +216,7 @@ TEST_F(NetTest, ConnectionRefusedIsAClearStatus) {
   EXPECT_EQ(response.status().code(), Status::Code::kUnavailable);
   EXPECT_NE(response.status().message().find("refused"), std::string::npos)
       << response.status().message();
+  EXPECT_TRUE(RequestNeverSent(response.status())) << response.status().message();
 }
 
 TEST_F(NetTest, ClientTimeoutFires) {
@@ -236,6 +237,7 @@ TEST_F(NetTest, ClientTimeoutFires) {
   ASSERT_FALSE(response.ok());
   EXPECT_NE(response.status().message().find("timed out after 300 ms"), std::string::npos)
       << response.status().message();
+  EXPECT_FALSE(RequestNeverSent(response.status())) << "the server had the request";
   EXPECT_GE(elapsed, milliseconds(300));
   EXPECT_LT(elapsed, milliseconds(3000));
 

@@ -125,6 +125,7 @@ TEST_F(NetTest, ClientRefusesServerFromAnotherCaUnlessInsecure) {
       << refused.status().message();
   EXPECT_NE(refused.status().message().find("local issuer"), std::string::npos)
       << refused.status().message();
+  EXPECT_FALSE(RequestNeverSent(refused.status())) << "sending again cannot mend a certificate";
 
   ClientOptions insecure;
   insecure.tls.insecure = true;
