@@ -18,19 +18,11 @@
 
 namespace {
 
+using cs::cli::AddCountOption;
 using cs::cli::GlobalOptions;
 
-// Adds an integer option under the original's name (--server_count) and the
-// dashed spelling (--server-count).
-void AddCount(CLI::App* app, const std::string& name, std::optional<int>* target,
-              const std::string& help) {
-  std::string dashed = name;
-  for (char& c : dashed) c = c == '_' ? '-' : c;
-  app->add_option_function<long long>(
-         "--" + name + ",--" + dashed, [target](long long v) { *target = static_cast<int>(v); }, help)
-      ->check(cs::cli::IntegerIn(0, 1000000))
-      ->type_name("N");
-}
+// The largest count `setup` takes.
+constexpr int kMaxSetupCount = 1000000;
 
 }  // namespace
 
@@ -48,15 +40,17 @@ int main(int argc, char** argv) {
 
   cs::FleetSpec spec;
   CLI::App* setup = app.add_subcommand("setup", "Create the simulated fleet, or extend it to the given totals");
-  AddCount(setup, "server_count", &spec.server_count, "Storage servers in total (default 8)");
-  AddCount(setup, "worker_count", &spec.worker_count, "HSM workers in total (default 1)");
-  AddCount(setup, "volume_count", &spec.volume_count, "Volumes in total (default 2 x server_count)");
-  AddCount(setup, "nid_count", &spec.nid_count, "LNet NIDs per server (default 1)");
-  AddCount(setup, "cluster_size", &spec.cluster_size, "Servers per corosync cluster (default 4)");
-  AddCount(setup, "psu_count", &spec.psu_count, "PSUs per server = number of PDUs (default 1)");
-  AddCount(setup, "su_size", &spec.su_size, "Servers per scalable unit; 0: SAN-style (default 0)");
-  AddCount(setup, "rack_size", &spec.rack_size, "Servers per rack; 0: one rack (default 0)");
-  AddCount(setup, "racks_per_row", &spec.racks_per_row, "Racks per row; 0: one row (default 0)");
+  AddCountOption(setup, "server_count", &spec.server_count, "Storage servers in total (default 8)", kMaxSetupCount);
+  AddCountOption(setup, "worker_count", &spec.worker_count, "HSM workers in total (default 1)", kMaxSetupCount);
+  AddCountOption(setup, "volume_count", &spec.volume_count, "Volumes in total (default 2 x server_count)", kMaxSetupCount);
+  AddCountOption(setup, "nid_count", &spec.nid_count, "LNet NIDs per server (default 1)", kMaxSetupCount);
+  AddCountOption(setup, "cluster_size", &spec.cluster_size, "Servers per corosync cluster (default 4)", kMaxSetupCount);
+  AddCountOption(setup, "psu_count", &spec.psu_count, "PSUs per server = number of PDUs (default 1)", kMaxSetupCount);
+  AddCountOption(setup, "su_size", &spec.su_size, "Servers per scalable unit; 0: SAN-style (default 0)",
+                 kMaxSetupCount);
+  AddCountOption(setup, "rack_size", &spec.rack_size, "Servers per rack; 0: one rack (default 0)", kMaxSetupCount);
+  AddCountOption(setup, "racks_per_row", &spec.racks_per_row, "Racks per row; 0: one row (default 0)",
+                 kMaxSetupCount);
   setup->add_option("--cluster_spread,--cluster-spread", spec.cluster_spread,
                     "none, or rack: each corosync cluster's nodes in different racks (default none)");
   std::optional<std::string> topology_file;
@@ -66,8 +60,8 @@ int main(int argc, char** argv) {
       ->type_name("FILE");
   setup->add_option("--name_prefix,--name-prefix", spec.name_prefix,
                     "Starts every nodename, PDU name and volume serial: unique names per shard (default none)");
-  AddCount(setup, "name_offset", &spec.name_offset,
-           "Number of the first server and worker; addresses follow (default 0)");
+  AddCountOption(setup, "name_offset", &spec.name_offset,
+                 "Number of the first server and worker; addresses follow (default 0)", kMaxSetupCount);
   std::optional<long long> seed;
   setup->add_option("--seed", seed, "Seed of every random stream of the simulation")
       ->check(cs::cli::IntegerIn(INT64_MIN, INT64_MAX));

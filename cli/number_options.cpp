@@ -24,4 +24,14 @@ CLI::Validator IntegerIn(int64_t min, int64_t max) {
       "INT", "IntegerIn");
 }
 
+void AddCountOption(CLI::App* app, const std::string& name, std::optional<int>* target,
+                    const std::string& help, int max) {
+  std::string dashed = name;
+  for (char& c : dashed) c = c == '_' ? '-' : c;
+  app->add_option_function<long long>(
+         "--" + name + ",--" + dashed, [target](long long v) { *target = static_cast<int>(v); }, help)
+      ->check(IntegerIn(0, max))
+      ->type_name("N");
+}
+
 }  // namespace cs::cli

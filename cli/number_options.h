@@ -5,6 +5,8 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
+#include <string>
 
 #include <CLI/CLI.hpp>
 
@@ -12,5 +14,10 @@ namespace cs::cli {
 
 CLI::Validator RealIn(double min, double max);
 CLI::Validator IntegerIn(int64_t min, int64_t max);
+
+// Adds a count option (0 to `max`) under the original's name (--server_count)
+// and the dashed spelling (--server-count); unset leaves `target` empty.
+void AddCountOption(CLI::App* app, const std::string& name, std::optional<int>* target,
+                    const std::string& help, int max);
 
 }  // namespace cs::cli

@@ -8,6 +8,7 @@
 #include <random>
 
 #include "cli/commands.h"
+#include "cli/number_options.h"
 #include "scenarios/loader.h"
 #include "scenarios/plan.h"
 #include "scenarios/run_command.h"
@@ -16,13 +17,8 @@ namespace cs::cli {
 
 namespace {
 
-void AddCount(CLI::App* app, const std::string& name, std::optional<int>* target, const std::string& help) {
-  std::string dashed = name;
-  for (char& c : dashed) c = c == '_' ? '-' : c;
-  app->add_option_function<int>("--" + name + ",--" + dashed, [target](int v) { *target = v; }, help)
-      ->type_name("N")
-      ->check(CLI::Range(0, 100000));
-}
+// The largest count of the runner's world.
+constexpr int kMaxWorldCount = 100000;
 
 void AddPlanOptions(CLI::App* sub, ScenarioCli& c) {
   sub->add_option("FILES", c.files, "Scenario files (YAML or JSON)")->required();
@@ -30,14 +26,14 @@ void AddPlanOptions(CLI::App* sub, ScenarioCli& c) {
   sub->add_option("--parallel", c.parallel, "Run up to K scenarios at once on disjoint corosync clusters")
       ->check(CLI::Range(1, 64))->capture_default_str();
   sub->add_option("--soak", c.soak, "Draw scenarios by weight until this much time is up (e.g. 30m)");
-  AddCount(sub, "server_count", &c.fleet.server_count, "Storage servers of the runner's world (default 4)");
-  AddCount(sub, "worker_count", &c.fleet.worker_count, "HSM workers (default 0)");
-  AddCount(sub, "volume_count", &c.fleet.volume_count, "Volumes (default 2 x server_count)");
-  AddCount(sub, "cluster_size", &c.fleet.cluster_size, "Servers per corosync cluster (default 2)");
-  AddCount(sub, "psu_count", &c.fleet.psu_count, "PSUs per server = PDUs (default 2)");
-  AddCount(sub, "su_size", &c.fleet.su_size, "Servers per scalable unit (default 0: SAN-style)");
-  AddCount(sub, "rack_size", &c.fleet.rack_size, "Servers per rack, each rack with its own PDUs (default 0: one rack)");
-  AddCount(sub, "racks_per_row", &c.fleet.racks_per_row, "Racks per row (default 0: one row)");
+  AddCountOption(sub, "server_count", &c.fleet.server_count, "Storage servers of the runner's world (default 4)", kMaxWorldCount);
+  AddCountOption(sub, "worker_count", &c.fleet.worker_count, "HSM workers (default 0)", kMaxWorldCount);
+  AddCountOption(sub, "volume_count", &c.fleet.volume_count, "Volumes (default 2 x server_count)", kMaxWorldCount);
+  AddCountOption(sub, "cluster_size", &c.fleet.cluster_size, "Servers per corosync cluster (default 2)", kMaxWorldCount);
+  AddCountOption(sub, "psu_count", &c.fleet.psu_count, "PSUs per server = PDUs (default 2)", kMaxWorldCount);
+  AddCountOption(sub, "su_size", &c.fleet.su_size, "Servers per scalable unit (default 0: SAN-style)", kMaxWorldCount);
+  AddCountOption(sub, "rack_size", &c.fleet.rack_size, "Servers per rack, each rack with its own PDUs (default 0: one rack)", kMaxWorldCount);
+  AddCountOption(sub, "racks_per_row", &c.fleet.racks_per_row, "Racks per row (default 0: one row)", kMaxWorldCount);
   sub->add_option("--cluster_spread,--cluster-spread", c.fleet.cluster_spread,
                   "rack: each corosync cluster's nodes in different racks (default none)")
       ->check(CLI::IsMember({"none", "rack"}));

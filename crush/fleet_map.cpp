@@ -16,7 +16,7 @@ namespace {
 
 using Items = std::vector<std::pair<std::string, int>>;  // (name, weight in hosts)
 
-std::string Weight(int count) {
+std::string HostCountWeight(int count) {
   char buf[32];
   std::snprintf(buf, sizeof buf, "%d.000", count);
   return buf;
@@ -28,10 +28,10 @@ int Total(const Items& items) {
   return total;
 }
 
-void Bucket(std::ostringstream& m, const std::string& type, const std::string& name, int id, const Items& items) {
-  m << type << " " << name << " {\n\tid " << id << "\n\t# weight " << Weight(Total(items))
+void WriteBucket(std::ostringstream& m, const std::string& type, const std::string& name, int id, const Items& items) {
+  m << type << " " << name << " {\n\tid " << id << "\n\t# weight " << HostCountWeight(Total(items))
     << "\n\talg straw2\n\thash 0\t# rjenkins1\n";
-  for (const auto& [item, weight] : items) m << "\titem " << item << " weight " << Weight(weight) << "\n";
+  for (const auto& [item, weight] : items) m << "\titem " << item << " weight " << HostCountWeight(weight) << "\n";
   m << "}\n";
 }
 
@@ -135,26 +135,26 @@ std::string FleetMapText(const World& world, const std::set<std::string>& only) 
         std::map<int, Items> by_controller;
         for (const auto& [id, h] : hosts) by_controller[*h.controller].emplace_back(h.nodename, 1);
         for (const auto& [controller, items] : by_controller) {
-          Bucket(m, "controller", ControllerName(controller), next_id--, items);
+          WriteBucket(m, "controller", ControllerName(controller), next_id--, items);
           rack_items.emplace_back(ControllerName(controller), Total(items));
         }
       } else {
         for (const auto& [id, h] : hosts) rack_items.emplace_back(h.nodename, 1);
       }
-      Bucket(m, "rack", RackName(t, rack), next_id--, rack_items);
+      WriteBucket(m, "rack", RackName(t, rack), next_id--, rack_items);
       row_items.emplace_back(RackName(t, rack), Total(rack_items));
     }
-    Bucket(m, "row", RowName(t, row), row_id--, row_items);
+    WriteBucket(m, "row", RowName(t, row), row_id--, row_items);
     root_items.emplace_back(RowName(t, row), Total(row_items));
   }
-  Bucket(m, "root", RootName(t), -1, root_items);
+  WriteBucket(m, "root", RootName(t), -1, root_items);
   if (!pdus.empty()) {
     Items pdu_items;
     for (const auto& [name, hosts] : pdus) {
-      Bucket(m, "pdu", name, next_id--, hosts);
+      WriteBucket(m, "pdu", name, next_id--, hosts);
       pdu_items.emplace_back(name, Total(hosts));
     }
-    Bucket(m, "root", kPduRoot, next_id--, pdu_items);
+    WriteBucket(m, "root", kPduRoot, next_id--, pdu_items);
   }
   m << "\n# rules\n";
   WriteRule(m, "by_host", 0, RootName(t), "host");

@@ -10,7 +10,7 @@ namespace {
 
 const char* kAlgs[] = {"straw2", "straw", "list", "tree", "uniform"};
 
-std::string Weight(double w) {
+std::string WeightText(double w) {
   char buf[32];
   std::snprintf(buf, sizeof buf, "%.3f", w);
   return buf;
@@ -53,8 +53,8 @@ std::string SyntheticMapText(const SyntheticSpec& spec) {
     const double uniform_w = spec.uneven ? weight(rng) : 1.0;
     for (int o = 0; o < spec.osds_per_host; ++o) {
       const double w = alg == "uniform" ? uniform_w : spec.uneven ? weight(rng) : 1.0;
-      m << "\titem osd." << h * spec.osds_per_host + o << " weight " << Weight(w) << "\n";
-      total += std::stod(Weight(w));
+      m << "\titem osd." << h * spec.osds_per_host + o << " weight " << WeightText(w) << "\n";
+      total += std::stod(WeightText(w));
     }
     m << "}\n";
     hosts.emplace_back(name, total);
@@ -66,7 +66,7 @@ std::string SyntheticMapText(const SyntheticSpec& spec) {
       m << type << " " << name << " {\n\talg straw2\n\thash 0\n";
       double total = 0;
       for (size_t j = i; j < members.size() && j < i + per; ++j) {
-        m << "\titem " << members[j].first << " weight " << Weight(members[j].second) << "\n";
+        m << "\titem " << members[j].first << " weight " << WeightText(members[j].second) << "\n";
         total += members[j].second;
       }
       m << "}\n";
@@ -77,7 +77,7 @@ std::string SyntheticMapText(const SyntheticSpec& spec) {
   std::vector<std::pair<std::string, double>> top = hosts;
   if (spec.deep) top = group(group(hosts, spec.hosts_per_rack, "rack"), spec.racks_per_row, "row");
   m << "root default {\n\talg straw2\n\thash 0\n";
-  for (const auto& [name, w] : top) m << "\titem " << name << " weight " << Weight(w) << "\n";
+  for (const auto& [name, w] : top) m << "\titem " << name << " weight " << WeightText(w) << "\n";
   m << "}\n";
 
   auto rule = [&](int id, const std::string& name, const std::string& type, const std::string& steps) {

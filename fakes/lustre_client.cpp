@@ -1,21 +1,10 @@
 #include "fakes/lustre_client.h"
 
 #include <algorithm>
-#include <sstream>
+
+#include "fakes/path_parts.h"
 
 namespace cs {
-
-namespace {
-std::vector<std::string> SplitPath(const std::string& path) {
-  std::vector<std::string> parts;
-  std::stringstream ss(path);
-  std::string part;
-  while (std::getline(ss, part, '/')) {
-    if (!part.empty()) parts.push_back(part);
-  }
-  return parts;
-}
-}  // namespace
 
 void LustreClient::Mount(const std::string& mgsnode, const std::string& fsname) {
   ClientMount m{mgsnode, fsname};
@@ -30,7 +19,7 @@ Result<std::string> LustreClient::ReadProc(
     const std::string& path,
     const std::map<std::string, std::map<std::string, std::string>>& conf_params_by_mgt) const {
   // proc/fs/lustre/llite/*/<param>
-  const std::vector<std::string> parts = SplitPath(path);
+  const std::vector<std::string> parts = PathParts(path);
   if (parts.size() != 6 || parts[0] != "proc" || parts[1] != "fs" || parts[2] != "lustre" ||
       parts[3] != "llite" || parts[4] != "*") {
     return Status::InvalidArgument("cannot resolve " + path + " on client " + address +

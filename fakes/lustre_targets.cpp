@@ -1,5 +1,7 @@
 #include "fakes/lustre_targets.h"
 
+#include "fakes/server_proc.h"
+
 #include <algorithm>
 #include <cstdio>
 #include <regex>
@@ -157,26 +159,11 @@ Status PurgeFilesystem(World& world, const std::string& fqdn, const std::string&
   return Status::Ok();
 }
 
-std::vector<std::string> TargetsStartedOn(const World& world, const Server& server) {
-  std::vector<std::string> out;
-  const Cluster* cluster = world.ClusterOf(server);
-  const Presentations* p = world.presentations.Find(server.fqdn);
-  if (cluster == nullptr || p == nullptr) return out;
-  for (const auto& [path, serial] : *p) {
-    const LustreTarget* t = world.targets.Find(serial);
-    if (t == nullptr) continue;
-    const HaResource* r = cluster->FindByUuid(t->uuid);
-    if (r && r->started_on == server.nodename) out.push_back(serial);
-  }
-  return out;
-}
-
 Status SetConfParam(World& world, const Server& server, const std::string& key,
                     const std::optional<std::string>& value) {
   std::optional<std::string> mgsnode;
-  for (const std::string& serial : TargetsStartedOn(world, server)) {
-    const LustreTarget* t = world.targets.Find(serial);
-    if (t->label == "MGS") mgsnode = t->mgsnode;
+  for (const StartedTarget& started : TargetsStartedOn(world, server)) {
+    if (started.target->label == "MGS") mgsnode = started.target->mgsnode;
   }
   if (!mgsnode) {
     return Status::FailedPrecondition("set_conf_param " + key + ": no MGS is started on " + server.fqdn);

@@ -53,8 +53,6 @@ Status EraseMgsConfParams(World& world, const std::string& fqdn, const std::stri
 Status PurgeFilesystem(World& world, const std::string& fqdn, const std::string& mgs_path,
                        const std::string& fsname);
 
-// Serials of the targets this server sees that its cluster runs on it now.
-std::vector<std::string> TargetsStartedOn(const World& world, const Server& server);
 // Sets (or with no value, removes) a conf param through the MGS running here.
 Status SetConfParam(World& world, const Server& server, const std::string& key,
                     const std::optional<std::string>& value);

@@ -1,7 +1,8 @@
 #include "fakes/server_proc.h"
 
 #include <map>
-#include <sstream>
+
+#include "fakes/path_parts.h"
 
 namespace cs {
 
@@ -21,18 +22,8 @@ const std::map<std::string, std::string> kObdfilterDefaults = {
     {"writethrough_cache_enable", "16"}, {"sync_journal", "0"}};
 const std::map<std::string, std::string> kMdtDefaults = {{"hsm_control", "disabled"}};
 
-std::vector<std::string> SplitPath(const std::string& path) {
-  std::vector<std::string> parts;
-  std::stringstream in(path);
-  std::string part;
-  while (std::getline(in, part, '/')) {
-    if (!part.empty()) parts.push_back(part);
-  }
-  return parts;
-}
-
 Result<ProcParam> ParseProcPath(const std::string& path) {
-  const std::vector<std::string> p = SplitPath(path);
+  const std::vector<std::string> p = PathParts(path);
   if (p.size() != 6 || p[0] != "proc" || p[1] != "fs" || p[2] != "lustre") {
     return Status::InvalidArgument("cannot resolve " + path +
                                    ": expected /proc/fs/lustre/<kind>/<target>/<param>");

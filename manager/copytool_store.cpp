@@ -3,6 +3,7 @@
 
 #include <algorithm>
 
+#include "manager/json_fields.h"
 #include "util/clock.h"
 
 namespace cs::manager {
@@ -30,17 +31,6 @@ struct ParsedEvent {
   std::string type;   // ARCHIVE, RESTORE, REMOVE, REGISTER, UNREGISTER, LOG
   std::string state;  // START, RUNNING, FINISH, ERROR; empty for the others
 };
-
-std::string Text(const Json& j, const char* key) {
-  auto it = j.find(key);
-  if (it == j.end() || it->is_null()) return "";
-  return it->is_string() ? it->get<std::string>() : it->dump();
-}
-
-int64_t Int(const Json& j, const char* key) {
-  auto it = j.find(key);
-  return it != j.end() && it->is_number_integer() ? it->get<int64_t>() : 0;
-}
 
 // The monitor sends "2026-12-01 13:04:05+00:00"; ISO-8601 with a T is fine too.
 bool ParseEventTime(std::string text, WallTime* out) {
@@ -99,8 +89,6 @@ Result<std::vector<ParsedEvent>> ParseEvents(const Json& events) {
   return out;
 }
 
-Json NullIfEmpty(const std::string& s) { return s.empty() ? Json() : Json(s); }
-
 Json CopytoolBody(const CopytoolRecord& c) {
   return Json{{"uuid", c.uuid}, {"state", c.state}, {"events", c.events}, {"event_types", c.event_types},
               {"first_event_at", c.first_event_at}, {"last_event_at", c.last_event_at}};
@@ -151,16 +139,16 @@ Status CopytoolStore::Load() {
       c.id = (*stmt)->ColumnInt(0);
       c.host = (*stmt)->ColumnText(1);
       c.copytool = (*stmt)->ColumnText(2);
-      c.uuid = Text(body, "uuid");
-      c.state = Text(body, "state");
-      c.events = Int(body, "events");
+      c.uuid = FieldText(body, "uuid");
+      c.state = FieldText(body, "state");
+      c.events = FieldInt(body, "events");
       if (auto types = body.find("event_types"); types != body.end() && types->is_object()) {
         for (const auto& [type, n] : types->items()) {
           if (n.is_number_integer()) c.event_types[type] = n.get<int64_t>();
         }
       }
-      c.first_event_at = Text(body, "first_event_at");
-      c.last_event_at = Text(body, "last_event_at");
+      c.first_event_at = FieldText(body, "first_event_at");
+      c.last_event_at = FieldText(body, "last_event_at");
       next_copytool_id_ = std::max(next_copytool_id_, c.id + 1);
       copytools_[c.id] = std::move(c);
     }
@@ -173,16 +161,16 @@ Status CopytoolStore::Load() {
     CopytoolOperationRecord o;
     o.id = (*stmt)->ColumnInt(0);
     o.copytool = (*stmt)->ColumnInt(1);
-    o.type = Text(body, "type");
-    o.state = Text(body, "state");
-    o.path = Text(body, "path");
-    o.fid = Text(body, "fid");
-    o.total_bytes = Int(body, "total_bytes");
-    o.processed_bytes = Int(body, "processed_bytes");
-    o.started_at = Text(body, "started_at");
-    o.updated_at = Text(body, "updated_at");
-    o.finished_at = Text(body, "finished_at");
-    o.info = Text(body, "info");
+    o.type = FieldText(body, "type");
+    o.state = FieldText(body, "state");
+    o.path = FieldText(body, "path");
+    o.fid = FieldText(body, "fid");
+    o.total_bytes = FieldInt(body, "total_bytes");
+    o.processed_bytes = FieldInt(body, "processed_bytes");
+    o.started_at = FieldText(body, "started_at");
+    o.updated_at = FieldText(body, "updated_at");
+    o.finished_at = FieldText(body, "finished_at");
+    o.info = FieldText(body, "info");
     next_operation_id_ = std::max(next_operation_id_, o.id + 1);
     operations_[o.id] = std::move(o);
   }
@@ -221,13 +209,13 @@ Result<Json> CopytoolStore::Accept(const std::string& fqdn, const Json& body) {
     if (!body.contains(key)) return Status::InvalidArgument(std::string("Missing attribute '") + key + "'");
   }
   const Json& id_json = body["copytool"];
-  if (!(id_json.is_string() || id_json.is_number_integer()) || Text(body, "copytool").empty()) {
+  if (!(id_json.is_string() || id_json.is_number_integer()) || FieldText(body, "copytool").empty()) {
     return Status::InvalidArgument("'copytool' must be the copytool's id");
   }
   if (!body["events"].is_array()) return Status::InvalidArgument("'events' must be a list");
   Result<std::vector<ParsedEvent>> events = ParseEvents(body["events"]);
   if (!events.ok()) return events.status();
-  const std::string copytool_id = Text(body, "copytool");
+  const std::string copytool_id = FieldText(body, "copytool");
 
   std::lock_guard<std::mutex> lock(mu_);
   // Work on copies; memory changes only once the transaction is committed.
@@ -261,7 +249,7 @@ Result<Json> CopytoolStore::Accept(const std::string& fqdn, const Json& body) {
     }
     if (e.type == "REGISTER") {
       c.state = "started";
-      c.uuid = Text(e.raw, "uuid");
+      c.uuid = FieldText(e.raw, "uuid");
       continue;
     }
     if (e.type == "LOG") continue;
@@ -269,8 +257,8 @@ Result<Json> CopytoolStore::Accept(const std::string& fqdn, const Json& body) {
       c.state = "started";
       c.uuid = kUnknownCopytoolUuid;
     }
-    const std::string data_fid = Text(e.raw, "data_fid");
-    const std::string source_fid = Text(e.raw, "source_fid");
+    const std::string data_fid = FieldText(e.raw, "data_fid");
+    const std::string source_fid = FieldText(e.raw, "source_fid");
     CopytoolOperationRecord* op = nullptr;
     if (e.raw.contains("active_operation") && e.raw["active_operation"].is_number_integer()) {
       op = operation(e.raw["active_operation"].get<int64_t>());
@@ -282,9 +270,9 @@ Result<Json> CopytoolStore::Accept(const std::string& fqdn, const Json& body) {
       fresh.copytool = c.id;
       fresh.type = e.type;
       fresh.state = "started";
-      fresh.path = Text(e.raw, "lustre_path");
+      fresh.path = FieldText(e.raw, "lustre_path");
       fresh.fid = data_fid;
-      fresh.total_bytes = Int(e.raw, "total_bytes");
+      fresh.total_bytes = FieldInt(e.raw, "total_bytes");
       fresh.started_at = e.time_text;
       active[data_fid] = fresh.id;
       changed[fresh.id] = std::move(fresh);
@@ -299,14 +287,14 @@ Result<Json> CopytoolStore::Accept(const std::string& fqdn, const Json& body) {
     if (e.state == "FINISH" || e.state == "ERROR") {
       op->finished_at = e.time_text;
       op->state = e.state == "FINISH" ? "finished" : "errored";
-      if (e.state == "FINISH") op->processed_bytes = Int(e.raw, "current_bytes");
-      if (e.state == "ERROR") op->info = Text(e.raw, "error");
+      if (e.state == "FINISH") op->processed_bytes = FieldInt(e.raw, "current_bytes");
+      if (e.state == "ERROR") op->info = FieldText(e.raw, "error");
       active.erase(data_fid);
     } else if (e.state == "RUNNING") {
       op->state = "running";
       op->updated_at = e.time_text;
-      op->total_bytes = Int(e.raw, "total_bytes");
-      op->processed_bytes = Int(e.raw, "current_bytes");
+      op->total_bytes = FieldInt(e.raw, "total_bytes");
+      op->processed_bytes = FieldInt(e.raw, "current_bytes");
     }
   }
   std::vector<CopytoolOperationRecord> ops;

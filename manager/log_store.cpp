@@ -1,6 +1,8 @@
 // The manager's journal lines and their api/log/ view (see log_store.h).
 #include "manager/log_store.h"
 
+#include "manager/json_fields.h"
+
 namespace cs::manager {
 
 namespace {
@@ -16,19 +18,6 @@ CREATE TABLE IF NOT EXISTS log_lines (
   message TEXT NOT NULL);
 CREATE INDEX IF NOT EXISTS log_lines_fqdn ON log_lines (fqdn, id);
 )sql";
-
-// A field as text without copying the JSON value (the journal's hot path).
-std::string Text(const Json& j, const char* key) {
-  const auto it = j.find(key);
-  if (it == j.end() || it->is_null()) return "";
-  if (it->is_string()) return it->get_ref<const std::string&>();
-  return it->dump();
-}
-
-int64_t Int(const Json& j, const char* key) {
-  const auto it = j.find(key);
-  return it != j.end() && it->is_number_integer() ? it->get<int64_t>() : 0;
-}
 
 // "abc%_" -> "abc\%\_" for LIKE ... ESCAPE '\'.
 std::string LikeEscape(const std::string& s) {
@@ -73,8 +62,8 @@ Status LogStore::Stage(const std::string& fqdn, const Json& body) {
   parsed.reserve(lines->size());
   for (const Json& line : *lines) {
     if (!line.is_object()) continue;
-    parsed.push_back(Line{fqdn, Text(line, "datetime"), Text(line, "source"), Text(line, "message"),
-                          Int(line, "severity"), Int(line, "facility")});
+    parsed.push_back(Line{fqdn, FieldText(line, "datetime"), FieldText(line, "source"), FieldText(line, "message"),
+                          FieldInt(line, "severity"), FieldInt(line, "facility")});
   }
   std::lock_guard<std::mutex> lock(staged_mu_);
   if (staged_.empty()) {

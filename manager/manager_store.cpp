@@ -1,5 +1,6 @@
 #include "manager/manager_store.h"
 
+#include "manager/json_fields.h"
 #include "manager/secure_ids.h"
 
 namespace cs::manager {
@@ -63,8 +64,6 @@ TokenRecord ReadToken(const SqliteStatement& s) {
   t.cancelled = s.ColumnInt(5) != 0;
   return t;
 }
-
-Json NullIfEmpty(const std::string& s) { return s.empty() ? Json() : Json(s); }
 
 }  // namespace
 

@@ -5,7 +5,7 @@ namespace cs::metrics {
 
 namespace {
 
-double Ms(double micros) { return micros / 1000.0; }
+double MicrosToMs(double micros) { return micros / 1000.0; }
 
 }  // namespace
 
@@ -20,15 +20,15 @@ HistoryEntry MakeEntry(const RequestStats& now, const RequestStats* before, doub
   e.rps = PerSecond(window.count(), window_s);
   e.failures_per_s = PerSecond(window_failures, window_s);
   if (window.count()) {
-    for (size_t i = 0; i < kLocustPercentiles.size(); ++i) e.window_percentiles_ms[i] = Ms(window.Percentile(kLocustPercentiles[i]));
+    for (size_t i = 0; i < kLocustPercentiles.size(); ++i) e.window_percentiles_ms[i] = MicrosToMs(window.Percentile(kLocustPercentiles[i]));
   }
   const LatencyHistogram& total = now.latency;
   e.total_count = total.count();
   e.total_failures = now.failures;
-  e.total_median_ms = Ms(total.Percentile(0.5));
-  e.total_avg_ms = Ms(total.mean_micros());
-  e.total_min_ms = Ms(static_cast<double>(total.min_micros()));
-  e.total_max_ms = Ms(static_cast<double>(total.max_micros()));
+  e.total_median_ms = MicrosToMs(total.Percentile(0.5));
+  e.total_avg_ms = MicrosToMs(total.mean_micros());
+  e.total_min_ms = MicrosToMs(static_cast<double>(total.min_micros()));
+  e.total_max_ms = MicrosToMs(static_cast<double>(total.max_micros()));
   e.total_avg_content = total.count() ? static_cast<double>(now.content_bytes) / static_cast<double>(total.count()) : 0;
   return e;
 }

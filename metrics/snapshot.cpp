@@ -8,7 +8,7 @@ namespace cs::metrics {
 
 namespace {
 
-double Ms(double micros) { return std::round(micros) / 1000.0; }
+double RoundedMicrosToMs(double micros) { return std::round(micros) / 1000.0; }
 
 }  // namespace
 
@@ -43,7 +43,7 @@ std::string FormatIsoTime(WallTime t) {
 
 Json ToJson(const RequestStats& r, double elapsed_s) {
   Json buckets = Json::array();
-  for (const auto& [value, n] : r.latency.NonEmptyBuckets()) buckets.push_back(Json::array({Ms(value), n}));
+  for (const auto& [value, n] : r.latency.NonEmptyBuckets()) buckets.push_back(Json::array({RoundedMicrosToMs(value), n}));
   const LatencyHistogram& h = r.latency;
   return Json{{"type", r.type},
               {"name", r.name},
@@ -51,15 +51,15 @@ Json ToJson(const RequestStats& r, double elapsed_s) {
               {"failures", r.failures},
               {"failures_by_reason", r.failures_by_reason},
               {"rps", PerSecond(h.count(), elapsed_s)},
-              {"min_ms", Ms(static_cast<double>(h.min_micros()))},
-              {"max_ms", Ms(static_cast<double>(h.max_micros()))},
-              {"avg_ms", Ms(h.mean_micros())},
-              {"total_ms", Ms(static_cast<double>(h.sum_micros()))},
-              {"median_ms", Ms(h.Percentile(0.5))},
-              {"p90_ms", Ms(h.Percentile(0.9))},
-              {"p95_ms", Ms(h.Percentile(0.95))},
-              {"p99_ms", Ms(h.Percentile(0.99))},
-              {"p999_ms", Ms(h.Percentile(0.999))},
+              {"min_ms", RoundedMicrosToMs(static_cast<double>(h.min_micros()))},
+              {"max_ms", RoundedMicrosToMs(static_cast<double>(h.max_micros()))},
+              {"avg_ms", RoundedMicrosToMs(h.mean_micros())},
+              {"total_ms", RoundedMicrosToMs(static_cast<double>(h.sum_micros()))},
+              {"median_ms", RoundedMicrosToMs(h.Percentile(0.5))},
+              {"p90_ms", RoundedMicrosToMs(h.Percentile(0.9))},
+              {"p95_ms", RoundedMicrosToMs(h.Percentile(0.95))},
+              {"p99_ms", RoundedMicrosToMs(h.Percentile(0.99))},
+              {"p999_ms", RoundedMicrosToMs(h.Percentile(0.999))},
               {"content_bytes", r.content_bytes},
               {"buckets", buckets}};
 }

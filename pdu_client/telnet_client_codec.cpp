@@ -4,18 +4,16 @@
 
 namespace cs {
 
-using namespace telnet;  // NOLINT: the protocol's byte names
-
 namespace {
 
 bool ServerMayPerform(uint8_t option) {
-  return option == kOptEcho || option == kOptSga || option == kOptBinary;
+  return option == telnet::kOptEcho || option == telnet::kOptSga || option == telnet::kOptBinary;
 }
 
-bool WePerform(uint8_t option) { return option == kOptSga; }
+bool WePerform(uint8_t option) { return option == telnet::kOptSga; }
 
 void Send(uint8_t verb, uint8_t option, std::string* reply) {
-  reply->push_back(static_cast<char>(kIac));
+  reply->push_back(static_cast<char>(telnet::kIac));
   reply->push_back(static_cast<char>(verb));
   reply->push_back(static_cast<char>(option));
 }
@@ -29,7 +27,7 @@ void TelnetClientCodec::Receive(std::string_view in, std::string* data, std::str
     const auto b = static_cast<uint8_t>(ch);
     switch (state_) {
       case State::kData:
-        if (b == kIac) {
+        if (b == telnet::kIac) {
           state_ = State::kIac;
         } else {
           data->push_back(ch);
@@ -37,12 +35,12 @@ void TelnetClientCodec::Receive(std::string_view in, std::string* data, std::str
         break;
       case State::kIac:
         state_ = State::kData;
-        if (b == kIac) {
+        if (b == telnet::kIac) {
           data->push_back(ch);
-        } else if (b >= kWill) {
+        } else if (b >= telnet::kWill) {
           verb_ = b;
           state_ = State::kOption;
-        } else if (b == kSb) {
+        } else if (b == telnet::kSb) {
           state_ = State::kSub;
         }  // other commands (NOP, GA, DM...) mean nothing to a dialogue
         break;
@@ -51,10 +49,10 @@ void TelnetClientCodec::Receive(std::string_view in, std::string* data, std::str
         Negotiate(verb_, b, reply);
         break;
       case State::kSub:
-        if (b == kIac) state_ = State::kSubIac;
+        if (b == telnet::kIac) state_ = State::kSubIac;
         break;
       case State::kSubIac:
-        state_ = (b == kSe) ? State::kData : State::kSub;
+        state_ = (b == telnet::kSe) ? State::kData : State::kSub;
         break;
     }
   }
@@ -62,32 +60,32 @@ void TelnetClientCodec::Receive(std::string_view in, std::string* data, std::str
 
 void TelnetClientCodec::Negotiate(uint8_t verb, uint8_t option, std::string* reply) {
   switch (verb) {
-    case kWill:
+    case telnet::kWill:
       if (!ServerMayPerform(option)) {
-        Send(kDont, option, reply);
+        Send(telnet::kDont, option, reply);
       } else if (!remote_[option]) {
         remote_[option] = true;
-        Send(kDo, option, reply);
+        Send(telnet::kDo, option, reply);
       }
       break;
-    case kWont:
+    case telnet::kWont:
       if (remote_[option]) {
         remote_[option] = false;
-        Send(kDont, option, reply);
+        Send(telnet::kDont, option, reply);
       }
       break;
-    case kDo:
+    case telnet::kDo:
       if (!WePerform(option)) {
-        Send(kWont, option, reply);
+        Send(telnet::kWont, option, reply);
       } else if (!local_[option]) {
         local_[option] = true;
-        Send(kWill, option, reply);
+        Send(telnet::kWill, option, reply);
       }
       break;
-    case kDont:
+    case telnet::kDont:
       if (local_[option]) {
         local_[option] = false;
-        Send(kWont, option, reply);
+        Send(telnet::kWont, option, reply);
       }
       break;
     default:

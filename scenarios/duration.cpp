@@ -8,7 +8,7 @@ namespace cs::scenarios {
 
 namespace {
 
-Status Bad(const std::string& text) {
+Status NotADuration(const std::string& text) {
   return Status::InvalidArgument("'" + text + "' is not a duration (write e.g. 90s, 500ms, 2m, 1h or 1m30s)");
 }
 
@@ -23,21 +23,21 @@ int64_t UnitMillis(const std::string& unit) {
 }  // namespace
 
 Result<Millis> ParseDuration(const std::string& text) {
-  if (text.empty() || text.size() > 40) return Bad(text);
+  if (text.empty() || text.size() > 40) return NotADuration(text);
   int64_t total = 0;
   size_t i = 0;
   while (i < text.size()) {
     const size_t start = i;
     while (i < text.size() && (std::isdigit(static_cast<unsigned char>(text[i])) || text[i] == '.')) ++i;
-    if (i == start) return Bad(text);
+    if (i == start) return NotADuration(text);
     const std::string number = text.substr(start, i - start);
     const size_t unit_start = i;
     while (i < text.size() && std::isalpha(static_cast<unsigned char>(text[i]))) ++i;
     const int64_t unit = UnitMillis(text.substr(unit_start, i - unit_start));
-    if (unit < 0) return Bad(text);
+    if (unit < 0) return NotADuration(text);
     char* end = nullptr;
     const double value = std::strtod(number.c_str(), &end);
-    if (end == nullptr || *end != '\0' || !std::isfinite(value)) return Bad(text);
+    if (end == nullptr || *end != '\0' || !std::isfinite(value)) return NotADuration(text);
     total += static_cast<int64_t>(std::llround(value * static_cast<double>(unit)));
     if (total > int64_t{365} * 24 * 3600000) return Status::InvalidArgument("'" + text + "' is longer than a year");
   }

@@ -32,7 +32,7 @@ void CatchStopSignals() {
   sigaction(SIGTERM, &sa, nullptr);
 }
 
-int Bad(std::ostream& err, const Status& s) {
+int PrintAndFail(std::ostream& err, const Status& s) {
   err << "cluster-sim: " << s.message() << "\n";
   return 2;
 }
@@ -145,16 +145,16 @@ int RunRunCommand(const RunCommandOptions& given, std::ostream& out, std::ostrea
   RunCommandOptions o = given;
   const Registry& registry = Registry::Builtin();
   Result<std::vector<ScenarioSpec>> specs = LoadScenarioFiles(o.files, registry);
-  if (!specs.ok()) return Bad(err, specs.status());
+  if (!specs.ok()) return PrintAndFail(err, specs.status());
   std::optional<Clock::time_point> deadline;
   if (!o.soak.empty()) {
     Result<Millis> d = ParseDuration(o.soak);
-    if (!d.ok()) return Bad(err, d.status().Context("--soak"));
+    if (!d.ok()) return PrintAndFail(err, d.status().Context("--soak"));
     deadline = Clock::now() + *d;
     o.soak_plan_runs = 10000;  // bounded: more than any soak gets through
   }
   Result<std::vector<WorldGroup>> groups = GroupByWorld(o, *specs);
-  if (!groups.ok()) return Bad(err, groups.status());
+  if (!groups.ok()) return PrintAndFail(err, groups.status());
   // Every world's plan before anything starts, so bad input changes nothing.
   std::vector<WorldRun> worlds;
   int numbered = 0;
@@ -162,25 +162,25 @@ int RunRunCommand(const RunCommandOptions& given, std::ostream& out, std::ostrea
     WorldRun w;
     w.group = &g;
     Result<std::unique_ptr<WorldSource>> source = OpenWorldSource(g.options);
-    if (!source.ok()) return Bad(err, source.status());
+    if (!source.ok()) return PrintAndFail(err, source.status());
     w.source = std::move(*source);
     Result<FleetModel> fleet = w.source->Fleet();
-    if (!fleet.ok()) return Bad(err, fleet.status().Context(DescribeWorld(g)));
+    if (!fleet.ok()) return PrintAndFail(err, fleet.status().Context(DescribeWorld(g)));
     Result<Plan> plan = MakePlanFor(g.options, g.specs, *fleet, registry);
-    if (!plan.ok()) return Bad(err, plan.status());
+    if (!plan.ok()) return PrintAndFail(err, plan.status());
     NumberRunsFrom(*plan, numbered);
     numbered += static_cast<int>(plan->runs.size());
     w.plan = std::move(*plan);
     Status owned = CheckOwnership(g.specs, registry, w.source->owner() != nullptr);
-    if (!owned.ok()) return Bad(err, owned);
+    if (!owned.ok()) return PrintAndFail(err, owned);
     worlds.push_back(std::move(w));
   }
   for (const std::string& path : {o.junit, o.report}) {
     Status s = CheckWritable(path);
-    if (!s.ok()) return Bad(err, s);
+    if (!s.ok()) return PrintAndFail(err, s);
   }
   Result<std::unique_ptr<History>> history = History::Open(o.history);
-  if (!history.ok()) return Bad(err, history.status());
+  if (!history.ok()) return PrintAndFail(err, history.status());
 
   CatchStopSignals();
   const auto started = Clock::now();
@@ -223,11 +223,11 @@ int RunRunCommand(const RunCommandOptions& given, std::ostream& out, std::ostrea
   int status = world_failed ? 2 : passed ? 0 : 1;
   if (!o.junit.empty()) {
     Status s = WriteFile(o.junit, JunitXml(plan, results, summary));
-    if (!s.ok()) status = Bad(err, s);
+    if (!s.ok()) status = PrintAndFail(err, s);
   }
   if (!o.report.empty()) {
     Status s = WriteFile(o.report, JsonReport(plan, results, summary).dump(2) + "\n");
-    if (!s.ok()) status = Bad(err, s);
+    if (!s.ok()) status = PrintAndFail(err, s);
   }
   PrintSummary(out, results, summary);
   return status;

@@ -59,7 +59,9 @@ class FleetOutlets final : public OutletBank {
 
 struct PowerService::Pdu {
   std::string name;
-  std::unique_ptr<FleetOutlets> outlets;
+  // A FleetOutlets; held as its interface, since a member's type must not
+  // come from an anonymous namespace (-Wsubobject-linkage in a unity build).
+  std::unique_ptr<OutletBank> outlets;
   std::unique_ptr<PduServer> server;
 };
 
@@ -81,7 +83,7 @@ Status PowerService::Start() {
     if (std::any_of(pdus_.begin(), pdus_.end(), [&](const auto& p) { return p->name == name; })) continue;
     auto pdu = std::make_unique<Pdu>();
     pdu->name = name;
-    pdu->outlets = std::make_unique<FleetOutlets>(sim_, name);
+    auto fleet_outlets = std::make_unique<FleetOutlets>(sim_, name);
     PduServerOptions options;
     options.address = options_.address;
     options.port = static_cast<uint16_t>(port + options_.port_offset);
@@ -90,7 +92,8 @@ Status PowerService::Start() {
     options.console.pdu_name = name;
     options.console.boot_time = clock.Now();
     options.delays.reboot_pause = options_.reboot_pause;
-    options.reachable = [outlets = pdu->outlets.get()] { return outlets->Reachable(); };
+    options.reachable = [outlets = fleet_outlets.get()] { return outlets->Reachable(); };
+    pdu->outlets = std::move(fleet_outlets);
     pdu->server = std::make_unique<PduServer>(io_, pdu->outlets.get(), &clock, options);
     Status s = pdu->server->Start();
     if (!s.ok()) return s.Context("PDU " + name + " on " + options.address + ":" + std::to_string(options.port));

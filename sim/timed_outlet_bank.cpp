@@ -11,17 +11,13 @@ namespace cs {
 
 namespace asio = boost::asio;
 
-namespace {
-
-// One thing to do to an outlet after waiting.
-struct Step {
-  std::chrono::milliseconds wait;
-  bool on;
-};
-
-}  // namespace
-
 struct TimedOutletBank::Shared : std::enable_shared_from_this<Shared> {
+  // One thing to do to an outlet after waiting.
+  struct Step {
+    std::chrono::milliseconds wait;
+    bool on;
+  };
+
   struct Outlet {
     explicit Outlet(const asio::any_io_executor& ex) : timer(ex) {}
     asio::steady_timer timer;
@@ -111,7 +107,7 @@ Status TimedOutletBank::Switch(int outlet, OutletAction action) {
   if (shared_->stopped) return Status::Unavailable("the PDU is shutting down");
   const OutletDelays& d = shared_->delays;
   const std::chrono::milliseconds now{0};
-  std::vector<Step> steps;
+  std::vector<Shared::Step> steps;
   switch (action) {
     case OutletAction::kOn: steps = {{now, true}}; break;
     case OutletAction::kOff: steps = {{now, false}}; break;

@@ -9,18 +9,13 @@
 
 #include "fakes/topology.h"
 #include "scenarios/checks/judges.h"
+#include "scenarios/checks/verdict_text.h"
 #include "scenarios/domains.h"
 #include "scenarios/world_queries.h"
 
 namespace cs::scenarios {
 
 namespace {
-
-std::string Join(const std::vector<std::string>& items, const std::string& sep = ", ") {
-  std::string out;
-  for (const std::string& i : items) out += (out.empty() ? "" : sep) + i;
-  return out;
-}
 
 std::vector<std::string> Shared(const std::vector<std::string>& a, const std::vector<std::string>& b) {
   std::vector<std::string> out;
@@ -33,7 +28,7 @@ std::vector<std::string> Shared(const std::vector<std::string>& a, const std::ve
 // "rack000" for one domain, "pdus rack000-pdu0, rack000-pdu1" for several.
 std::string Where(const std::string& type, const std::vector<std::string>& domains) {
   if (domains.empty()) return "no " + type;
-  return (domains.size() == 1 ? type + " " : type + "s ") + Join(domains);
+  return (domains.size() == 1 ? type + " " : type + "s ") + JoinItems(domains, ", ");
 }
 
 // The domains of `type` lost in `now`: those a fail-domain step cut, racks
@@ -126,12 +121,12 @@ Verdict JudgeDomainSurvives(const Json& before, const Json& now, const std::stri
   }
   if (expect_inside_down && inside_lost == 0) {
     problems.push_back("no target had its primary and secondary inside a lost " + type + " (lost: " +
-                       (lost.empty() ? "none" : Join({lost.begin(), lost.end()})) + "); expected some to go down with it");
+                       (lost.empty() ? "none" : JoinItems({lost.begin(), lost.end()}, ", ")) + "); expected some to go down with it");
   }
   const Json seen = {{"type", type}, {"lost", std::vector<std::string>(lost.begin(), lost.end())}, {"down", down}, {"survived", survived}};
-  const std::string also = expected.empty() ? "" : std::to_string(expected.size()) + " down as their placement allows: " + Join(expected, "; ");
+  const std::string also = expected.empty() ? "" : std::to_string(expected.size()) + " down as their placement allows: " + JoinItems(expected, "; ");
   if (problems.empty()) return Verdict{true, also, seen};
-  return Verdict::Failed(Join(problems, "; ") + (also.empty() ? "" : "; and " + also), seen);
+  return Verdict::Failed(JoinItems(problems, "; ") + (also.empty() ? "" : "; and " + also), seen);
 }
 
 CheckDef DomainSurvivesCheck() {

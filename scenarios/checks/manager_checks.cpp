@@ -6,20 +6,12 @@
 #include <map>
 
 #include "scenarios/checks/judges.h"
+#include "scenarios/checks/verdict_text.h"
 #include "scenarios/world_queries.h"
 
 namespace cs::scenarios {
 
 namespace {
-
-std::string Join(const std::vector<std::string>& items, size_t max_items = 10) {
-  std::string out;
-  for (size_t i = 0; i < items.size() && i < max_items; ++i) out += (out.empty() ? "" : "; ") + items[i];
-  if (items.size() > max_items) out += "; and " + std::to_string(items.size() - max_items) + " more";
-  return out;
-}
-
-std::string OrNowhere(const Json& j) { return j.is_string() ? j.get<std::string>() : "nowhere"; }
 
 // Where the simulator runs target `name`, as an fqdn, or null.
 Json SimRunsOn(const Json& status, const std::string& name) {
@@ -56,7 +48,7 @@ Verdict JudgeManagerAgrees(const Json& status, const std::vector<Json>& targets,
     if (power == "off" && reachable) problems.push_back(fqdn + " is off but the manager sees it reachable");
   }
   if (problems.empty()) return Verdict::Pass();
-  return Verdict::Failed(Join(problems));
+  return Verdict::Failed(JoinFirstItems(problems, 10));
 }
 
 Verdict JudgeCommandsFinish(const std::vector<Json>& commands, int64_t first_id, const std::vector<std::string>& scope) {
@@ -77,7 +69,7 @@ Verdict JudgeCommandsFinish(const std::vector<Json>& commands, int64_t first_id,
                        (current.empty() ? "" : " (at " + current + ")"));
   }
   if (problems.empty()) return Verdict::Pass();
-  return Verdict::Failed(Join(problems) + "; expected every command to have finished");
+  return Verdict::Failed(JoinFirstItems(problems, 10) + "; expected every command to have finished");
 }
 
 Verdict JudgeNoLostActions(const std::vector<Json>& commands, const Json& status, int64_t first_id) {
@@ -115,7 +107,7 @@ Verdict JudgeNoLostActions(const std::vector<Json>& commands, const Json& status
     }
   }
   if (problems.empty()) return Verdict::Pass(seen);
-  return Verdict::Failed(Join(problems), seen);
+  return Verdict::Failed(JoinFirstItems(problems, 10), seen);
 }
 
 Verdict JudgeLogsArrive(const std::vector<Json>& injected, const std::vector<Json>& manager_lines) {
@@ -130,7 +122,7 @@ Verdict JudgeLogsArrive(const std::vector<Json>& injected, const std::vector<Jso
   if (injected.empty()) return Verdict::Failed("no line was injected: the scenario needs an inject-log step before logs-arrive");
   if (missing.empty()) return Verdict::Pass(Json{{"lines", injected.size()}});
   return Verdict::Failed(std::to_string(missing.size()) + " of " + std::to_string(injected.size()) +
-                         " injected lines have not reached the manager: " + Join(missing, 3));
+                         " injected lines have not reached the manager: " + JoinFirstItems(missing, 3));
 }
 
 Verdict JudgeTargetOn(const Json& status, const std::vector<Json>& targets, const std::string& target,
@@ -144,7 +136,7 @@ Verdict JudgeTargetOn(const Json& status, const std::vector<Json>& targets, cons
   if (sim_on != server) problems.push_back("the simulator runs " + target + " on " + OrNowhere(sim_on));
   if (manager_on != server) problems.push_back("the manager says it runs on " + OrNowhere(manager_on));
   if (problems.empty()) return Verdict::Pass();
-  return Verdict::Failed("expected " + target + " on " + server + ", but " + Join(problems));
+  return Verdict::Failed("expected " + target + " on " + server + ", but " + JoinFirstItems(problems, 10));
 }
 
 CheckDef ManagerAgreesCheck() {

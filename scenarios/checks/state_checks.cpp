@@ -3,13 +3,12 @@
 #include <algorithm>
 
 #include "scenarios/checks/judges.h"
+#include "scenarios/checks/verdict_text.h"
 #include "scenarios/world_queries.h"
 
 namespace cs::scenarios {
 
 namespace {
-
-std::string Text(const Json& j) { return j.is_string() ? j.get<std::string>() : "nowhere"; }
 
 // Why node `nodename` cannot run resources now, or "" when it can.
 std::string NodeProblem(const Json& status, const std::string& nodename) {
@@ -26,12 +25,6 @@ std::string NodeProblem(const Json& status, const std::string& nodename) {
   return "";
 }
 
-std::string Join(const std::vector<std::string>& items) {
-  std::string out;
-  for (const std::string& i : items) out += (out.empty() ? "" : "; ") + i;
-  return out;
-}
-
 }  // namespace
 
 Verdict JudgeInvariants(const Json& answer) {
@@ -40,7 +33,7 @@ Verdict JudgeInvariants(const Json& answer) {
   if (violations.empty()) return Verdict::Pass();
   std::vector<std::string> items;
   for (const Json& v : violations) items.push_back(v.is_string() ? v.get<std::string>() : v.dump());
-  return Verdict::Failed(std::to_string(items.size()) + " invariant violation(s), expected none: " + Join(items), violations);
+  return Verdict::Failed(std::to_string(items.size()) + " invariant violation(s), expected none: " + JoinItems(items, "; "), violations);
 }
 
 Verdict JudgeTargetsRunning(const Json& before, const Json& now, const std::set<std::string>& stopped,
@@ -59,7 +52,7 @@ Verdict JudgeTargetsRunning(const Json& before, const Json& now, const std::set<
       }
       const Json on = current.value("started_on", Json());
       seen[name] = on;
-      const std::string allowed = Text(current.value("primary_node", Json())) + " or " + Text(current.value("secondary_node", Json()));
+      const std::string allowed = OrNowhere(current.value("primary_node", Json())) + " or " + OrNowhere(current.value("secondary_node", Json()));
       if (!on.is_string()) {
         problems.push_back(name + " ran on " + r["started_on"].get<std::string>() + " and runs nowhere now (expected on " + allowed + ")");
         continue;
@@ -73,7 +66,7 @@ Verdict JudgeTargetsRunning(const Json& before, const Json& now, const std::set<
     }
   }
   if (problems.empty()) return Verdict::Pass(seen);
-  return Verdict::Failed(Join(problems), seen);
+  return Verdict::Failed(JoinItems(problems, "; "), seen);
 }
 
 CheckDef InvariantsCheck() {

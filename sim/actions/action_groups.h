@@ -23,5 +23,8 @@ Server& MutableThisServer(ActionContext& ctx);
 // Outcomes the original answered with most often.
 inline ActionOutcome Ok() { return ActionOutcome::Value(AgentResultOk()); }
 inline ActionOutcome Null() { return ActionOutcome::Value(Json(nullptr)); }
+// Handlers of actions the simulator only acknowledges.
+inline ActionOutcome AcknowledgeOk(ActionContext&, const ActionArgs&) { return Ok(); }
+inline ActionOutcome AcknowledgeNull(ActionContext&, const ActionArgs&) { return Null(); }
 
 }  // namespace cs

@@ -52,8 +52,6 @@ ActionOutcome GetCorosyncAutoconfig(ActionContext& ctx, const ActionArgs&) {
       AgentResult(Json{{"interfaces", interfaces}, {"mcast_port", server.corosync.mcast_port}}));
 }
 
-ActionOutcome AcknowledgeOk(ActionContext&, const ActionArgs&) { return Ok(); }
-
 }  // namespace
 
 void AddCorosyncActions(ActionCatalog& c) {

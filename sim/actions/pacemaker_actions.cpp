@@ -50,8 +50,6 @@ ActionHandler Fencing(const char* action) {
   };
 }
 
-ActionOutcome AcknowledgeNull(ActionContext&, const ActionArgs&) { return Null(); }
-
 }  // namespace
 
 void AddPacemakerActions(ActionCatalog& c) {

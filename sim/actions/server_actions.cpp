@@ -18,7 +18,7 @@ std::string JoinNames(const std::vector<std::string>& names) {
 
 // device_plugin(plugin=None): {plugin: body} for one plugin or every plugin,
 // a bare value as the original answered.
-ActionOutcome DevicePlugin(ActionContext& ctx, const ActionArgs& args) {
+ActionOutcome DevicePluginAction(ActionContext& ctx, const ActionArgs& args) {
   if (ctx.device_plugins == nullptr) {
     return ActionOutcome::Failure("device_plugin: no device plugins are available on " + ctx.fqdn);
   }
@@ -65,13 +65,11 @@ ActionOutcome KernelStatus(ActionContext&, const ActionArgs&) {
       Json{{"running", kernel}, {"required", kernel}, {"available", Json::array({kernel})}});
 }
 
-ActionOutcome AcknowledgeOk(ActionContext&, const ActionArgs&) { return Ok(); }
-
 }  // namespace
 
 void AddServerActions(ActionCatalog& c) {
   using T = ArgType;
-  c.Add("device_plugin", {Optional("plugin", T::kString)}, DevicePlugin);
+  c.Add("device_plugin", {Optional("plugin", T::kString)}, DevicePluginAction);
   c.Add("update_profile", {Required("profile", T::kObject)}, UpdateProfile);
   c.Add("restart_agent", {}, AnswerThen(AfterResponse::kRestartAgent));
   c.Add("deregister_server", {}, AnswerThen(AfterResponse::kDeregister));

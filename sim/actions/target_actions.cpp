@@ -194,9 +194,6 @@ ActionHandler ResourceAction(const char* action, ClusterOp op) {
   };
 }
 
-ActionOutcome AcknowledgeOk(ActionContext&, const ActionArgs&) { return Ok(); }
-ActionOutcome AcknowledgeNull(ActionContext&, const ActionArgs&) { return Null(); }
-
 void AddFormatActions(ActionCatalog& c) {
   using T = ArgType;
   c.Add("format_target",

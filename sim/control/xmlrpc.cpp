@@ -179,7 +179,7 @@ void AppendEscaped(std::string* out, std::string_view s) {
 // ---------------------------------------------------------------------------
 // Scalars
 
-Result<std::int64_t> ParseInteger(std::string_view text, std::int64_t min, std::int64_t max) {
+Result<std::int64_t> ParseXmlRpcInteger(std::string_view text, std::int64_t min, std::int64_t max) {
   // Python's int() allows surrounding whitespace, so peers may send it.
   std::string_view s = TrimXmlSpace(text);
   if (!s.empty() && s[0] == '+') s.remove_prefix(1);  // from_chars refuses '+'
@@ -448,7 +448,7 @@ Result<json> Parser::Typed(pugi::xml_node type, int depth) const {
   using L32 = std::numeric_limits<std::int32_t>;
   using L64 = std::numeric_limits<std::int64_t>;
   const bool wide = name == "i8";
-  Result<std::int64_t> v = ParseInteger(*text, wide ? L64::min() : L32::min(), wide ? L64::max() : L32::max());
+  Result<std::int64_t> v = ParseXmlRpcInteger(*text, wide ? L64::min() : L32::min(), wide ? L64::max() : L32::max());
   if (!v.ok()) return Error(type, prefix + v.status().message());
   return json(*v);
 }

@@ -73,7 +73,7 @@ const std::string* ImplicitNidAddress(const Server& s) {
   return first;
 }
 
-Json Render(const Server& s) {
+Json NetworkReport(const Server& s) {
   Json interfaces = Json::object();
   Json nids = Json::object();
   const std::string* implicit = ImplicitNidAddress(s);
@@ -92,8 +92,8 @@ Json Render(const Server& s) {
 class LinuxNetworkPlugin final : public DevicePlugin {
  public:
   std::string_view name() const override { return "linux_network"; }
-  PluginBodies StartSession(PluginContext& ctx) override { return {Render(ctx.server)}; }
-  PluginBodies UpdateSession(PluginContext& ctx) override { return {Render(ctx.server)}; }
+  PluginBodies StartSession(PluginContext& ctx) override { return {NetworkReport(ctx.server)}; }
+  PluginBodies UpdateSession(PluginContext& ctx) override { return {NetworkReport(ctx.server)}; }
 };
 
 }  // namespace

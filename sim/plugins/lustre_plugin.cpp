@@ -81,7 +81,7 @@ Json Properties() {
               {"kernel_version", "2.6.32-504.8.1.el6_lustre.x86_64"}};
 }
 
-Json Render(PluginContext& ctx, bool first) {
+Json LustreReport(PluginContext& ctx, bool first) {
   Json lustre = {{"target", TargetMetrics(ctx)}, {"lnet", Json::object()},
                  {"jobid_var", "procname_uid"}};
   Json raw = {{"node", NodeMetrics(ctx)},
@@ -100,8 +100,8 @@ Json Render(PluginContext& ctx, bool first) {
 class LustrePlugin final : public DevicePlugin {
  public:
   std::string_view name() const override { return "lustre"; }
-  PluginBodies StartSession(PluginContext& ctx) override { return {Render(ctx, true)}; }
-  PluginBodies UpdateSession(PluginContext& ctx) override { return {Render(ctx, false)}; }
+  PluginBodies StartSession(PluginContext& ctx) override { return {LustreReport(ctx, true)}; }
+  PluginBodies UpdateSession(PluginContext& ctx) override { return {LustreReport(ctx, false)}; }
 };
 
 }  // namespace

@@ -18,7 +18,8 @@ namespace cs {
 namespace {
 
 using std::chrono::seconds;
-const WallTime kT0 = WallTime(std::chrono::seconds(1800000000));
+// The HSM tests' clock starts here (2027-01-15).
+const WallTime kHsmStart = WallTime(std::chrono::seconds(1800000000));
 
 TEST(HsmRequestTest, FollowsTheOriginalsDistribution) {
   Random random(7);
@@ -72,12 +73,12 @@ TEST(HsmCoordinatorTest, KeepsEachCopytoolAtThreeRequestsAndCounts) {
   Random random(1);
   c.RegisterAgent("ct1", "u1");
   c.RegisterAgent("ct2", "u2");
-  c.Loop(kT0, random);
+  c.Loop(kHsmStart, random);
   EXPECT_EQ(c.waiting_count(), 0u) << "not running: the loop does nothing";
   EXPECT_EQ(c.Stats(), Json::object()) << "disabled: no hsm stats";
   c.SetEnabled(true);
   c.SetRunning(true);
-  c.Loop(kT0, random);
+  c.Loop(kHsmStart, random);
   std::vector<HsmRequest> mine = c.TakeAgentRequests("u1");
   ASSERT_EQ(mine.size(), 3u);
   EXPECT_TRUE(c.TakeAgentRequests("u1").empty());
@@ -91,13 +92,13 @@ TEST(HsmCoordinatorTest, KeepsEachCopytoolAtThreeRequestsAndCounts) {
   EXPECT_EQ(stats["actions"]["waiting"], waiting);
   EXPECT_EQ(stats["actions"]["errored"], 0);
 
-  EXPECT_TRUE(c.FinishRequest("u1", mine[0], kT0 + seconds(1)));
-  EXPECT_FALSE(c.FinishRequest("u1", mine[0], kT0 + seconds(1))) << "finished twice";
-  EXPECT_FALSE(c.FinishRequest("u2", mine[1], kT0)) << "not u2's";
+  EXPECT_TRUE(c.FinishRequest("u1", mine[0], kHsmStart + seconds(1)));
+  EXPECT_FALSE(c.FinishRequest("u1", mine[0], kHsmStart + seconds(1))) << "finished twice";
+  EXPECT_FALSE(c.FinishRequest("u2", mine[1], kHsmStart)) << "not u2's";
   EXPECT_EQ(c.completed_count(), 1u);
-  c.Loop(kT0 + seconds(10), random);  // tops u1 up again
+  c.Loop(kHsmStart + seconds(10), random);  // tops u1 up again
   EXPECT_EQ(c.TakeAgentRequests("u1").size(), 1u);
-  c.Loop(kT0 + std::chrono::minutes(6), random);
+  c.Loop(kHsmStart + std::chrono::minutes(6), random);
   EXPECT_EQ(c.completed_count(), 0u) << "forgotten five minutes after finishing";
 
   c.RegisterAgent("ct1", "u1b");  // the same copytool again: the old uuid goes
@@ -113,22 +114,22 @@ TEST(HsmCopytoolRunTest, MovesDataAtTheSharedBandwidthAndReports) {
   c.SetEnabled(true);
   c.SetRunning(true);
   Random random(11);
-  HsmCopytoolRun run("ct1", "u1", "/mnt/testfs", 2, kT0);
+  HsmCopytoolRun run("ct1", "u1", "/mnt/testfs", 2, kHsmStart);
   c.RegisterAgent("ct1", "u1");
-  Json reg = run.RegisterEvent(kT0);
+  Json reg = run.RegisterEvent(kHsmStart);
   EXPECT_EQ(reg["event_type"], "REGISTER");
   EXPECT_EQ(reg["uuid"], "u1");
   EXPECT_EQ(reg["mount_point"], "/mnt/testfs");
   EXPECT_EQ(reg["archive"], 2);
   EXPECT_EQ(reg["event_time"], "2027-01-15 08:00:00+00:00");
-  EXPECT_EQ(run.UnregisterEvent(kT0)["event_type"], "UNREGISTER");
+  EXPECT_EQ(run.UnregisterEvent(kHsmStart)["event_type"], "UNREGISTER");
 
   std::map<std::string, int64_t> last_bytes;
   std::map<std::string, std::string> finished;
   int starts = 0;
   int running_events = 0;
   for (int s = 0; s < 120; ++s) {
-    const WallTime now = kT0 + seconds(s);
+    const WallTime now = kHsmStart + seconds(s);
     if (s % 10 == 0) c.Loop(now, random);
     for (const Json& e : run.Loop(now, c)) {
       const std::string type = e["event_type"];
@@ -173,11 +174,11 @@ TEST(HsmCopytoolRunTest, ProgressIsReportedAfterMoreThanFiveSecondsOfSilence) {
   c.SetRunning(true);
   Random random(5);
   c.RegisterAgent("ct1", "u1");
-  HsmCopytoolRun run("ct1", "u1", "/mnt/testfs", 1, kT0);
-  c.Loop(kT0, random);
+  HsmCopytoolRun run("ct1", "u1", "/mnt/testfs", 1, kHsmStart);
+  c.Loop(kHsmStart, random);
   std::vector<int> seconds_with_running;
   for (int s = 0; s <= 12; ++s) {
-    for (const Json& e : run.Loop(kT0 + seconds(s), c)) {
+    for (const Json& e : run.Loop(kHsmStart + seconds(s), c)) {
       if (e["event_type"].get<std::string>().ends_with("_RUNNING")) seconds_with_running.push_back(s);
     }
   }
@@ -249,8 +250,8 @@ class HsmFleetTest : public ::testing::Test {
   std::vector<Json> Run(HsmFleet& fleet, int from, int secs) {
     std::vector<Json> out;
     for (int s = from; s < from + secs; ++s) {
-      fleet.Reconcile(world, kT0 + seconds(s));
-      fleet.Advance(kT0 + seconds(s));
+      fleet.Reconcile(world, kHsmStart + seconds(s));
+      fleet.Advance(kHsmStart + seconds(s));
       Drain(fleet, out);
     }
     return out;
@@ -288,7 +289,7 @@ TEST_F(HsmFleetTest, ACopytoolRunsAgainstItsCoordinatorAsTheWorldSays) {
 
   // Purge: the copytool's running requests are dropped with the rest.
   ASSERT_TRUE(ControlHsmCoordinator(world, "testfs", "purge").ok());
-  fleet.Reconcile(world, kT0 + seconds(30));
+  fleet.Reconcile(world, kHsmStart + seconds(30));
   EXPECT_EQ(fleet.copytool("ct1")->active_count(), 0u);
   EXPECT_EQ(fleet.coordinator("testfs")->running_count(), 0u);
 
@@ -343,7 +344,7 @@ TEST_F(HsmFleetTest, APoweredOffWorkerTakesItsCopytoolAlongAndItRegistersAnewWhe
   ASSERT_FALSE(Run(fleet, 0, 12).empty());
   ASSERT_NE(fleet.copytool("ct1"), nullptr);
   // Events made but not yet posted die with the machine.
-  fleet.Advance(kT0 + seconds(12));
+  fleet.Advance(kHsmStart + seconds(12));
   fleet.relays().at("ct1").Put(Json{{"event_type", "ARCHIVE_RUNNING"}});
 
   SetPower(PowerState::kOff, "2027-01-15T08:00:00Z");

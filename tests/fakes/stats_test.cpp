@@ -18,7 +18,8 @@
 namespace cs {
 namespace {
 
-const WallTime kT0 = WallTime(std::chrono::seconds(1800000000));
+// The time of the first statistics poll (2027-01-15).
+const WallTime kFirstPoll = WallTime(std::chrono::seconds(1800000000));
 constexpr int64_t kVolume = int64_t{32} << 40;  // the fleet's volumes: 32 TiB
 constexpr int kPolls = 600;
 
@@ -121,7 +122,7 @@ TEST(TargetStatsTest, ReportsHaveTheTemplatesFieldsSizedToTheVolume) {
     const Json& tpl = StatTemplateReport(kind == TargetKind::kMdt ? StatTemplate::kMdt : StatTemplate::kOst);
     Json stats = InitialTargetStats(kind, kVolume);
     Random random(3);
-    DriftTargetStats(kind, stats, random, kT0);
+    DriftTargetStats(kind, stats, random, kFirstPoll);
     const Json report = ReportTargetStats(kind, stats);
     EXPECT_EQ(Leaves(report), Leaves(tpl)) << "same fields as the template";
     EXPECT_EQ(report["kbytestotal"], kVolume / 1024);
@@ -153,7 +154,7 @@ TEST(TargetStatsTest, MdtDriftsAsTheOriginalDid) {
   std::set<int64_t> client_counts;
   for (int poll = 0; poll < kPolls; ++poll) {
     const Json before = s;
-    DriftTargetStats(TargetKind::kMdt, s, random, kT0);
+    DriftTargetStats(TargetKind::kMdt, s, random, kFirstPoll);
     for (const std::string& leaf : Changed(before, s)) EXPECT_EQ(drifting.count(leaf), 1u) << leaf << " drifted";
     files_free.Add(I(before["filesfree"]), I(s["filesfree"]));
     kbytes_free.Add(I(before["kbytesfree"]), I(s["kbytesfree"]));
@@ -203,7 +204,7 @@ TEST(TargetStatsTest, OstDriftsAsTheOriginalDid) {
   }
   Random random(12);
   Steps sums, counts, job_sums, job_samples, kbytes_free, files_free;
-  WallTime now = kT0;
+  WallTime now = kFirstPoll;
   for (int poll = 0; poll < kPolls; ++poll) {
     const Json before = s;
     now += std::chrono::seconds(10);
@@ -294,17 +295,17 @@ std::vector<Json> Series(const std::function<Json()>& read, int polls,
 TEST(StatsBookTest, TheSameSeedAndIdentityGiveTheSameSeriesWhateverElseIsPolled) {
   const LustreTarget ost = Target("testfs-OST0000"), other = Target("testfs-OST0001");
   StatsBook alone(5), busy(5), reseeded(6);
-  const std::vector<Json> mine = Series([&] { return alone.Target(ost, kVolume, kT0); }, 20);
+  const std::vector<Json> mine = Series([&] { return alone.Target(ost, kVolume, kFirstPoll); }, 20);
   const std::vector<Json> interleaved = Series(
-      [&] { return busy.Target(ost, kVolume, kT0); }, 20, [&] {
-        busy.Target(other, kVolume, kT0);
+      [&] { return busy.Target(ost, kVolume, kFirstPoll); }, 20, [&] {
+        busy.Target(other, kVolume, kFirstPoll);
         busy.Node("test000.localdomain");
       });
   EXPECT_EQ(mine, interleaved) << "another target's and a node's polls do not shift it";
-  EXPECT_NE(mine, Series([&] { return reseeded.Target(ost, kVolume, kT0); }, 20));
+  EXPECT_NE(mine, Series([&] { return reseeded.Target(ost, kVolume, kFirstPoll); }, 20));
   StatsBook again(5);
-  EXPECT_NE(mine, Series([&] { return again.Target(other, kVolume, kT0); }, 20)) << "another label";
-  EXPECT_NE(mine, Series([&] { return again.Target(Target("testfs-OST0000", "reformatted"), kVolume, kT0); }, 20))
+  EXPECT_NE(mine, Series([&] { return again.Target(other, kVolume, kFirstPoll); }, 20)) << "another label";
+  EXPECT_NE(mine, Series([&] { return again.Target(Target("testfs-OST0000", "reformatted"), kVolume, kFirstPoll); }, 20))
       << "a reformatted target (new uuid) starts a new series";
 
   StatsBook nodes_a(5), nodes_b(5);
@@ -316,15 +317,15 @@ TEST(StatsBookTest, TheSameSeedAndIdentityGiveTheSameSeriesWhateverElseIsPolled)
 TEST(StatsBookTest, APeekReportsTheLastReadingAndLeavesTheSeriesAlone) {
   const LustreTarget mdt = Target("testfs-MDT0000");
   StatsBook peeked(9), plain(9);
-  EXPECT_EQ(peeked.Target(mdt, kVolume, kT0, StatsBook::Read::kPeek), InitialTargetStats(TargetKind::kMdt, kVolume))
+  EXPECT_EQ(peeked.Target(mdt, kVolume, kFirstPoll, StatsBook::Read::kPeek), InitialTargetStats(TargetKind::kMdt, kVolume))
       << "never polled: the template";
-  const std::vector<Json> with_peeks = Series([&] { return peeked.Target(mdt, kVolume, kT0); }, 10, [&] {
-    const Json a = peeked.Target(mdt, kVolume, kT0, StatsBook::Read::kPeek);
-    EXPECT_EQ(a, peeked.Target(mdt, kVolume, kT0, StatsBook::Read::kPeek));
+  const std::vector<Json> with_peeks = Series([&] { return peeked.Target(mdt, kVolume, kFirstPoll); }, 10, [&] {
+    const Json a = peeked.Target(mdt, kVolume, kFirstPoll, StatsBook::Read::kPeek);
+    EXPECT_EQ(a, peeked.Target(mdt, kVolume, kFirstPoll, StatsBook::Read::kPeek));
     peeked.Node("test000.localdomain", StatsBook::Read::kPeek);
   });
-  EXPECT_EQ(with_peeks, Series([&] { return plain.Target(mdt, kVolume, kT0); }, 10));
-  EXPECT_EQ(peeked.Target(mdt, kVolume, kT0, StatsBook::Read::kPeek), with_peeks.back());
+  EXPECT_EQ(with_peeks, Series([&] { return plain.Target(mdt, kVolume, kFirstPoll); }, 10));
+  EXPECT_EQ(peeked.Target(mdt, kVolume, kFirstPoll, StatsBook::Read::kPeek), with_peeks.back());
   EXPECT_EQ(peeked.Node("test000.localdomain", StatsBook::Read::kPeek), InitialNodeStats("test000.localdomain"));
 }
 

@@ -26,6 +26,7 @@
 #include "fakes/fleet.h"
 #include "fakes/invariants.h"
 #include "state/store.h"
+#include "tests/state/open_store.h"
 #include "tests/state/temp_dir.h"
 #include "tests/time_scale.h"
 #include "util/random.h"
@@ -33,6 +34,7 @@
 namespace cs {
 namespace {
 
+using cs::testing::OpenStoreOrFail;
 using cs::testing::TempDir;
 
 constexpr int kServers = 8;
@@ -51,16 +53,8 @@ uint64_t SeedFromEnvironment() {
   return v && *v ? std::strtoull(v, nullptr, 10) : 1;
 }
 
-std::unique_ptr<Store> OpenOrDie(const std::string& dir, Store::Mode mode) {
-  Store::Options options;
-  options.mode = mode;
-  auto store = Store::Open(dir, options);
-  EXPECT_TRUE(store.ok()) << store.status().ToString();
-  return store.ok() ? std::move(store.value()) : nullptr;
-}
-
 void SetUpFleet(const std::string& dir) {
-  auto store = OpenOrDie(dir, Store::Mode::kCreate);
+  auto store = OpenStoreOrFail(dir, Store::Mode::kCreate);
   ASSERT_NE(store, nullptr);
   FleetSpec spec;
   spec.server_count = kServers;
@@ -185,7 +179,7 @@ std::string ReadAnswers(int fd, pid_t child, std::chrono::microseconds delay) {
 TEST(GroupCommitTest, ConcurrentOperationsShareFsyncs) {
   TempDir tmp;
   SetUpFleet(tmp.path());
-  auto store = OpenOrDie(tmp.path(), Store::Mode::kOpenExisting);
+  auto store = OpenStoreOrFail(tmp.path(), Store::Mode::kOpenExisting);
   ASSERT_NE(store, nullptr);
   const Store::GroupStats before = store->group_stats();
   constexpr int kOps = 400;
@@ -234,7 +228,7 @@ TEST(GroupCommitTest, ConcurrentOperationsShareFsyncs) {
       << (after.fsyncs - before.fsyncs) << " fsyncs for " << kOps << " operations";
   EXPECT_EQ(store->Snapshot()->servers.Find(Fqdn(0))->random_actions, static_cast<uint64_t>(kOps / kServers));
   store.reset();
-  auto reopened = OpenOrDie(tmp.path(), Store::Mode::kReadOnly);
+  auto reopened = OpenStoreOrFail(tmp.path(), Store::Mode::kReadOnly);
   EXPECT_EQ(reopened->world().servers.Find(Fqdn(1))->random_actions, static_cast<uint64_t>(kOps / kServers));
 }
 
@@ -245,7 +239,7 @@ TEST(GroupCommitTest, ConcurrentOperationsShareFsyncs) {
 TEST(GroupCommitTest, ALoneOperationIsCommittedByItsOwnThreadWithoutAHandOff) {
   TempDir tmp;
   SetUpFleet(tmp.path());
-  auto store = OpenOrDie(tmp.path(), Store::Mode::kOpenExisting);
+  auto store = OpenStoreOrFail(tmp.path(), Store::Mode::kOpenExisting);
   ASSERT_NE(store, nullptr);
   std::mutex mu;
   std::vector<std::thread::id> committers;
@@ -281,7 +275,7 @@ TEST(GroupCommitTest, ALoneOperationIsCommittedByItsOwnThreadWithoutAHandOff) {
     for (const auto& id : committers) EXPECT_EQ(id, std::this_thread::get_id());
   }
   store.reset();
-  auto reopened = OpenOrDie(tmp.path(), Store::Mode::kReadOnly);
+  auto reopened = OpenStoreOrFail(tmp.path(), Store::Mode::kReadOnly);
   EXPECT_EQ(reopened->world().servers.Find(Fqdn(0))->random_actions, static_cast<uint64_t>(kOps / kServers));
 }
 
@@ -291,7 +285,7 @@ TEST(GroupCommitTest, ALoneOperationIsCommittedByItsOwnThreadWithoutAHandOff) {
 TEST(GroupCommitTest, NoAnswerLeavesBeforeItsGroupsFsync) {
   TempDir tmp;
   SetUpFleet(tmp.path());
-  auto store = OpenOrDie(tmp.path(), Store::Mode::kOpenExisting);
+  auto store = OpenStoreOrFail(tmp.path(), Store::Mode::kOpenExisting);
   ASSERT_NE(store, nullptr);
   std::atomic<size_t> durable{0}, answered{0}, early{0};
   std::atomic<bool> committed_seen{false};
@@ -321,7 +315,7 @@ TEST(GroupCommitTest, NoAnswerLeavesBeforeItsGroupsFsync) {
 TEST(GroupCommitTest, CheckpointsKeepTheWalBoundedWithoutOnePerGroup) {
   TempDir tmp;
   SetUpFleet(tmp.path());
-  auto store = OpenOrDie(tmp.path(), Store::Mode::kOpenExisting);
+  auto store = OpenStoreOrFail(tmp.path(), Store::Mode::kOpenExisting);
   ASSERT_NE(store, nullptr);
   constexpr int kOps = 1200;
   for (int i = 0; i < kOps; ++i) {  // one at a time: a group each
@@ -351,7 +345,7 @@ TEST(GroupCommitTest, CheckpointsKeepTheWalBoundedWithoutOnePerGroup) {
 TEST(GroupCommitTest, UnderSustainedLoadTheWalRestartsAfterEachCheckpoint) {
   TempDir tmp;
   SetUpFleet(tmp.path());
-  auto store = OpenOrDie(tmp.path(), Store::Mode::kOpenExisting);
+  auto store = OpenStoreOrFail(tmp.path(), Store::Mode::kOpenExisting);
   ASSERT_NE(store, nullptr);
   constexpr int kInFlight = 64;
   std::mutex mu;
@@ -402,7 +396,7 @@ TEST(GroupCommitTest, UnderSustainedLoadTheWalRestartsAfterEachCheckpoint) {
   for (int s = 0; s < kServers; ++s) total += store->Snapshot()->servers.Find(Fqdn(s))->random_actions;
   EXPECT_EQ(total, issued);
   store.reset();
-  auto reopened = OpenOrDie(tmp.path(), Store::Mode::kReadOnly);
+  auto reopened = OpenStoreOrFail(tmp.path(), Store::Mode::kReadOnly);
   uint64_t on_disk = 0;
   for (int s = 0; s < kServers; ++s) on_disk += reopened->world().servers.Find(Fqdn(s))->random_actions;
   EXPECT_EQ(on_disk, issued);
@@ -411,7 +405,7 @@ TEST(GroupCommitTest, UnderSustainedLoadTheWalRestartsAfterEachCheckpoint) {
 TEST(GroupCommitTest, AFailedOperationIsUndoneAloneInsideItsGroup) {
   TempDir tmp;
   SetUpFleet(tmp.path());
-  auto store = OpenOrDie(tmp.path(), Store::Mode::kOpenExisting);
+  auto store = OpenStoreOrFail(tmp.path(), Store::Mode::kOpenExisting);
   ASSERT_NE(store, nullptr);
   std::atomic<int> failures{0};
   for (int i = 0; i < 30; ++i) {
@@ -430,7 +424,7 @@ TEST(GroupCommitTest, AFailedOperationIsUndoneAloneInsideItsGroup) {
   EXPECT_EQ(failures.load(), 10);
   EXPECT_EQ(store->Snapshot()->servers.Find(Fqdn(0))->random_actions, 20u);
   store.reset();
-  EXPECT_EQ(OpenOrDie(tmp.path(), Store::Mode::kReadOnly)->world().servers.Find(Fqdn(0))->random_actions, 20u);
+  EXPECT_EQ(OpenStoreOrFail(tmp.path(), Store::Mode::kReadOnly)->world().servers.Find(Fqdn(0))->random_actions, 20u);
 }
 
 TEST(GroupCommitTest, KillAtAnyInstantLosesNothingThatWasAnswered) {
@@ -470,7 +464,7 @@ TEST(GroupCommitTest, KillAtAnyInstantLosesNothingThatWasAnswered) {
     ASSERT_TRUE(acks.ready) << "the child never opened the store (status " << wstatus << ")";
     total_ok += acks.ok;
 
-    auto store = OpenOrDie(tmp.path(), Store::Mode::kOpenExisting);
+    auto store = OpenStoreOrFail(tmp.path(), Store::Mode::kOpenExisting);
     ASSERT_NE(store, nullptr);
     const World& w = store->world();
     for (int i = 0; i < kServers; ++i) {

@@ -18,6 +18,7 @@
 namespace cs {
 namespace {
 
+using cs::testing::DumpWorld;
 using cs::testing::TempDir;
 constexpr const char* kA = "test000.localdomain";
 constexpr const char* kB = "test001.localdomain";
@@ -36,24 +37,22 @@ std::unique_ptr<Store> MakeStore(const TempDir& tmp) {
   return std::move(*store);
 }
 
-Json Dump(const World& w) { return cs::testing::DumpWorld(w); }
-
 TEST(SnapshotTest, IsTheCommittedWorldAndNeverChangesAfterwards) {
   TempDir tmp;
   auto store = MakeStore(tmp);
   ASSERT_NE(store, nullptr);
   std::shared_ptr<const World> before = store->Snapshot();
-  const Json dumped = Dump(*before);
-  EXPECT_EQ(dumped, Dump(store->world()));
+  const Json dumped = DumpWorld(*before);
+  EXPECT_EQ(dumped, DumpWorld(store->world()));
 
   ASSERT_TRUE(store->Apply([](World& w) {
     w.servers.Mutable(kA)->lnet_up = true;
     return Status::Ok();
   }).ok());
-  EXPECT_EQ(Dump(*before), dumped);  // the old snapshot is untouched
+  EXPECT_EQ(DumpWorld(*before), dumped);  // the old snapshot is untouched
   std::shared_ptr<const World> after = store->Snapshot();
   EXPECT_TRUE(after->servers.Find(kA)->lnet_up);
-  EXPECT_EQ(Dump(*after), Dump(store->world()));
+  EXPECT_EQ(DumpWorld(*after), DumpWorld(store->world()));
   // Publishing copied what changed and shared the rest.
   EXPECT_NE(after->servers.Find(kA), before->servers.Find(kA));
   EXPECT_EQ(after->servers.Find(kB), before->servers.Find(kB));
@@ -94,7 +93,7 @@ TEST(SnapshotTest, FailedOperationIsUndoneWithoutReloadingTheWorld) {
   TempDir tmp;
   auto store = MakeStore(tmp);
   ASSERT_NE(store, nullptr);
-  const Json dumped = Dump(store->world());
+  const Json dumped = DumpWorld(store->world());
   // A reload would rebuild every object; an undo leaves untouched ones where they are.
   const Server* untouched = store->world().servers.Find(kB);
   const Server* touched = store->world().servers.Find(kA);
@@ -105,7 +104,7 @@ TEST(SnapshotTest, FailedOperationIsUndoneWithoutReloadingTheWorld) {
     return Status::FailedPrecondition("changed my mind");
   });
   EXPECT_EQ(s.code(), Status::Code::kFailedPrecondition);
-  EXPECT_EQ(Dump(store->world()), dumped);
+  EXPECT_EQ(DumpWorld(store->world()), dumped);
   EXPECT_EQ(store->world().servers.Find(kB), untouched);
   EXPECT_NE(store->world().servers.Find(kA), touched);  // copied back from the last commit
   EXPECT_EQ(store->Snapshot(), published);               // nothing new was published

@@ -14,26 +14,24 @@
 #include "fakes/invariants.h"
 #include "state/schema.h"
 #include "tests/fakes/world_dump.h"
+#include "tests/state/open_store.h"
 #include "tests/state/temp_dir.h"
 
 namespace cs {
 namespace {
 
+using cs::testing::DumpWorld;
+using cs::testing::OpenStoreOrFail;
 using cs::testing::TempDir;
 
-std::unique_ptr<Store> OpenOrDie(const std::string& dir, Store::Mode mode) {
-  Store::Options options;
-  options.mode = mode;
-  options.busy_timeout_ms = 200;
-  auto store = Store::Open(dir, options);
-  EXPECT_TRUE(store.ok()) << store.status().ToString();
-  return store.ok() ? std::move(store.value()) : nullptr;
-}
+// How long a write waits for another connection's lock: short, so a test of
+// a held lock fails fast.
+constexpr int kLockWaitMs = 200;
 
 Result<std::unique_ptr<Store>> TryOpen(const std::string& dir, Store::Mode mode) {
   Store::Options options;
   options.mode = mode;
-  options.busy_timeout_ms = 200;
+  options.busy_timeout_ms = kLockWaitMs;
   return Store::Open(dir, options);
 }
 
@@ -44,15 +42,13 @@ Status SetupServers(Store& store, int count) {
   return store.Apply([&](World& w) { return SetupFleet(w, spec, clock); });
 }
 
-Json Dump(const World& w) { return cs::testing::DumpWorld(w); }
-
 // A failed controller is saved with the targets it stopped, in one
 // transaction, and loads as it was saved.
 TEST(StoreTest, AFailedControllerAndWhatItStoppedSurviveReopening) {
   TempDir tmp;
   Json before;
   {
-    auto store = OpenOrDie(tmp.path(), Store::Mode::kCreate);
+    auto store = OpenStoreOrFail(tmp.path(), Store::Mode::kCreate, kLockWaitMs);
     ASSERT_NE(store, nullptr);
     FleetSpec spec;
     spec.server_count = 2;
@@ -69,11 +65,11 @@ TEST(StoreTest, AFailedControllerAndWhatItStoppedSurviveReopening) {
       return c->Start("fs-OST0000", WorldClusterEnv(w));
     }).ok());
     ASSERT_TRUE(store->Apply([](World& w) { return SetControllerFailed(w, 1, true).status(); }).ok());
-    before = Dump(store->world());
+    before = DumpWorld(store->world());
   }
-  auto reopened = OpenOrDie(tmp.path(), Store::Mode::kReadOnly);
+  auto reopened = OpenStoreOrFail(tmp.path(), Store::Mode::kReadOnly, kLockWaitMs);
   ASSERT_NE(reopened, nullptr);
-  EXPECT_EQ(Dump(reopened->world()), before);
+  EXPECT_EQ(DumpWorld(reopened->world()), before);
   EXPECT_TRUE(reopened->world().controllers.Find("1")->failed);
   EXPECT_FALSE(reopened->world().clusters.Find("0")->resources.at("fs-OST0000").started_on.has_value());
   EXPECT_TRUE(CheckInvariants(reopened->world()).empty());
@@ -86,38 +82,38 @@ TEST(StoreTest, MissingStateIsNotFoundUnlessCreating) {
   EXPECT_NE(ro.status().message().find("cluster-sim setup"), std::string::npos);
   auto rw = TryOpen(tmp.path(), Store::Mode::kOpenExisting);
   EXPECT_EQ(rw.status().code(), Status::Code::kNotFound);
-  EXPECT_NE(OpenOrDie(tmp.Sub("new"), Store::Mode::kCreate), nullptr);
+  EXPECT_NE(OpenStoreOrFail(tmp.Sub("new"), Store::Mode::kCreate, kLockWaitMs), nullptr);
 }
 
 TEST(StoreTest, CommittedOperationsSurviveReopening) {
   TempDir tmp;
   Json before;
   {
-    auto store = OpenOrDie(tmp.path(), Store::Mode::kCreate);
+    auto store = OpenStoreOrFail(tmp.path(), Store::Mode::kCreate, kLockWaitMs);
     ASSERT_TRUE(SetupServers(*store, 8).ok());
     ASSERT_TRUE(store->Apply([](World& w) {
       return w.clusters.Mutable("1")->Leave("test005");
     }).ok());
-    before = Dump(store->world());
+    before = DumpWorld(store->world());
   }
-  auto reopened = OpenOrDie(tmp.path(), Store::Mode::kReadOnly);
-  EXPECT_EQ(Dump(reopened->world()), before);
+  auto reopened = OpenStoreOrFail(tmp.path(), Store::Mode::kReadOnly, kLockWaitMs);
+  EXPECT_EQ(DumpWorld(reopened->world()), before);
   EXPECT_FALSE(reopened->world().clusters.Find("1")->nodes.at("test005").online);
 }
 
 TEST(StoreTest, FailedOperationLeavesMemoryAndDiskUnchanged) {
   TempDir tmp;
-  auto store = OpenOrDie(tmp.path(), Store::Mode::kCreate);
+  auto store = OpenStoreOrFail(tmp.path(), Store::Mode::kCreate, kLockWaitMs);
   ASSERT_TRUE(SetupServers(*store, 4).ok());
-  const Json before = Dump(store->world());
+  const Json before = DumpWorld(store->world());
   Status s = store->Apply([](World& w) {
     w.servers.Mutable("test000.localdomain")->lnet_up = true;
     w.volumes.Erase("FAKEDEVICE000");
     return Status::FailedPrecondition("changed my mind");
   });
   EXPECT_EQ(s.code(), Status::Code::kFailedPrecondition);
-  EXPECT_EQ(Dump(store->world()), before);
-  EXPECT_EQ(Dump(OpenOrDie(tmp.path(), Store::Mode::kReadOnly)->world()), before);
+  EXPECT_EQ(DumpWorld(store->world()), before);
+  EXPECT_EQ(DumpWorld(OpenStoreOrFail(tmp.path(), Store::Mode::kReadOnly, kLockWaitMs)->world()), before);
 }
 
 // A writer killed in the middle of a commit (after some of its rows were
@@ -126,9 +122,9 @@ TEST(StoreTest, TransactionKilledMidwayLeavesTheOldState) {
   TempDir tmp;
   Json before;
   {
-    auto store = OpenOrDie(tmp.path(), Store::Mode::kCreate);
+    auto store = OpenStoreOrFail(tmp.path(), Store::Mode::kCreate, kLockWaitMs);
     ASSERT_TRUE(SetupServers(*store, 8).ok());
-    before = Dump(store->world());
+    before = DumpWorld(store->world());
   }
   for (int kill_after : {1, 5, 20}) {
     pid_t child = fork();
@@ -147,19 +143,19 @@ TEST(StoreTest, TransactionKilledMidwayLeavesTheOldState) {
     ASSERT_EQ(waitpid(child, &wstatus, 0), child);
     ASSERT_TRUE(WIFSIGNALED(wstatus)) << "child exited with " << WEXITSTATUS(wstatus);
     ASSERT_EQ(WTERMSIG(wstatus), SIGKILL);
-    auto store = OpenOrDie(tmp.path(), Store::Mode::kOpenExisting);
-    EXPECT_EQ(Dump(store->world()), before) << "killed after " << kill_after << " writes";
+    auto store = OpenStoreOrFail(tmp.path(), Store::Mode::kOpenExisting, kLockWaitMs);
+    EXPECT_EQ(DumpWorld(store->world()), before) << "killed after " << kill_after << " writes";
     EXPECT_TRUE(CheckInvariants(store->world()).empty());
   }
   // And the state is still usable: the same operation now completes.
-  auto store = OpenOrDie(tmp.path(), Store::Mode::kOpenExisting);
+  auto store = OpenStoreOrFail(tmp.path(), Store::Mode::kOpenExisting, kLockWaitMs);
   ASSERT_TRUE(SetupServers(*store, 12).ok());
   EXPECT_EQ(CountFleet(store->world()).server_count, 12);
 }
 
 TEST(StoreTest, NewerSchemaIsRefused) {
   TempDir tmp;
-  { OpenOrDie(tmp.path(), Store::Mode::kCreate); }
+  { OpenStoreOrFail(tmp.path(), Store::Mode::kCreate, kLockWaitMs); }
   sqlite3* db = nullptr;
   ASSERT_EQ(sqlite3_open(tmp.Sub(Store::kDatabaseName).c_str(), &db), SQLITE_OK);
   ASSERT_EQ(sqlite3_exec(db, "PRAGMA user_version = 99", nullptr, nullptr, nullptr), SQLITE_OK);
@@ -177,7 +173,7 @@ TEST(StoreTest, NewerSchemaIsRefused) {
 TEST(StoreTest, AVersion1StateMigratesAndKeepsItsObjects) {
   TempDir tmp;
   {
-    auto store = OpenOrDie(tmp.path(), Store::Mode::kCreate);
+    auto store = OpenStoreOrFail(tmp.path(), Store::Mode::kCreate, kLockWaitMs);
     ASSERT_TRUE(SetupServers(*store, 3).ok());
   }
   sqlite3* db = nullptr;
@@ -186,7 +182,7 @@ TEST(StoreTest, AVersion1StateMigratesAndKeepsItsObjects) {
             SQLITE_OK);
   sqlite3_close(db);
   EXPECT_EQ(TryOpen(tmp.path(), Store::Mode::kReadOnly).status().code(), Status::Code::kFailedPrecondition);
-  auto store = OpenOrDie(tmp.path(), Store::Mode::kOpenExisting);
+  auto store = OpenStoreOrFail(tmp.path(), Store::Mode::kOpenExisting, kLockWaitMs);
   EXPECT_EQ(CountFleet(store->world()).server_count, 3);
   ASSERT_TRUE(store->Apply([](World& w) {
     HsmCoordinatorRecord r;
@@ -195,7 +191,7 @@ TEST(StoreTest, AVersion1StateMigratesAndKeepsItsObjects) {
     w.hsm_coordinators.Put("testfs", r);
     return Status::Ok();
   }).ok());
-  auto reopened = OpenOrDie(tmp.path(), Store::Mode::kOpenExisting);
+  auto reopened = OpenStoreOrFail(tmp.path(), Store::Mode::kOpenExisting, kLockWaitMs);
   ASSERT_TRUE(reopened->world().hsm_coordinators.contains("testfs"));
   EXPECT_TRUE(reopened->world().hsm_coordinators.Find("testfs")->running);
 }
@@ -214,7 +210,7 @@ TEST(StoreTest, CorruptDatabaseIsRefused) {
 TEST(StoreTest, InvalidJsonInARowIsCorruptionNamingTheRow) {
   TempDir tmp;
   {
-    auto store = OpenOrDie(tmp.path(), Store::Mode::kCreate);
+    auto store = OpenStoreOrFail(tmp.path(), Store::Mode::kCreate, kLockWaitMs);
     ASSERT_TRUE(SetupServers(*store, 2).ok());
   }
   sqlite3* db = nullptr;
@@ -231,18 +227,18 @@ TEST(StoreTest, LockedDatabaseIsUnavailableAndNothingIsLost) {
   TempDir tmp;
   Json before;
   {
-    auto store = OpenOrDie(tmp.path(), Store::Mode::kCreate);
+    auto store = OpenStoreOrFail(tmp.path(), Store::Mode::kCreate, kLockWaitMs);
     ASSERT_TRUE(SetupServers(*store, 4).ok());
-    before = Dump(store->world());
+    before = DumpWorld(store->world());
   }
-  auto store = OpenOrDie(tmp.path(), Store::Mode::kOpenExisting);
+  auto store = OpenStoreOrFail(tmp.path(), Store::Mode::kOpenExisting, kLockWaitMs);
   sqlite3* other = nullptr;
   ASSERT_EQ(sqlite3_open(tmp.Sub(Store::kDatabaseName).c_str(), &other), SQLITE_OK);
   ASSERT_EQ(sqlite3_exec(other, "BEGIN EXCLUSIVE", nullptr, nullptr, nullptr), SQLITE_OK);
   Status s = SetupServers(*store, 8);
   EXPECT_EQ(s.code(), Status::Code::kUnavailable);
   EXPECT_NE(s.message().find("locked by another process"), std::string::npos);
-  EXPECT_EQ(Dump(store->world()), before) << "memory rolled back";
+  EXPECT_EQ(DumpWorld(store->world()), before) << "memory rolled back";
   sqlite3_exec(other, "ROLLBACK", nullptr, nullptr, nullptr);
   sqlite3_close(other);
   ASSERT_TRUE(SetupServers(*store, 8).ok());
@@ -250,7 +246,7 @@ TEST(StoreTest, LockedDatabaseIsUnavailableAndNothingIsLost) {
 
 TEST(StoreTest, OnlyChangedObjectsAreWritten) {
   TempDir tmp;
-  auto store = OpenOrDie(tmp.path(), Store::Mode::kCreate);
+  auto store = OpenStoreOrFail(tmp.path(), Store::Mode::kCreate, kLockWaitMs);
   ASSERT_TRUE(SetupServers(*store, 8).ok());
   int writes = 0;
   store->SetWriteHookForTesting([&](int) { ++writes; });
@@ -263,7 +259,7 @@ TEST(StoreTest, OnlyChangedObjectsAreWritten) {
 
 TEST(StoreTest, ReplaceAllSwapsTheWholeState) {
   TempDir tmp;
-  auto store = OpenOrDie(tmp.path(), Store::Mode::kCreate);
+  auto store = OpenStoreOrFail(tmp.path(), Store::Mode::kCreate, kLockWaitMs);
   ASSERT_TRUE(SetupServers(*store, 8).ok());
   World small;
   ManualClock clock(WallTime(std::chrono::microseconds(1)));
@@ -271,13 +267,13 @@ TEST(StoreTest, ReplaceAllSwapsTheWholeState) {
   spec.server_count = 2;
   ASSERT_TRUE(SetupFleet(small, spec, clock).ok());
   ASSERT_TRUE(store->ReplaceAll(small).ok());
-  EXPECT_EQ(Dump(store->world()), Dump(small));
-  EXPECT_EQ(Dump(OpenOrDie(tmp.path(), Store::Mode::kReadOnly)->world()), Dump(small));
+  EXPECT_EQ(DumpWorld(store->world()), DumpWorld(small));
+  EXPECT_EQ(DumpWorld(OpenStoreOrFail(tmp.path(), Store::Mode::kReadOnly, kLockWaitMs)->world()), DumpWorld(small));
 }
 
 TEST(StoreTest, SchemaVersionIsRecorded) {
   TempDir tmp;
-  { OpenOrDie(tmp.path(), Store::Mode::kCreate); }
+  { OpenStoreOrFail(tmp.path(), Store::Mode::kCreate, kLockWaitMs); }
   auto db = SqliteDb::Open(tmp.Sub(Store::kDatabaseName), SqliteDb::Mode::kReadOnly, 100);
   ASSERT_TRUE(db.ok());
   auto version = ReadSchemaVersion(**db);
