@@ -191,6 +191,12 @@ TEST_F(ErrorsTest, NoStateYet) {
   EXPECT_TRUE(IsUsageError(Run({"check"}), needle));
   EXPECT_TRUE(IsUsageError(Run({"testconfig"}), needle));
   EXPECT_TRUE(IsUsageError(Run({"state", "export", Tmp("export")}), needle));
+  // Every table of the saved state opens it the same way (OpenSavedState).
+  for (const std::vector<std::string>& table :
+       {std::vector<std::string>{"power", "status", "servers"}, {"power", "fencing"}, {"controller", "list"},
+        {"crush", "map"}, {"cib", "list"}}) {
+    EXPECT_TRUE(IsUsageError(Run(table), needle)) << table[0] << " " << table[1];
+  }
   EXPECT_FALSE(PathExists(Config()));
   EXPECT_FALSE(PathExists(Tmp("export")));
   // An existing but empty directory is no state either.
