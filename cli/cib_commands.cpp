@@ -91,9 +91,7 @@ std::unique_ptr<CibCli> AddCibCommands(CLI::App& app) {
 
 int RunCibCli(const GlobalOptions& global, const CibCli& cli) {
   if (!cli.show->parsed() && !cli.list->parsed()) return -1;
-  Store::Options options;
-  options.mode = Store::Mode::kReadOnly;
-  auto store = Store::Open(global.config, options);
+  auto store = OpenSavedState(global);
   if (!store.ok()) return Fail(store.status().message());
   const World& w = (*store)->world();
   return cli.show->parsed() ? Show(w, cli) : List(w, cli);

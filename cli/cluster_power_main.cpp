@@ -4,8 +4,10 @@
 #include <CLI/CLI.hpp>
 
 #include "cli/cluster_power.h"
+#include "util/broken_pipe.h"
 
 int main(int argc, char** argv) {
+  cs::IgnoreBrokenPipes();  // `cluster-power status servers | head` ends quietly
   namespace pc = cs::power_cli;
   CLI::App app{"cluster-power: switch the simulated fleet's PDU outlets through the PDUs' telnet consoles",
                "cluster-power"};

@@ -24,6 +24,10 @@ Result<std::unique_ptr<Store>> OpenStore(const GlobalOptions& global, Store::Mod
 
 }  // namespace
 
+Result<std::unique_ptr<Store>> OpenSavedState(const GlobalOptions& global) {
+  return OpenStore(global, Store::Mode::kReadOnly);
+}
+
 int Fail(const std::string& message) {
   std::cerr << "cluster-sim: " << message << std::endl;
   return kExitError;
@@ -53,7 +57,7 @@ int RunSetup(const GlobalOptions& global, const FleetSpec& requested) {
 }
 
 int RunStatus(const GlobalOptions& global, bool json) {
-  auto store = OpenStore(global, Store::Mode::kReadOnly);
+  auto store = OpenSavedState(global);
   if (!store.ok()) return Fail(store.status().message());
   if (json) {
     std::cout << FleetStatusJson((*store)->world()).dump(2) << std::endl;
@@ -64,7 +68,7 @@ int RunStatus(const GlobalOptions& global, bool json) {
 }
 
 int RunCheck(const GlobalOptions& global, const std::optional<std::string>& placement) {
-  auto store = OpenStore(global, Store::Mode::kReadOnly);
+  auto store = OpenSavedState(global);
   if (!store.ok()) return Fail(store.status().message());
   std::vector<std::string> violations = CheckInvariants((*store)->world());
   if (placement) {
@@ -83,7 +87,7 @@ int RunCheck(const GlobalOptions& global, const std::optional<std::string>& plac
 }
 
 int RunStateExport(const GlobalOptions& global, const std::string& dir) {
-  auto store = OpenStore(global, Store::Mode::kReadOnly);
+  auto store = OpenSavedState(global);
   if (!store.ok()) return Fail(store.status().message());
   Status s = ExportOriginalLayout((*store)->world(), dir);
   if (!s.ok()) return Fail("state export: " + s.message());
@@ -113,7 +117,7 @@ int RunStateImport(const GlobalOptions& global, const std::string& dir, bool rep
 }
 
 int RunTestConfig(const GlobalOptions& global) {
-  auto store = OpenStore(global, Store::Mode::kReadOnly);
+  auto store = OpenSavedState(global);
   if (!store.ok()) return Fail(store.status().message());
   std::cout << TestConfigJson((*store)->world()).dump(4) << std::endl;
   return kExitOk;

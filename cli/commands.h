@@ -5,10 +5,16 @@
 // error (one line on stderr saying what).
 #pragma once
 
+#include <memory>
 #include <optional>
 #include <string>
 
 #include "fakes/fleet.h"
+#include "util/status.h"
+
+namespace cs {
+class Store;
+}
 
 namespace cs::cli {
 
@@ -29,6 +35,12 @@ int RunCheck(const GlobalOptions& global, const std::optional<std::string>& plac
 int RunStateExport(const GlobalOptions& global, const std::string& dir);
 int RunStateImport(const GlobalOptions& global, const std::string& dir, bool replace);
 int RunTestConfig(const GlobalOptions& global);
+
+// The saved state of --config, opened read-only, for the commands that only
+// show it (status, check, power status, controller list, crush, cib): the
+// daemon may be running and writing meanwhile. "no simulator state in DIR
+// (run 'cluster-sim setup' first)" when there is none.
+Result<std::unique_ptr<Store>> OpenSavedState(const GlobalOptions& global);
 
 // Prints "cluster-sim: <message>" on stderr and returns kExitError.
 int Fail(const std::string& message);

@@ -52,9 +52,7 @@ namespace {
 using Json = nlohmann::json;
 
 Result<std::string> FleetMap(const GlobalOptions& global) {
-  Store::Options options;
-  options.mode = Store::Mode::kReadOnly;
-  auto store = Store::Open(global.config, options);
+  auto store = OpenSavedState(global);
   if (!store.ok()) return store.status();
   return crush::FleetMapText((*store)->world());
 }
@@ -126,9 +124,7 @@ void PrintColumns(std::vector<std::vector<std::string>> rows) {
 }
 
 int RunPlace(const GlobalOptions& global, const CrushCli& c) {
-  Store::Options options;
-  options.mode = Store::Mode::kReadOnly;
-  auto store = Store::Open(global.config, options);
+  auto store = OpenSavedState(global);
   if (!store.ok()) return Fail(store.status().message());
   auto placer = crush::HaPlacer::ForFleet((*store)->world(), *c.rule);
   if (!placer.ok()) return Fail("crush place: " + placer.status().message());

@@ -15,6 +15,7 @@
 #include "cli/manager_commands.h"
 #include "cli/power_commands.h"
 #include "cli/scenario_command.h"
+#include "util/broken_pipe.h"
 
 namespace {
 
@@ -27,6 +28,8 @@ constexpr int kMaxSetupCount = 1000000;
 }  // namespace
 
 int main(int argc, char** argv) {
+  // Both daemons and every command: a reader that goes away costs a write, not the process.
+  cs::IgnoreBrokenPipes();
   CLI::App app{"cluster-sim: simulated storage servers for a storage manager", "cluster-sim"};
   app.set_help_all_flag("--help-all", "Show help for every command");
   app.set_version_flag("--version", std::string("cluster-sim ") + CS_VERSION);

@@ -74,9 +74,7 @@ int FailOrRestoreController(const PowerCli& c, bool failed) {
 // controller list: every controller with its LUNs, state and the servers
 // of its SU, from the saved state.
 int PrintControllers(const GlobalOptions& global, const PowerCli& c) {
-  Store::Options options;
-  options.mode = Store::Mode::kReadOnly;
-  auto store = Store::Open(global.config, options);
+  auto store = OpenSavedState(global);
   if (!store.ok()) return Fail(store.status().message());
   const World& w = (*store)->world();
   std::vector<std::pair<int, Json>> rows;
@@ -116,9 +114,7 @@ int PrintControllers(const GlobalOptions& global, const PowerCli& c) {
 
 int PrintStatus(const GlobalOptions& global, const std::string& what) {
   if (what != "servers" && what != "pdus") return Fail("power status takes servers or pdus, not " + what);
-  Store::Options options;
-  options.mode = Store::Mode::kReadOnly;
-  auto store = Store::Open(global.config, options);
+  auto store = OpenSavedState(global);
   if (!store.ok()) return Fail(store.status().message());
   const World& w = (*store)->world();
   if (what == "servers") {
@@ -150,9 +146,7 @@ int PrintStatus(const GlobalOptions& global, const std::string& what) {
 // The fencing history as a table (time, node, by, outcome, outlets or why
 // not), or as fence_history's JSON.
 int PrintFencing(const GlobalOptions& global, const PowerCli& c) {
-  Store::Options options;
-  options.mode = Store::Mode::kReadOnly;
-  auto store = Store::Open(global.config, options);
+  auto store = OpenSavedState(global);
   if (!store.ok()) return Fail(store.status().message());
   const Json history =
       FenceHistoryJson((*store)->world(), c.fqdn.empty() ? std::nullopt : std::optional<std::string>(c.fqdn));

@@ -9,6 +9,8 @@
 
 #include <cstring>
 
+#include "util/broken_pipe.h"
+
 extern char** environ;
 
 namespace cs::pacemaker {
@@ -50,9 +52,14 @@ Result<ToolOutput> RunTool(const std::vector<std::string>& argv, const std::map<
   posix_spawn_file_actions_adddup2(&actions, pipe_fds[1], STDOUT_FILENO);
   posix_spawn_file_actions_adddup2(&actions, pipe_fds[1], STDERR_FILENO);
   posix_spawn_file_actions_addopen(&actions, STDIN_FILENO, "/dev/null", O_RDONLY, 0);
+  // The tool starts with SIGPIPE's default, not our SIG_IGN (util/broken_pipe.h).
+  posix_spawnattr_t attr;
+  posix_spawnattr_init(&attr);
+  RestoreBrokenPipeDefault(attr);
   pid_t pid = 0;
-  const int rc = posix_spawn(&pid, arg_ptrs[0], &actions, nullptr, arg_ptrs.data(), env_ptrs.data());
+  const int rc = posix_spawn(&pid, arg_ptrs[0], &actions, &attr, arg_ptrs.data(), env_ptrs.data());
   posix_spawn_file_actions_destroy(&actions);
+  posix_spawnattr_destroy(&attr);
   close(pipe_fds[1]);
   if (rc != 0) {
     close(pipe_fds[0]);

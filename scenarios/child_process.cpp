@@ -15,6 +15,8 @@
 #include <sstream>
 #include <thread>
 
+#include "util/broken_pipe.h"
+
 extern char** environ;
 
 namespace cs::scenarios {
@@ -39,6 +41,7 @@ Result<std::unique_ptr<ChildProcess>> ChildProcess::Start(const std::string& bin
   sigemptyset(&none);
   posix_spawnattr_setsigmask(&attr, &none);
   posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGMASK);
+  RestoreBrokenPipeDefault(attr);  // we ignore SIGPIPE; the child starts with the default
   pid_t pid = -1;
   const int rc = posix_spawn(&pid, argv[0], &actions, &attr, argv.data(), environ);
   posix_spawn_file_actions_destroy(&actions);

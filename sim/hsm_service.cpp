@@ -130,9 +130,8 @@ void HsmService::Tick() {
   Schedule();
 }
 
-agent::AgentTransport* HsmService::TransportFor(const std::string& id, const std::string& fqdn) {
-  auto it = transports_.find(id);
-  if (it != transports_.end()) return it->second.get();
+std::unique_ptr<agent::AgentTransport> HsmService::MakeTransport(const std::string& id, const std::string& fqdn) {
+  // Reads the worker's key and certificate files: never under mu_.
   Result<agent::AgentTls> tls = options_.tls(fqdn);
   if (!tls.ok()) {
     log_.Warning(fqdn, "HSM copytool " + id + ": no credentials: " + tls.status().message());
@@ -149,19 +148,35 @@ agent::AgentTransport* HsmService::TransportFor(const std::string& id, const std
   }
   // The monitor's POSTs meet the worker's faults, as its agent's do.
   if (options_.faults) *transport = agent::MakeFaultyTransport(io_, fqdn, std::move(*transport), options_.faults);
-  return transports_.emplace(id, std::move(*transport)).first->second.get();
+  return std::move(*transport);
 }
 
 void HsmService::Send(Post post) {
   const size_t events = post.envelope["events"].size();
-  agent::AgentTransport* transport = nullptr;
+  bool connected = false;
   {
     std::lock_guard<std::mutex> lock(mu_);
     if (stopped_) return;
-    transport = TransportFor(post.id, post.fqdn);
-    if (transport != nullptr) {
+    connected = transports_.contains(post.id);
+  }
+  std::unique_ptr<agent::AgentTransport> made;
+  if (!connected) made = MakeTransport(post.id, post.fqdn);  // no lock held
+  std::unique_ptr<agent::AgentTransport> unused;  // destroyed once the lock is released
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (stopped_) {
+      unused = std::move(made);
+      return;
+    }
+    auto it = transports_.find(post.id);
+    if (it == transports_.end() && made) {
+      it = transports_.emplace(post.id, std::move(made)).first;
+    } else {
+      unused = std::move(made);  // another Send connected it meanwhile
+    }
+    if (it != transports_.end()) {
       // Under the lock: a Tick dropping this transport waits for the send to be queued.
-      transport->Post(post.envelope.dump(), [this, id = post.id, events](Result<net::Response> response) {
+      it->second->Post(post.envelope.dump(), [this, id = post.id, events](Result<net::Response> response) {
         Answered(id, events, response);
       });
       return;

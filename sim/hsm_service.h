@@ -17,7 +17,8 @@
 //
 // Locking: mu_ guards the fleet, the transports and the posting schedule;
 // it is a leaf, never held across a store write, I/O (a transport's Post
-// only queues) or a call into the Simulator (agent_running). Requests in
+// only queues), the reading of a worker's key files (options.tls) or a call
+// into the Simulator (agent_running). Requests in
 // flight are in memory only, as in the original: after a restart every
 // running copytool registers anew (RestartHsm).
 #pragma once
@@ -93,7 +94,9 @@ class HsmService {
   void Tick();
   void Send(Post post);
   void Answered(const std::string& id, size_t events, const Result<net::Response>& response);
-  agent::AgentTransport* TransportFor(const std::string& id, const std::string& fqdn);
+  // A new connection for copytool `id` with its worker's credentials (read
+  // from disk), or null (logged); called with no lock held.
+  std::unique_ptr<agent::AgentTransport> MakeTransport(const std::string& id, const std::string& fqdn);
   bool AgentRunning(const std::string& fqdn) const;
 
   boost::asio::io_context& io_;

@@ -6,5 +6,6 @@
 cs_add_test(pacemaker_test
   SOURCES pacemaker/placement_test.cpp pacemaker/cib_test.cpp pacemaker/cib_reader_test.cpp
           pacemaker/oracle_property_test.cpp pacemaker/oracle_device_loss_test.cpp
+          pacemaker/crm_tools_test.cpp
   LIBS cs_cib cs_crm_tools cs_fakes
   TIMEOUT 1200)

@@ -6,18 +6,16 @@
 
 #include "fakes/fleet.h"
 #include "sim/actions/action.h"
+#include "tests/fakes/small_fleet.h"
+#include "tests/fakes/world_dump.h"
 
 namespace cs {
 
-class ActionTest : public ::testing::Test {
+class ActionTest : public testing::SmallFleetTest {
  protected:
+  ActionTest() : SmallFleetTest(WallTime(std::chrono::microseconds(1700000000000000LL))) {}
   void SetUp() override {
-    FleetSpec spec;
-    spec.server_count = 4;
-    spec.worker_count = 1;
-    spec.nid_count = 2;
-    spec.cluster_size = 4;
-    ASSERT_TRUE(SetupFleet(world, spec, clock).ok());
+    Build(testing::FleetShape(4).Workers(1).Nids(2).ClusterSize(4));
     world.TakeChanges();
   }
 
@@ -31,23 +29,8 @@ class ActionTest : public ::testing::Test {
     EXPECT_FALSE(out.exception) << action << ": " << out.exception.value_or("");
     return out.result;
   }
-  // Every object of the world as JSON, for before/after comparisons.
-  Json Dump() const {
-    Json out = Json::object();
-    out["settings"] = world.settings();
-    auto add = [&](const char* name, const auto& table) {
-      for (const auto& [key, value] : table.all()) out[name][key] = value;
-    };
-    add("servers", world.servers);
-    add("clusters", world.clusters);
-    add("volumes", world.volumes);
-    add("presentations", world.presentations);
-    add("targets", world.targets);
-    add("mgts", world.mgts);
-    add("clients", world.clients);
-    add("copytools", world.copytools);
-    return out;
-  }
+  // Every object of the world as JSON, for "nothing changed" checks.
+  Json Dump() const { return testing::DumpWorld(world); }
   const Server& server(const std::string& fqdn) const { return *world.servers.Find(fqdn); }
   const Cluster& cluster0() const { return *world.clusters.Find("0"); }
 
@@ -55,8 +38,6 @@ class ActionTest : public ::testing::Test {
   static Json Wrapped(Json v) { return Json{{"wrapper_version", 1}, {"result", std::move(v)}}; }
   static std::string Path(int k) { return PresentationPath(VolumeSerial(k)); }
 
-  World world;
-  ManualClock clock{WallTime(std::chrono::microseconds(1700000000000000LL))};
   Random random{42};
   const DevicePluginSource* plugins = nullptr;
   const std::string s0 = "test000.localdomain", s1 = "test001.localdomain",

@@ -18,6 +18,7 @@
 #include "sim/control/control_api.h"
 #include "sim/simulator.h"
 #include "tests/state/temp_dir.h"
+#include "tests/time_scale.h"
 
 namespace cs {
 
@@ -87,8 +88,8 @@ class ControlTest : public ::testing::Test {
     auto promise = std::make_shared<std::promise<Result<Json>>>();
     auto future = promise->get_future();
     api_->Call(op, args, [promise](Result<Json> r) { promise->set_value(std::move(r)); });
-    if (future.wait_for(std::chrono::seconds(20)) != std::future_status::ready) {
-      return Status::Internal(op + " did not answer within 20 s");
+    if (future.wait_for(cs::testing::Scaled(std::chrono::seconds(60))) != std::future_status::ready) {
+      return Status::Internal(op + " did not answer within 60 s (scaled)");
     }
     return future.get();
   }

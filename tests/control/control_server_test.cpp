@@ -8,6 +8,7 @@
 #include "sim/control/remote_operations.h"
 #include "sim/control/xmlrpc.h"
 #include "tests/control/control_fixture.h"
+#include "tests/time_scale.h"
 
 namespace cs {
 namespace {
@@ -54,7 +55,7 @@ class ControlServerTest : public ControlTest {
     std::promise<Result<net::Response>> promise;
     auto future = promise.get_future();
     client_->Send(std::move(request), [&promise](Result<net::Response> r) { promise.set_value(std::move(r)); });
-    if (future.wait_for(std::chrono::seconds(30)) != std::future_status::ready) return net::Response{599, {}, ""};
+    if (future.wait_for(cs::testing::Scaled(std::chrono::seconds(60))) != std::future_status::ready) return net::Response{599, {}, ""};
     auto r = future.get();
     return r.ok() ? *r : net::Response{598, {}, r.status().message()};
   }

@@ -13,24 +13,18 @@
 #include "fakes/fleet.h"
 #include "fakes/topology.h"
 #include "tests/crush/crushtool.h"
-#include "util/clock.h"
+#include "tests/fakes/small_fleet.h"
 
 namespace cs {
 namespace {
 
-FleetSpec RackSpec() {
-  FleetSpec spec;
-  spec.server_count = 32;
-  spec.rack_size = 8;
-  spec.racks_per_row = 2;
-  spec.cluster_spread = "rack";
-  return spec;
-}
+using cs::testing::FleetShape;
 
-class FleetMapTest : public ::testing::Test {
+FleetSpec RackSpec() { return FleetShape(32).RackSize(8).RacksPerRow(2).Spread("rack"); }
+
+class FleetMapTest : public cs::testing::SmallFleetTest {
  protected:
-  ManualClock clock{WallTime(std::chrono::microseconds(1700000000000000LL))};
-  World world;
+  FleetMapTest() : SmallFleetTest(WallTime(std::chrono::microseconds(1700000000000000LL))) {}
 };
 
 TEST_F(FleetMapTest, EveryServerHasALocationAndClustersSpanRacks) {
@@ -53,11 +47,7 @@ TEST_F(FleetMapTest, EveryServerHasALocationAndClustersSpanRacks) {
 }
 
 TEST_F(FleetMapTest, ScalableUnitsNameTheirController) {
-  FleetSpec spec;
-  spec.server_count = 4;
-  spec.su_size = 2;
-  spec.volume_count = 4;
-  ASSERT_TRUE(SetupFleet(world, spec, clock).ok());
+  Build(FleetShape(4).SuSize(2).Volumes(4));
   const auto locations = FleetLocations(world);
   EXPECT_EQ(locations.at(FqdnOf(ServerNodename(0))).controller, 1);
   EXPECT_EQ(locations.at(FqdnOf(ServerNodename(3))).controller, 2);
@@ -142,13 +132,7 @@ int CompareWithCrushtool(const std::string& text, int rule, int num_rep) {
 // between racks and hosts, each host hangs under both PDUs of its rack in
 // the PDU hierarchy, and every rule maps as crushtool maps it.
 TEST_F(FleetMapTest, ControllersAndPdusAreFailureDomainsThatCrushtoolMapsAsWeDo) {
-  FleetSpec spec;
-  spec.server_count = 16;
-  spec.rack_size = 8;
-  spec.su_size = 4;
-  spec.volume_count = 16;
-  spec.psu_count = 2;
-  ASSERT_TRUE(SetupFleet(world, spec, clock).ok());
+  Build(FleetShape(16).RackSize(8).SuSize(4).Volumes(16).Psus(2));
   const std::string text = crush::FleetMapText(world);
   EXPECT_NE(text.find("controller controller001 {"), std::string::npos) << text;
   EXPECT_NE(text.find("\titem controller002 weight 4.000\n"), std::string::npos) << "under rack000";
@@ -174,12 +158,7 @@ TEST_F(FleetMapTest, ControllersAndPdusAreFailureDomainsThatCrushtoolMapsAsWeDo)
 }
 
 TEST_F(FleetMapTest, AScalableUnitAcrossRacksHasNoControllerLevelAndTheMapSaysWhy) {
-  FleetSpec spec;
-  spec.server_count = 8;
-  spec.rack_size = 2;
-  spec.su_size = 4;
-  spec.volume_count = 8;
-  ASSERT_TRUE(SetupFleet(world, spec, clock).ok());
+  Build(FleetShape(8).RackSize(2).SuSize(4).Volumes(8));
   const std::string text = crush::FleetMapText(world);
   EXPECT_NE(text.find("# no controller level: controller001 serves hosts in rack000 and rack001, so it cannot sit under "
                       "one rack\n"),

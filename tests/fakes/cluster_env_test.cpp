@@ -7,36 +7,26 @@
 #include <gtest/gtest.h>
 
 #include "fakes/fleet.h"
-#include "util/clock.h"
+#include "tests/fakes/small_fleet.h"
 
 namespace cs {
 namespace {
 
-class ClusterEnvTest : public ::testing::Test {
+class ClusterEnvTest : public testing::SmallFleetTest {
  protected:
   void SetUp() override {
-    FleetSpec spec;
-    spec.server_count = 6;
-    spec.worker_count = 0;
-    spec.cluster_size = 6;
-    spec.su_size = 2;  // test000/test001 see the first SU's volumes only
-    ASSERT_TRUE(SetupFleet(world, spec, clock).ok());
-    Cluster& c = MutableCluster();
-    ASSERT_TRUE(c.Configure("test000", path, "fs-OST0000", "u0", true, "/mnt/ost0").ok());
-    ASSERT_TRUE(c.Configure("test001", path, "fs-OST0000", "u0", false, "/mnt/ost0").ok());
-    ASSERT_TRUE(c.Start("fs-OST0000", WorldClusterEnv(world)).ok());
+    Build(testing::FleetShape(6).Workers(0).ClusterSize(6).SuSize(2));  // test000/test001 see the first SU's volumes only
+    ASSERT_TRUE(testing::StartPair(world, Cluster0(), {"fs-OST0000", path, "test000", "test001", "u0", "/mnt/ost0"}).ok());
     ASSERT_EQ(Where(), "test000");
   }
-  Cluster& MutableCluster() { return *world.MutableClusterOf(*world.servers.Find("test000.localdomain")); }
-  std::optional<std::string> Where() { return MutableCluster().resources.at("fs-OST0000").started_on; }
-  void FenceWith(const std::string& node, Json agents) { MutableCluster().nodes.at(node).fence_agents = std::move(agents); }
+  Cluster& Cluster0() { return ClusterOf("test000"); }
+  std::optional<std::string> Where() { return SmallFleetTest::Where("fs-OST0000"); }
+  void FenceWith(const std::string& node, Json agents) { Cluster0().nodes.at(node).fence_agents = std::move(agents); }
   static Json Apc(const std::string& port, const std::string& plug) {
     return Json::array({{{"agent", "fence_apc"}, {"login", "apc"}, {"password", "apc"}, {"ipaddr", "127.0.0.1"},
                          {"ipport", port}, {"plug", plug}}});
   }
 
-  ManualClock clock{WallTime{}};
-  World world;
   const std::string path = PresentationPath(VolumeSerial(0));
 };
 
@@ -50,7 +40,7 @@ TEST_F(ClusterEnvTest, ALostNodeIsFencedThroughItsOutletBeforeItsResourcesMove) 
     EXPECT_EQ(Where(), std::nullopt) << "nothing runs elsewhere before the fencing";
     return fence(n);
   };
-  ASSERT_TRUE(MutableCluster().Leave("test000", /*clean=*/false, env).ok());
+  ASSERT_TRUE(Cluster0().Leave("test000", /*clean=*/false, env).ok());
   ASSERT_EQ(fenced.size(), 1u);
   EXPECT_TRUE(fenced[0].ok) << fenced[0].detail;
   EXPECT_TRUE(fenced[0].power_cycled);
@@ -65,12 +55,12 @@ TEST_F(ClusterEnvTest, WhenThePduIsNotThereTheResourcesStayBlocked) {
   FenceWith("test000", Apc("2399", "1"));
   world.pdus.Erase("pdu000");
   std::vector<FenceRecord> fenced;
-  ASSERT_TRUE(MutableCluster().Leave("test000", /*clean=*/false, FencingClusterEnv(world, &fenced)).ok());
+  ASSERT_TRUE(Cluster0().Leave("test000", /*clean=*/false, FencingClusterEnv(world, &fenced)).ok());
   ASSERT_EQ(fenced.size(), 1u);
   EXPECT_FALSE(fenced[0].ok);
   EXPECT_NE(fenced[0].detail.find("no PDU answers"), std::string::npos) << fenced[0].detail;
   EXPECT_EQ(Where(), std::nullopt);
-  EXPECT_TRUE(MutableCluster().nodes.at("test000").unclean);
+  EXPECT_TRUE(Cluster0().nodes.at("test000").unclean);
   EXPECT_NE(FencingJournal(fenced[0]).back().find("was not terminated"), std::string::npos);
 }
 
@@ -81,9 +71,9 @@ TEST_F(ClusterEnvTest, EveryAttemptIsKeptInTheClustersFencingHistory) {
   FenceWith("test000", Apc("2300", outlet));
   FenceWith("test001", Json::array({{{"agent", "fence_virsh"}, {"ipaddr", "127.0.0.1"}, {"plug", "x"}}}));
   std::vector<FenceRecord> fenced;
-  ASSERT_TRUE(MutableCluster().Leave("test000", false, FencingClusterEnv(world, &fenced, 0, "T1")).ok());
-  ASSERT_TRUE(MutableCluster().Leave("test001", false, FencingClusterEnv(world, &fenced, 0, "T2")).ok());
-  const std::vector<FenceRecord>& history = MutableCluster().fence_history;
+  ASSERT_TRUE(Cluster0().Leave("test000", false, FencingClusterEnv(world, &fenced, 0, "T1")).ok());
+  ASSERT_TRUE(Cluster0().Leave("test001", false, FencingClusterEnv(world, &fenced, 0, "T2")).ok());
+  const std::vector<FenceRecord>& history = Cluster0().fence_history;
   ASSERT_EQ(history.size(), 2u);
   EXPECT_EQ(history[0].seq, 1);
   EXPECT_EQ(history[0].time, "T1");
@@ -100,7 +90,7 @@ TEST_F(ClusterEnvTest, EveryAttemptIsKeptInTheClustersFencingHistory) {
   ASSERT_EQ(fenced.size(), 2u);
   EXPECT_EQ(fenced[1], history[1]) << "the simulator acts on what was saved";
   // Saved and loaded with the cluster.
-  const Cluster loaded = Json(MutableCluster()).get<Cluster>();
+  const Cluster loaded = Json(Cluster0()).get<Cluster>();
   EXPECT_EQ(loaded.fence_history, history);
   EXPECT_EQ(loaded.next_fence_seq, 3);
 }
@@ -121,7 +111,7 @@ TEST(ClusterFenceHistoryTest, KeepsTheLatestAttemptsOnly) {
 TEST_F(ClusterEnvTest, AnUnknownAgentCannotFence) {
   FenceWith("test000", Json::array({{{"agent", "fence_virsh"}, {"ipaddr", "127.0.0.1"}, {"plug", "x"}}}));
   std::vector<FenceRecord> fenced;
-  ASSERT_TRUE(MutableCluster().Leave("test000", /*clean=*/false, FencingClusterEnv(world, &fenced)).ok());
+  ASSERT_TRUE(Cluster0().Leave("test000", /*clean=*/false, FencingClusterEnv(world, &fenced)).ok());
   ASSERT_EQ(fenced.size(), 1u);
   EXPECT_FALSE(fenced[0].ok);
   EXPECT_EQ(Where(), std::nullopt);
@@ -131,7 +121,7 @@ TEST_F(ClusterEnvTest, AStartFailsOnANodeThatDoesNotSeeTheDevice) {
   EXPECT_TRUE(NodeSeesDevice(world, "test001", path));
   EXPECT_FALSE(NodeSeesDevice(world, "test002", path)) << "another SU";
   EXPECT_TRUE(NodeSeesDevice(world, "test002", "/dev/made-up")) << "a path no server sees";
-  Cluster& c = MutableCluster();
+  Cluster& c = Cluster0();
   ASSERT_TRUE(c.Leave("test000", /*clean=*/true, WorldClusterEnv(world)).ok());
   ASSERT_TRUE(c.Leave("test001", /*clean=*/true, WorldClusterEnv(world)).ok());
   EXPECT_EQ(Where(), std::nullopt) << "the other nodes cannot mount it";

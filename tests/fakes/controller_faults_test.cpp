@@ -11,38 +11,24 @@
 #include "fakes/fleet.h"
 #include "fakes/invariants.h"
 #include "fakes/lustre_targets.h"
-#include "util/clock.h"
+#include "tests/fakes/small_fleet.h"
 
 namespace cs {
 namespace {
 
-class ControllerFaultsTest : public ::testing::Test {
+class ControllerFaultsTest : public testing::SmallFleetTest {
  protected:
   void SetUp() override {
-    FleetSpec spec;
-    spec.server_count = 4;
-    spec.worker_count = 0;
-    spec.cluster_size = 4;
-    spec.su_size = 2;  // controller 1: test000/001 and volumes 0, 1; controller 2: test002/003 and 2, 3
-    spec.volume_count = 4;
-    ASSERT_TRUE(SetupFleet(world, spec, clock).ok());
-    Cluster& c = MutableCluster();
-    ASSERT_TRUE(c.Configure("test000", Path(0), "fs-OST0000", "u0", true, "/mnt/ost0").ok());
-    ASSERT_TRUE(c.Configure("test001", Path(0), "fs-OST0000", "u0", false, "/mnt/ost0").ok());
-    ASSERT_TRUE(c.Configure("test002", Path(2), "fs-OST0002", "u2", true, "/mnt/ost2").ok());
-    ASSERT_TRUE(c.Configure("test003", Path(2), "fs-OST0002", "u2", false, "/mnt/ost2").ok());
-    ASSERT_TRUE(c.Start("fs-OST0000", WorldClusterEnv(world)).ok());
-    ASSERT_TRUE(c.Start("fs-OST0002", WorldClusterEnv(world)).ok());
-    ASSERT_TRUE(c.Failover("fs-OST0000", WorldClusterEnv(world)).ok());  // runs on its secondary
+    // controller 1: test000/001 and volumes 0, 1; controller 2: test002/003 and 2, 3
+    Build(testing::FleetShape(4).Workers(0).ClusterSize(4).SuSize(2).Volumes(4));
+    ASSERT_TRUE(testing::StartPair(world, Cluster0(), {"fs-OST0000", Path(0), "test000", "test001", "u0", "/mnt/ost0"}).ok());
+    ASSERT_TRUE(testing::StartPair(world, Cluster0(), {"fs-OST0002", Path(2), "test002", "test003", "u2", "/mnt/ost2"}).ok());
+    ASSERT_TRUE(Cluster0().Failover("fs-OST0000", WorldClusterEnv(world)).ok());  // runs on its secondary
     ASSERT_EQ(Where("fs-OST0000"), "test001");
     ASSERT_EQ(Where("fs-OST0002"), "test002");
   }
   static std::string Path(int volume) { return PresentationPath(VolumeSerial(volume)); }
-  Cluster& MutableCluster() { return *world.MutableClusterOf(*world.servers.Find("test000.localdomain")); }
-  std::optional<std::string> Where(const std::string& label) { return MutableCluster().resources.at(label).started_on; }
-
-  ManualClock clock{WallTime{}};
-  World world;
+  Cluster& Cluster0() { return ClusterOf("test000"); }
 };
 
 TEST_F(ControllerFaultsTest, AFailedControllersLunsVanishAndItsTargetsStopWhereTheyCannotRestart) {
@@ -54,7 +40,7 @@ TEST_F(ControllerFaultsTest, AFailedControllersLunsVanishAndItsTargetsStopWhereT
   EXPECT_EQ(Where("fs-OST0000"), std::nullopt);
   EXPECT_EQ(Where("fs-OST0002"), "test002") << "the other controller's target keeps running";
   // Its restart failed where it ran, then every other node was tried.
-  EXPECT_EQ(MutableCluster().resources.at("fs-OST0000").failed_on,
+  EXPECT_EQ(Cluster0().resources.at("fs-OST0000").failed_on,
             (std::set<std::string>{"test000", "test001", "test002", "test003"}));
   EXPECT_FALSE(NodeSeesDevice(world, "test000", Path(0)));
   EXPECT_FALSE(NodeSeesDevice(world, "test001", Path(1)));
@@ -83,7 +69,7 @@ TEST_F(ControllerFaultsTest, RestoringBringsTheLunsBackAndPacemakerStartsTheTarg
   EXPECT_TRUE(restored->targets_stopped.empty());
   // Stopped, it has no stickiness left: the primary's preference wins.
   EXPECT_EQ(Where("fs-OST0000"), "test000");
-  EXPECT_TRUE(MutableCluster().resources.at("fs-OST0000").failed_on.empty());
+  EXPECT_TRUE(Cluster0().resources.at("fs-OST0000").failed_on.empty());
   EXPECT_TRUE(NodeSeesDevice(world, "test000", Path(0)));
   EXPECT_TRUE(SerialAtPath(world, "test001.localdomain", Path(0)).ok());
   EXPECT_TRUE(CheckInvariants(world).empty());

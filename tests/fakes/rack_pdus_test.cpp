@@ -10,25 +10,17 @@
 #include "fakes/fleet.h"
 #include "fakes/invariants.h"
 #include "fakes/topology.h"
-#include "util/clock.h"
+#include "tests/fakes/small_fleet.h"
 
 namespace cs {
 namespace {
 
-class RackPdusTest : public ::testing::Test {
+class RackPdusTest : public testing::SmallFleetTest {
  protected:
   Status Setup(int servers, int psus, int rack_size = 4) {
-    FleetSpec spec;
-    spec.server_count = servers;
-    spec.worker_count = 0;
-    spec.psu_count = psus;
-    spec.rack_size = rack_size;
-    return SetupFleet(world, spec, clock);
+    return SetupFleet(world, testing::FleetShape(servers).Workers(0).Psus(psus).RackSize(rack_size), clock);
   }
   const Server& S(int i) { return *world.servers.Find(FqdnOf(ServerNodename(i))); }
-
-  ManualClock clock{WallTime{}};
-  World world;
 };
 
 TEST_F(RackPdusTest, EachRackHasItsOwnPdusAndTwoPsusUseTwoOfThem) {
@@ -136,13 +128,7 @@ TEST_F(RackPdusTest, AServerAddedToARackWithoutPdusIsRefused) {
 }
 
 TEST_F(RackPdusTest, FencingSwitchesTheNodesOwnRackOutletsAtTheDaemonsPortOffset) {
-  FleetSpec spec;
-  spec.server_count = 8;
-  spec.worker_count = 0;
-  spec.psu_count = 2;
-  spec.rack_size = 4;
-  spec.cluster_size = 8;  // one cluster over both racks
-  ASSERT_TRUE(SetupFleet(world, spec, clock).ok());
+  Build(testing::FleetShape(8).Workers(0).Psus(2).RackSize(4).ClusterSize(8));  // one cluster over both racks
   Cluster& c = *world.MutableClusterOf(S(0));
   const int offset = 10000;
   Json agents = Json::array();

@@ -10,6 +10,7 @@
 #include <thread>
 
 #include "tests/integration/run_cli.h"
+#include "tests/time_scale.h"
 
 extern char** environ;
 
@@ -53,7 +54,7 @@ bool DaemonProcess::Running() const {
 }
 
 bool DaemonProcess::WaitForOutput(const std::string& text, std::chrono::milliseconds timeout) const {
-  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  const auto deadline = std::chrono::steady_clock::now() + Scaled(timeout);
   while (std::chrono::steady_clock::now() < deadline) {
     if (Output().find(text) != std::string::npos) return true;
     if (!Running()) return Output().find(text) != std::string::npos;
@@ -66,7 +67,7 @@ int DaemonProcess::Stop(std::chrono::milliseconds timeout, int signal) {
   if (pid_ <= 0) return -1;
   if (exit_status_ != -2) return exit_status_;
   kill(pid_, signal);
-  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  const auto deadline = std::chrono::steady_clock::now() + Scaled(timeout);
   while (std::chrono::steady_clock::now() < deadline) {
     if (!Running()) return exit_status_;
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
@@ -87,7 +88,7 @@ int UniquePortOffset() {
   return 7700 + slot * 8;
 }
 bool Eventually(const std::function<bool()>& condition, std::chrono::milliseconds timeout) {
-  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  const auto deadline = std::chrono::steady_clock::now() + Scaled(timeout);
   while (std::chrono::steady_clock::now() < deadline) {
     if (condition()) return true;
     std::this_thread::sleep_for(std::chrono::milliseconds(50));

@@ -22,9 +22,10 @@ class DaemonProcess {
   DaemonProcess& operator=(const DaemonProcess&) = delete;
 
   // Waits until the output contains `text` (true) or the time is up or the
-  // process has exited (false).
+  // process has exited (false). Every limit here and in Eventually is
+  // scaled for sanitizer builds (tests/time_scale.h).
   bool WaitForOutput(const std::string& text,
-                     std::chrono::milliseconds timeout = std::chrono::seconds(30)) const;
+                     std::chrono::milliseconds timeout = std::chrono::seconds(60)) const;
   std::string Output() const;
   bool Running() const;
   // `signal` (SIGTERM), then waits (bounded) for the exit; returns the exit
@@ -41,7 +42,8 @@ class DaemonProcess {
 // so tests running in parallel do not collide (offset added to 2300).
 int UniquePortOffset();
 
-// Polls `condition` every 50 ms until it holds or `timeout` passes.
+// Polls `condition` every 50 ms until it holds or `timeout` (scaled for
+// sanitizer builds) passes.
 bool Eventually(const std::function<bool()>& condition,
                 std::chrono::milliseconds timeout = std::chrono::seconds(30));
 

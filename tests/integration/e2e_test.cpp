@@ -143,7 +143,7 @@ TEST_F(EndToEndTest, FilesystemFailoverFailbackAndPowerLoss) {
     }
     return Json();
   };
-  ASSERT_TRUE(Eventually([&] { return host("test004.localdomain")["reachable"] == false; }, seconds(20)));
+  ASSERT_TRUE(Eventually([&] { return host("test004.localdomain")["reachable"] == false; }, seconds(60)));
   EXPECT_EQ(host("test003.localdomain")["reachable"], true);
   ASSERT_EQ(std::system((fence + "on >/dev/null").c_str()), 0);
   ASSERT_TRUE(Eventually([&] {

@@ -17,6 +17,8 @@
 #include <sstream>
 #include <stdexcept>
 
+#include "tests/time_scale.h"
+
 extern char** environ;
 
 namespace cs::testing {
@@ -113,7 +115,7 @@ CliResult RunProgram(const std::string& program, const std::vector<std::string>&
   SetNonBlocking(err_pipe[0]);
 
   CliResult r;
-  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  const auto deadline = std::chrono::steady_clock::now() + Scaled(timeout);
   bool out_open = true, err_open = true;
   while (out_open || err_open) {
     const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(

@@ -29,7 +29,8 @@ struct CliResult {
 std::string BinaryPath();
 
 // Runs `binary args...`, waits for it (killing it with SIGKILL after
-// `timeout`) and returns what it printed and how it ended.
+// `timeout`, scaled for sanitizer builds: tests/time_scale.h) and returns
+// what it printed and how it ended.
 CliResult RunCli(const std::vector<std::string>& args,
                  std::chrono::milliseconds timeout = std::chrono::seconds(60));
 

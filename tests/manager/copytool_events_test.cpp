@@ -7,6 +7,7 @@
 #include "crypto/authority.h"
 #include "crypto/csr.h"
 #include "tests/manager/manager_test_util.h"
+#include "tests/time_scale.h"
 
 namespace cs::manager::testing {
 namespace {
@@ -32,7 +33,7 @@ class CopytoolEventsTest : public ManagerTest {
     auto promise = std::make_shared<std::promise<Result<net::Response>>>();
     auto future = promise->get_future();
     (*client)->Send(std::move(request), [promise](Result<net::Response> r) { promise->set_value(std::move(r)); });
-    if (future.wait_for(std::chrono::seconds(20)) != std::future_status::ready) {
+    if (future.wait_for(cs::testing::Scaled(std::chrono::seconds(60))) != std::future_status::ready) {
       (*client)->Close();
       return Status::Unavailable("no answer within 20 s");
     }

@@ -1,4 +1,5 @@
 #include "tests/manager/manager_test_util.h"
+#include "tests/time_scale.h"
 
 #include <cstdlib>
 #include <chrono>
@@ -35,9 +36,10 @@ Result<net::Response> TestAgent::Send(net::HttpsClient& client, net::ClientReque
   auto promise = std::make_shared<std::promise<Result<net::Response>>>();
   auto future = promise->get_future();
   client.Send(std::move(request), [promise](Result<net::Response> r) { promise->set_value(std::move(r)); });
-  if (future.wait_for(std::chrono::seconds(20)) != std::future_status::ready) {
+  // Generous for a loaded machine, scaled for sanitizers: a bound, not a limit under test.
+  if (future.wait_for(cs::testing::Scaled(std::chrono::seconds(60))) != std::future_status::ready) {
     client.Close();
-    return Status::Unavailable("no answer within 20 s");
+    return Status::Unavailable("no answer within 60 s (scaled)");
   }
   return future.get();
 }

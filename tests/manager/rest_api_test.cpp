@@ -6,6 +6,7 @@
 #include "crypto/files.h"
 #include "net/https_client.h"
 #include "tests/manager/manager_test_util.h"
+#include "tests/time_scale.h"
 
 namespace cs::manager::testing {
 namespace {
@@ -16,7 +17,7 @@ class RestTest : public ManagerTest {
     auto promise = std::make_shared<std::promise<Result<net::Response>>>();
     auto future = promise->get_future();
     client.Send(std::move(request), [promise](Result<net::Response> r) { promise->set_value(std::move(r)); });
-    EXPECT_EQ(future.wait_for(std::chrono::seconds(20)), std::future_status::ready);
+    EXPECT_EQ(future.wait_for(cs::testing::Scaled(std::chrono::seconds(60))), std::future_status::ready);
     return future.get();
   }
   std::unique_ptr<net::HttpsClient> Browser() {

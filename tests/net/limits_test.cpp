@@ -27,7 +27,7 @@ Handler Ok() {
 class RawSocket {
  public:
   explicit RawSocket(uint16_t port) : fd_(socket(AF_INET, SOCK_STREAM, 0)) {
-    timeval timeout{5, 0};
+    timeval timeout{std::chrono::duration_cast<std::chrono::seconds>(Patience()).count(), 0};
     setsockopt(fd_, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof(timeout));
     sockaddr_in address{};
     address.sin_family = AF_INET;
@@ -38,7 +38,7 @@ class RawSocket {
   ~RawSocket() { close(fd_); }
   bool connected() const { return connected_; }
   void Send(const std::string& data) { (void)!send(fd_, data.data(), data.size(), MSG_NOSIGNAL); }
-  // Everything until the peer closes (or 5 s pass); "closed" tells which.
+  // Everything until the peer closes (or Patience() passes); "closed" tells which.
   std::string ReadAll(bool* closed) {
     std::string out;
     char buf[4096];
@@ -182,7 +182,7 @@ TEST(NetStopTest, StopLetsRunReturn) {
   EXPECT_EQ((*server)->open_connections(), 1u);
   (*server)->Stop();
   client.value()->Close();
-  ASSERT_EQ(ran.wait_for(std::chrono::seconds(5)), std::future_status::ready);
+  ASSERT_EQ(ran.wait_for(Patience()), std::future_status::ready);
 }
 
 }  // namespace

@@ -81,7 +81,7 @@ int SendFromEach(std::vector<std::unique_ptr<HttpsClient>>& clients, const std::
       if (++done == static_cast<int>(clients.size())) finished.set_value();
     });
   }
-  if (finished.get_future().wait_for(std::chrono::seconds(120)) != std::future_status::ready) return -1;
+  if (finished.get_future().wait_for(2 * Patience()) != std::future_status::ready) return -1;
   return ok.load();
 }
 

@@ -1,5 +1,6 @@
 #include <sys/resource.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -91,12 +92,16 @@ ServerOptions TlsServer(bool request_client_cert) {
   ServerOptions options;
   options.tls = TlsServerConfig{Certs().server_cert, Certs().server_key,
                                 request_client_cert ? Certs().ca_pem : ""};
+  options.handshake_timeout = Patience();
+  options.write_timeout = Patience();
+  options.body_timeout = std::max(options.body_timeout, Patience());
   return options;
 }
 
 ClientOptions VerifyingClient() {
   ClientOptions options;
   options.tls.ca_pem = Certs().ca_pem;
+  options.default_timeout = Patience();
   return options;
 }
 

@@ -12,6 +12,7 @@
 #include "net/https_client.h"
 #include "net/https_server.h"
 #include "net/io_pool.h"
+#include "tests/time_scale.h"
 
 namespace cs::net::testing {
 
@@ -29,6 +30,15 @@ struct TestCerts {
 // Generated once per test process into a temporary directory.
 const TestCerts& Certs();
 
+// How long one step of a net test (a handshake, a request, a wait for a
+// callback) may take before it counts as failed: generous, for a loaded
+// machine (2 cores at load 20 stall a handshake for many seconds), scaled
+// for sanitizer builds, and finite. A test of a limit sets its own.
+inline std::chrono::milliseconds Patience() { return cs::testing::Scaled(std::chrono::milliseconds(60000)); }
+
+// The test servers and clients wait Patience() where the product's
+// defaults (10 s handshake, 30 s write and request) would cut a slow but
+// healthy step short; tests of those limits set them.
 ServerOptions TlsServer(bool request_client_cert = false);
 ClientOptions VerifyingClient();
 std::string BaseUrl(const HttpsServer& server, const std::string& scheme = "https",
@@ -37,9 +47,10 @@ std::string BaseUrl(const HttpsServer& server, const std::string& scheme = "http
 ClientRequest Get(std::string target);
 ClientRequest Post(std::string target, std::string body);
 
-// Sends and waits at most `limit` for the callback.
+// Sends and waits at most `limit` for the callback (by default longer than
+// the client's own request limit, so that a client timeout shows as one).
 Result<Response> SendAndWait(HttpsClient& client, ClientRequest request,
-                             std::chrono::milliseconds limit = std::chrono::seconds(20));
+                             std::chrono::milliseconds limit = 2 * Patience());
 
 // Raises the open-file limit to the hard limit (for the scale test).
 void RaiseFileLimit();

@@ -16,6 +16,7 @@
 #include "scenarios/registry.h"
 #include "scenarios/run_command.h"
 #include "sim/fleet_status.h"
+#include "tests/fakes/small_fleet.h"
 #include "tests/scenarios/fake_world.h"
 #include "util/clock.h"
 
@@ -30,14 +31,7 @@ using testing::FakeRemote;
 Json RackedStatus(const std::string& spread = "none") {
   World world;
   ManualClock clock(WallTime{});
-  FleetSpec spec;
-  spec.server_count = 8;
-  spec.worker_count = 0;
-  spec.cluster_size = 2;
-  spec.psu_count = 2;
-  spec.rack_size = 2;
-  spec.racks_per_row = 2;
-  spec.cluster_spread = spread;
+  const FleetSpec spec = cs::testing::FleetShape(8).Workers(0).ClusterSize(2).Psus(2).RackSize(2).RacksPerRow(2).Spread(spread);
   EXPECT_TRUE(SetupFleet(world, spec, clock).ok());
   return FleetStatusJson(world);
 }
@@ -270,25 +264,17 @@ TEST(DomainSurvives, ARackWhoseServersAreAllOffCountsAsLostWithoutAFailDomainSte
 // volume (2 per SU) with primary and secondary its SU's two servers, all
 // running. fail_controller and status are answered by this world, through
 // the same functions the daemon's control operations call.
-class ControllerDomainTest : public ::testing::Test {
+class ControllerDomainTest : public cs::testing::SmallFleetTest {
  protected:
   void SetUp() override {
-    FleetSpec spec;
-    spec.server_count = 8;
-    spec.worker_count = 0;
-    spec.cluster_size = 4;
-    spec.su_size = 2;
-    spec.volume_count = 8;
-    ASSERT_TRUE(SetupFleet(world, spec, clock).ok());
+    Build(cs::testing::FleetShape(8).Workers(0).ClusterSize(4).SuSize(2).Volumes(8));
     for (int k = 0; k < 8; ++k) {
       const int first = (k / 2) * 2;  // the SU's first server
-      Cluster* c = world.MutableClusterOf(*world.servers.Find(FqdnOf(ServerNodename(first))));
       char label[32];
       std::snprintf(label, sizeof label, "testfs-OST%04d_%d", k, k);
-      const std::string path = PresentationPath(VolumeSerial(k));
-      ASSERT_TRUE(c->Configure(ServerNodename(first + k % 2), path, label, "u" + std::to_string(k), true, "/mnt/t").ok());
-      ASSERT_TRUE(c->Configure(ServerNodename(first + 1 - k % 2), path, label, "u" + std::to_string(k), false, "/mnt/t").ok());
-      ASSERT_TRUE(c->Start(label, WorldClusterEnv(world)).ok());
+      const cs::testing::HaPair pair{label, PresentationPath(VolumeSerial(k)), ServerNodename(first + k % 2),
+                                     ServerNodename(first + 1 - k % 2), "u" + std::to_string(k), "/mnt/t"};
+      ASSERT_TRUE(cs::testing::StartPair(world, ClusterOf(ServerNodename(first)), pair).ok());
     }
     sim.handlers["status"] = [this](const Json&) -> Result<Json> { return FleetStatusJson(world); };
     sim.handlers["fail_controller"] = [this](const Json& a) -> Result<Json> {
@@ -306,8 +292,6 @@ class ControllerDomainTest : public ::testing::Test {
     return Registry::Builtin().FindTest("fail-domain")->run(ctx);
   }
 
-  ManualClock clock{WallTime{}};
-  World world;
   FakeRemote sim;
   FakeManager manager;
   RunState state;

@@ -13,6 +13,7 @@
 #include "fakes/fleet.h"
 #include "state/store.h"
 #include "tests/fakes/world_dump.h"
+#include "tests/time_scale.h"
 #include "tests/state/temp_dir.h"
 
 namespace cs {
@@ -69,7 +70,7 @@ TEST(SnapshotTest, ReadersDoNotWaitForACommitInProgress) {
   store->SetWriteHookForTesting([&, released](int written) {
     if (written != 1) return;
     inside_commit.set_value();
-    released.wait_for(std::chrono::seconds(20));  // bounded, should the test fail
+    released.wait_for(cs::testing::Scaled(std::chrono::seconds(60)));  // bounded, should the test fail
   });
   auto writer = std::async(std::launch::async, [&] {
     return store->Apply([](World& w) {
@@ -77,11 +78,12 @@ TEST(SnapshotTest, ReadersDoNotWaitForACommitInProgress) {
       return Status::Ok();
     });
   });
-  ASSERT_EQ(inside_commit.get_future().wait_for(std::chrono::seconds(20)), std::future_status::ready);
+  ASSERT_EQ(inside_commit.get_future().wait_for(cs::testing::Scaled(std::chrono::seconds(60))), std::future_status::ready);
   // The writer holds the store's mutex inside its transaction; a reader
   // on another thread still gets the committed world at once.
   auto reader = std::async(std::launch::async, [&] { return store->Snapshot()->servers.Find(kA)->lnet_up; });
-  const bool reader_done = reader.wait_for(std::chrono::seconds(10)) == std::future_status::ready;
+  // Half the hook's bound: a reader that waited for the commit is still waiting here.
+  const bool reader_done = reader.wait_for(cs::testing::Scaled(std::chrono::seconds(30))) == std::future_status::ready;
   release.set_value();
   ASSERT_TRUE(reader_done) << "a snapshot reader waited for a commit";
   EXPECT_FALSE(reader.get());  // not committed yet: the old state
