@@ -7,6 +7,7 @@
 #include "manager/job_runner.h"
 #include "manager/manager_store.h"
 #include "tests/manager/manager_test_util.h"
+#include "tests/time_scale.h"
 
 namespace cs::manager::testing {
 namespace {
@@ -22,7 +23,10 @@ class JobTest : public ManagerTest {
  protected:
   JobTest() {
     options_.set_up_hosts = true;
-    options_.step_timeout = std::chrono::milliseconds(1500);
+    // Scaled: under TSan the test's own requests (the remove, the answers)
+    // can take longer than 1.5 s, and a step that times out first fails
+    // the command for the wrong reason.
+    options_.step_timeout = cs::testing::Scaled(std::chrono::milliseconds(1500));
     StartManager();
   }
 
@@ -48,9 +52,9 @@ class JobTest : public ManagerTest {
   }
 
   // Answers the agent's actions with `script` until command `command_id`
-  // ends (at most 15 s); returns its record.
+  // ends (at most 15 s, scaled like the step timeout); returns its record.
   Json Play(TestAgent& agent, int64_t command_id, const Script& script, std::vector<std::string>* actions) {
-    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(15);
+    const auto deadline = std::chrono::steady_clock::now() + cs::testing::Scaled(std::chrono::seconds(15));
     while (std::chrono::steady_clock::now() < deadline) {
       auto command = manager_->store().GetRecord("command", command_id);
       if (command && (*command)["state"] != "running" && (*command)["state"] != "pending") return *command;
