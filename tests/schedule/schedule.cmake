@@ -1,8 +1,8 @@
 # CTest's schedule of the suite, read by CTest (not by CMake) after every
-# test is defined. scripts/test runs the suite at `--parallel` twice the
-# cores, since most tests wait (on daemons, poll periods, timeouts) far more
-# than they compute; the properties here keep that safe and short
-# (docs/testing.md, "Scheduling", has the profile they come from):
+# test is defined. scripts/test runs the suite at `--parallel` = the cores;
+# the properties here make that short (the slowest start first, nothing
+# RUN_SERIAL at the end) and keep a higher --parallel safe (docs/testing.md,
+# "Scheduling", has the profile they come from and the runs at 4):
 #
 # - COST: the slowest tests' wall seconds in a profile (scripts/test-profile,
 #   --parallel 2, load average about 15), so that CTest starts them first and
@@ -15,7 +15,7 @@
 #   the binary (the integration binaries' tests, the Locust, package and
 #   quickstart runs), every test that computes (crm_simulate and crushtool
 #   runs, the fuzz targets in tests/fuzz.cmake) takes one,
-#   so at most two of them run at once, as at --parallel 2, while the other
+#   so at most two of them run at once, as at --parallel 2, while any other
 #   slots run the unit tests. (At --parallel 4 and no pool, end-to-end tests
 #   missed their 60 s bounds at load 27-30: docs/testing.md.)
 # - RESOURCE_LOCK fleet: the tests that run a whole fleet and the manager
