@@ -7,10 +7,13 @@ if(NOT CLUSTER_SIM_SANITIZE AND NOT CLUSTER_SIM_FUZZ)
   file(GLOB fuzz_sources CONFIGURE_DEPENDS ${PROJECT_SOURCE_DIR}/fuzz/*_fuzz.cpp)
   add_test(NAME fuzz.build COMMAND bash ${PROJECT_SOURCE_DIR}/scripts/fuzz --build-only)
   set_tests_properties(fuzz.build PROPERTIES FIXTURES_SETUP fuzz_build LABELS fuzz TIMEOUT 2400 RUN_SERIAL TRUE)
+  # Each run computes for its 20 s: it takes one of the two "heavy" slots
+  # (tests/schedule/schedule.cmake), so at most two share the cores.
   foreach(source ${fuzz_sources})
     get_filename_component(target ${source} NAME_WE)
     string(REGEX REPLACE "_fuzz$" "" target ${target})
     add_test(NAME fuzz.${target} COMMAND bash ${PROJECT_SOURCE_DIR}/scripts/fuzz ${target} --seconds 20 --seed 1 --no-build)
-    set_tests_properties(fuzz.${target} PROPERTIES FIXTURES_REQUIRED fuzz_build LABELS fuzz TIMEOUT 300)
+    set_tests_properties(fuzz.${target} PROPERTIES FIXTURES_REQUIRED fuzz_build LABELS fuzz TIMEOUT 300
+                         RESOURCE_GROUPS heavy:1)
   endforeach()
 endif()
