@@ -6,6 +6,7 @@
 
 #include "manager/manager_store.h"
 #include "tests/manager/manager_test_util.h"
+#include "tests/time_scale.h"
 
 namespace cs::manager::testing {
 namespace {
@@ -21,7 +22,11 @@ class JobTest : public ManagerTest {
  protected:
   JobTest() {
     options_.set_up_hosts = true;
-    options_.step_timeout = std::chrono::milliseconds(1500);
+    // Scaled: under ASan at load 20-30 a step that is answered, or one that
+    // a removal is meant to fail first, took longer than 1.5 s to reach the
+    // agent (RemovingAHostFailsItsRunningCommandAtOnce saw "timed out").
+    // The test that wants a timeout still gets one, only later.
+    options_.step_timeout = cs::testing::Scaled(std::chrono::milliseconds(1500));
     StartManager();
   }
 
@@ -49,7 +54,7 @@ class JobTest : public ManagerTest {
   // Answers the agent's actions with `script` until command `command_id`
   // ends (at most 15 s); returns its record.
   Json Play(TestAgent& agent, int64_t command_id, const Script& script, std::vector<std::string>* actions) {
-    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(15);
+    const auto deadline = std::chrono::steady_clock::now() + cs::testing::Scaled(std::chrono::seconds(15));
     while (std::chrono::steady_clock::now() < deadline) {
       auto command = manager_->store().GetRecord("command", command_id);
       if (command && (*command)["state"] != "running" && (*command)["state"] != "pending") return *command;
