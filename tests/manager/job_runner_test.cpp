@@ -23,9 +23,10 @@ class JobTest : public ManagerTest {
  protected:
   JobTest() {
     options_.set_up_hosts = true;
-    // Scaled: under TSan the test's own requests (the remove, the answers)
-    // can take longer than 1.5 s, and a step that times out first fails
-    // the command for the wrong reason.
+    // Scaled: under a sanitizer at load 20-30 the test's own requests (the
+    // remove, the answers) can take longer than 1.5 s, and a step that times
+    // out first fails the command for the wrong reason. The test that wants
+    // a timeout still gets one, only later.
     options_.step_timeout = cs::testing::Scaled(std::chrono::milliseconds(1500));
     StartManager();
   }
