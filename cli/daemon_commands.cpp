@@ -282,8 +282,14 @@ int RunRegister(const GlobalOptions& global, const DaemonOptions& daemon, const 
   for (const auto& r : results) {
     if (!r.status.ok()) std::cerr << "cluster-sim: " << r.fqdn << ": " << r.status.message() << "\n";
   }
-  std::cout << "Registered " << (results.size() - failed) << " of " << results.size() << " servers"
-            << (failed ? " (" + std::to_string(failed) + " failed)" : "") << std::endl;
+  // One write: the agents already run and log to std::cerr, which is tied to
+  // std::cout, so a log line between two pieces of this one flushed the first
+  // piece and split the line (a test waiting for it saw "Registered <log
+  // line> 3 of 3 servers").
+  const std::string summary = "Registered " + std::to_string(results.size() - failed) + " of " +
+                              std::to_string(results.size()) + " servers" +
+                              (failed ? " (" + std::to_string(failed) + " failed)" : "") + "\n";
+  std::cout << summary << std::flush;
   if (reg.create_pdu_entries && results.size() > failed) {
     Status pdu = CreatePduEntries(global, daemon, reg, *d.sim);
     if (!pdu.ok()) {
