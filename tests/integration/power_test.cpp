@@ -72,9 +72,14 @@ class PowerTest : public ::testing::Test {
     return RunWithConfig(dir.path(), args);
   }
   int Port(int pdu) const { return 2300 + offset + pdu; }
-  Program Fence(int pdu, int outlet, const std::string& action, const std::string& password = "apc") {
+  // fence_apc with its own timings, unless `options` (fence_apc's) says
+  // otherwise: a status takes it about 2 s, an off or on about 3.5 s
+  // (pexpect's 50 ms per line sent, its 0.5 s pauses on each page).
+  Program Fence(int pdu, int outlet, const std::string& action, const std::string& password = "apc",
+                const std::string& options = "") {
     return RunCommand("fence_apc --ip 127.0.0.1 --ipport " + std::to_string(Port(pdu)) + " -l apc -p " +
-                      password + " -n " + std::to_string(outlet) + " -o " + action);
+                      password + " -n " + std::to_string(outlet) + " -o " + action +
+                      (options.empty() ? "" : " " + options));
   }
   Json Server(const std::string& fqdn) {
     CliResult r = RunWithConfig(dir.path(), {"status", "--json"});
@@ -398,7 +403,9 @@ TEST_F(PowerTest, ControllerCommandsFailAndRestoreThroughTheDaemon) {
 
 TEST_F(PowerTest, PdusThatSetupAddsListenWithoutARestart) {
   StartFleet(2, 1);
-  EXPECT_NE(Fence(1, 1, "status").exit_code, 0) << "no second PDU yet";
+  // Nothing listens there: telnet stays at its prompt, and fence_apc waits
+  // out its login timeout (5 s by default; 1 s is enough to see no login).
+  EXPECT_NE(Fence(1, 1, "status", "apc", "--login-timeout 1").exit_code, 0) << "no second PDU yet";
   CliResult setup = RunWithConfig(dir.path(), {"ctl", "setup", "--server_count", "2", "--worker_count", "0",
                                                "--volume_count", "4", "--nid_count", "1", "--cluster_size", "4",
                                                "--pdu_count", "2", "--su_size", "0", "--control-url", control_url});
@@ -462,7 +469,9 @@ TEST_F(PowerTest, PerRackPdusFeedOnlyTheirRackThroughFenceApcStatusTestconfigExp
   // Its last PSU: test005 goes down, and its peers fence it through both
   // its outlets at once (a reboot), so fence_apc's own check after "off"
   // may already see the outlet on again: its exit status is not the point.
-  (void)Fence(3, 2, "off");
+  // Then it would check again each second for its --power-timeout (20 s by
+  // default, about 40 s of status rounds): one check is enough here.
+  (void)Fence(3, 2, "off", "apc", "--power-timeout 1");
   ASSERT_TRUE(daemon->WaitForOutput("test005.localdomain: lost power")) << daemon->Output();
   EXPECT_EQ(Server("test001.localdomain")["power_state"], "running") << "outlet 2 of rack000's PDUs";
   ASSERT_TRUE(daemon->WaitForOutput("reboot through rack001-pdu0 outlet 2, rack001-pdu1 outlet 2"))

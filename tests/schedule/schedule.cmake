@@ -27,7 +27,8 @@
 # the list when the profile changes.
 
 set(cs_test_costs
-  # name=seconds (WorkerLostTest: after its change to end at the loss)
+  # name=seconds (WorkerLostTest: after its change to end at the loss; the
+  # two PowerTests and RestartsOfManager...: after their cut waits, 2 December)
   fuzz.build=600
   scale_test.LiveFleetScaleTest.AThousandServersKeepEverySessionAndMissNoUpdate=161
   crush_test.CrushtoolCompare.FlatTenThousandHosts=157
@@ -44,11 +45,11 @@ set(cs_test_costs
   crush_test.CrushtoolCompare.DeepTenThousandHosts=54
   daemon_integration_test.HsmEndToEndTest.CopytoolEventsArriveAtTheManagerOnceHsmIsEnabled=52
   benchmark_test.BenchModeTest.LogIngestRateFindsTheRateAtWhichTheJournalQueueBacksUp=49
-  daemon_integration_test.PowerTest.PerRackPdusFeedOnlyTheirRackThroughFenceApcStatusTestconfigExportAndFencing=43
+  daemon_integration_test.PowerTest.PerRackPdusFeedOnlyTheirRackThroughFenceApcStatusTestconfigExportAndFencing=11
   locust_e2e.WorkerLostTest=30
   package_install_and_deb=27
   daemon_integration_test.EndToEndTest.FilesystemFailoverFailbackAndPowerLoss=25
-  daemon_integration_test.EndToEndTest.RestartsOfManagerAndSimulatorKeepRegistrations=24
+  daemon_integration_test.EndToEndTest.RestartsOfManagerAndSimulatorKeepRegistrations=13
   quickstart_main_job=24
   benchmark_test.BenchModeTest.ServerCountLimitStopsWhenAQueueBacksUp=24
   benchmark_test.BenchModeTest.LiveLineShowsOnATerminalOnly=19
@@ -56,7 +57,7 @@ set(cs_test_costs
   daemon_integration_test.EndToEndTest.AFilesystemPlacedByRackSurvivesLosingARack=18
   net_test.NetTest.FiveHundredClientsTwoRequestsEach=16
   daemon_integration_test.EndToEndTest.WaitOutlastsARestartOfTheManager=16
-  daemon_integration_test.PowerTest.PdusThatSetupAddsListenWithoutARestart=16
+  daemon_integration_test.PowerTest.PdusThatSetupAddsListenWithoutARestart=12
   locust_e2e.WebUiTest=15
   manager_test.RestTest.ListsPageLikeTastypie=15
   benchmark_test.BenchModeTest.SigintMidModeWritesTheReportOfWhatWasMeasured=14
