@@ -101,7 +101,8 @@ TEST_F(RemoteOpsTest, StopTargetBehindTheManagersBackAndStandby) {
   const std::string secondary = ost["secondary_host"];
   ASSERT_TRUE(Eventually([&] { return Target("testfs-OST0000")["active_host"] == secondary; }));
   ASSERT_TRUE(remote->SetNodeOnline("test002.localdomain").ok());
-  ASSERT_EQ(Manager({"failback", "testfs-OST0000", "--wait"}).exit_code, 0);
+  const CliResult failback = Manager({"failback", "testfs-OST0000", "--wait"});
+  ASSERT_EQ(failback.exit_code, 0) << failback.Describe() << FailedCommands();
   ASSERT_TRUE(Eventually([&] { return Target("testfs-OST0000")["active_host"] == "test002.localdomain"; }));
 }
 
