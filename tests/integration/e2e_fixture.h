@@ -13,6 +13,7 @@
 #include "sim/control/remote_operations.h"
 #include "tests/integration/daemon_process.h"
 #include "tests/integration/run_cli.h"
+#include "tests/time_scale.h"
 
 namespace cs::testing {
 
@@ -21,11 +22,19 @@ using std::chrono::seconds;
 
 class EndToEndTest : public ::testing::Test {
  protected:
+  static constexpr seconds kContactTimeout = Scaled(seconds(4));
+  static constexpr seconds kStepTimeout = Scaled(seconds(10));
   void StartManager(const std::string& listen = "127.0.0.1:0") {
     // Short long polls and contact timeout, so silence shows within seconds.
+    // The contact and step timeouts bound how long an agent may take to
+    // poll and to carry out a step, so they grow with the build's slowness
+    // (tests/time_scale.h): under ASan+UBSan at load 20, set-up steps of
+    // nine hosts took over 10 s ("start_pacemaker on test003.localdomain:
+    // timed out after 10000 ms") and the fixture's set-up failed.
     manager = std::make_unique<DaemonProcess>(
         std::vector<std::string>{"manager", "--listen", listen, "--dir", dir.Sub("mgr"), "--long-poll", "1",
-                                 "--contact-timeout", "4", "--step-timeout", "10"},
+                                 "--contact-timeout", std::to_string(kContactTimeout.count()),
+                                 "--step-timeout", std::to_string(kStepTimeout.count())},
         dir.Sub("manager.log"));
     ASSERT_TRUE(manager->WaitForOutput("listening on https://")) << manager->Output();
     std::smatch m;

@@ -69,11 +69,14 @@ TEST_F(RemoteOpsTest, DroppedResponsesNeverHangACommand) {
   ASSERT_TRUE(remote->DropResponses(true, "test004.localdomain").ok());
   // The failover's ACTION_START reaches test004's agent only if its GET is
   // among the last to get through; either way the command must end.
+  // The step timeout ends it (kStepTimeout, scaled for a slow build): the
+  // command's own --timeout and the bound under it grow by the same factor.
   const auto started = std::chrono::steady_clock::now();
-  CliResult failover = Manager({"failover", "testfs-OST0001", "--wait", "--timeout", "60"});
+  CliResult failover = Manager({"failover", "testfs-OST0001", "--wait", "--timeout",
+                                std::to_string(Scaled(seconds(60)).count())});
   const auto took = std::chrono::steady_clock::now() - started;
   EXPECT_TRUE(failover.exit_code == 0 || failover.exit_code == 2) << failover.Describe();
-  EXPECT_LT(took, seconds(55)) << "the command ended by itself: " << failover.Describe();
+  EXPECT_LT(took, Scaled(seconds(55))) << "the command ended by itself: " << failover.Describe();
   const Json commands = ManagerJson({"commands"});
   for (const Json& c : commands) EXPECT_NE(c["state"], "running") << c.dump();
   ASSERT_TRUE(remote->DropResponses(false, "test004.localdomain").ok());
@@ -98,7 +101,8 @@ TEST_F(RemoteOpsTest, StopTargetBehindTheManagersBackAndStandby) {
   const std::string secondary = ost["secondary_host"];
   ASSERT_TRUE(Eventually([&] { return Target("testfs-OST0000")["active_host"] == secondary; }));
   ASSERT_TRUE(remote->SetNodeOnline("test002.localdomain").ok());
-  ASSERT_EQ(Manager({"failback", "testfs-OST0000", "--wait"}).exit_code, 0);
+  const CliResult failback = Manager({"failback", "testfs-OST0000", "--wait"});
+  ASSERT_EQ(failback.exit_code, 0) << failback.Describe() << FailedCommands();
   ASSERT_TRUE(Eventually([&] { return Target("testfs-OST0000")["active_host"] == "test002.localdomain"; }));
 }
 
