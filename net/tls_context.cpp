@@ -4,6 +4,7 @@
 #include <openssl/pem.h>
 #include <openssl/ssl.h>
 #include <openssl/x509.h>
+#include <openssl/x509v3.h>
 
 #include <boost/asio/buffer.hpp>
 #include <boost/asio/ssl/context.hpp>
@@ -117,6 +118,21 @@ void NoSessionResumption(SSL_CTX* ctx) {
   SSL_CTX_set_session_cache_mode(ctx, SSL_SESS_CACHE_OFF);
 }
 
+// OpenSSL fills a certificate's extension cache (its key identifiers,
+// compared when a chain is built) the first time a verification needs it,
+// writing it under the certificate's lock, while another handshake on the
+// same context can read it without that lock: ThreadSanitizer saw two
+// agents' handshakes on the fleet's shared client context do so on the CA
+// certificate (docs/testing.md, "TSan"). Filled here, before the context is
+// shared with any thread, no handshake writes it.
+void FillCaCertificateCaches(SSL_CTX* ctx) {
+  STACK_OF(X509_OBJECT)* objects = X509_STORE_get0_objects(SSL_CTX_get_cert_store(ctx));
+  for (int i = 0; i < sk_X509_OBJECT_num(objects); ++i) {
+    X509* cert = X509_OBJECT_get0_X509(sk_X509_OBJECT_value(objects, i));
+    if (cert != nullptr) X509_check_purpose(cert, -1, 0);  // -1: only fill the cache
+  }
+}
+
 }  // namespace
 
 Result<std::shared_ptr<ssl::context>> MakeServerTlsContext(const TlsServerConfig& config) {
@@ -128,6 +144,7 @@ Result<std::shared_ptr<ssl::context>> MakeServerTlsContext(const TlsServerConfig
   boost::system::error_code ec;
   ctx->add_certificate_authority(boost::asio::buffer(config.client_ca_pem), ec);
   if (ec) return Status::InvalidArgument("client CA: " + ec.message());
+  FillCaCertificateCaches(ctx->native_handle());
   // Request a client certificate but never fail the handshake over it: the
   // verdict stays in the SSL object (SSL_get_verify_result) and reaches the
   // handler as PeerCertificate::verified, so it can answer 403 over HTTP.
@@ -154,6 +171,7 @@ Result<std::shared_ptr<ssl::context>> MakeClientTlsContext(const TlsClientConfig
       ctx->add_certificate_authority(boost::asio::buffer(config.ca_pem), ec);
     }
     if (ec) return Status::InvalidArgument("server CA: " + ec.message());
+    FillCaCertificateCaches(ctx->native_handle());
     ctx->set_verify_mode(ssl::verify_peer, ec);
   }
   if (ec) return Status::Internal("set_verify_mode: " + ec.message());

@@ -56,6 +56,20 @@ Store::~Store() {
   if (commit_thread_.joinable()) commit_thread_.join();  // answers what is left first
 }
 
+std::shared_ptr<const World> Store::Snapshot() const {
+  std::lock_guard<std::mutex> lock(snapshot_mu_);
+  return snapshot_;
+}
+
+void Store::PublishSnapshot(std::shared_ptr<const World> world) {
+  {
+    std::lock_guard<std::mutex> lock(snapshot_mu_);
+    snapshot_.swap(world);
+  }
+  // `world` holds the snapshot before, freed here (if this was its last
+  // holder) outside the lock.
+}
+
 Result<std::unique_ptr<Store>> Store::Open(const std::string& dir, const Options& options) {
   CS_RETURN_IF_ERROR(EnsureDirectory(dir, options.mode == Mode::kCreate));
   const std::string path = dir + "/" + kDatabaseName;
@@ -136,7 +150,7 @@ Result<std::unique_ptr<Store>> Store::Open(const std::string& dir, const Options
     CS_RETURN_IF_ERROR(store->SyncWal());
   }
   CS_RETURN_IF_ERROR(store->Load());
-  store->snapshot_.store(store->committed_);
+  store->PublishSnapshot(store->committed_);
   return store;
 }
 
@@ -298,7 +312,7 @@ void Store::CommitGroup(std::unique_lock<std::mutex>& lock, std::unique_ptr<Grou
     // Published even if the fsync failed: memory and the database agree
     // (it is committed); only its survival of a power loss is in doubt,
     // which the answers below say.
-    snapshot_.store(durable);
+    PublishSnapshot(durable);
     if (group_hook_) group_hook_(GroupPoint::kDurable, group->answers.size());
   }
   {
@@ -442,7 +456,7 @@ Status Store::ReplaceAll(const World& world) {
   syncing_ = true;
   lock.unlock();
   s = SyncWal();
-  snapshot_.store(committed_);
+  PublishSnapshot(committed_);
   lock.lock();
   syncing_ = false;
   if (!open_) idle_.notify_all();

@@ -64,9 +64,10 @@ class Store {
   // it under mutex() when other threads may Apply() at the same time.
   const World& world() const { return world_; }
   std::mutex& mutex() { return mu_; }
-  // The world as last made durable, without any lock: it never changes,
+  // The world as last made durable, without waiting for a writer (only
+  // for the leaf lock that guards the pointer's copy): it never changes,
   // and stays valid as long as the pointer is held.
-  std::shared_ptr<const World> Snapshot() const { return snapshot_.load(); }
+  std::shared_ptr<const World> Snapshot() const;
 
   // Runs one logical operation and persists what it changed, atomically;
   // returns once that is durable. Blocks the caller for a group's fsync;
@@ -190,7 +191,14 @@ class Store {
   std::condition_variable group_ready_;
   std::condition_variable idle_;         // with mu_: !open_ && !syncing_ && !checkpoint_due_
   GroupStats stats_;                     // under mu_
-  std::atomic<std::shared_ptr<const World>> snapshot_;
+  // The snapshot's pointer under its own leaf lock, held only to copy or
+  // swap it. Not std::atomic<std::shared_ptr>: GCC 12's load() releases
+  // that type's internal lock with a relaxed operation, so a reader's read
+  // of the pointer is not ordered before the next store's write (a data
+  // race; ThreadSanitizer reported it in the daemons, docs/testing.md "TSan").
+  void PublishSnapshot(std::shared_ptr<const World> world);
+  mutable std::mutex snapshot_mu_;
+  std::shared_ptr<const World> snapshot_;  // under snapshot_mu_
   std::atomic<int> wal_frames_{0};  // frames in the WAL after the last COMMIT
   int checkpoint_at_ = 1000;          // under mu_: frames that call for a checkpoint
   int last_frames_ = 0;               // under mu_: wal_frames_ after the COMMIT before
