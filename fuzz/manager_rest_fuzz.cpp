@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "manager/list_page.h"
 #include "manager/log_query.h"
@@ -35,6 +36,21 @@ void CheckNeighbour(const cs::Json& uri, size_t limit, size_t offset) {
   if (!page.ok() || page->limit != limit || page->offset != offset) __builtin_trap();
 }
 
+constexpr size_t kMaxList = 97;
+
+// The lists a page is cut from: Lists()[n] holds 0..n-1. Built once, not
+// per input (they do not depend on it).
+const std::vector<std::vector<cs::Json>>& Lists() {
+  static const std::vector<std::vector<cs::Json>> lists = [] {
+    std::vector<std::vector<cs::Json>> all(kMaxList);
+    for (size_t n = 0; n < kMaxList; ++n) {
+      for (size_t i = 0; i < n; ++i) all[n].push_back(static_cast<int64_t>(i));
+    }
+    return all;
+  }();
+  return lists;
+}
+
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
@@ -54,10 +70,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
 
   auto page = cs::manager::ParseListPage(request);
   if (page.ok()) {
-    const size_t total = size % 97;
-    std::vector<cs::Json> all;
-    for (size_t i = 0; i < total; ++i) all.push_back(static_cast<int64_t>(i));
-    const std::vector<cs::Json> slice = cs::manager::Slice(all, *page);
+    const size_t total = size % kMaxList;
+    const std::vector<cs::Json> slice = cs::manager::Slice(Lists()[total], *page);
     const size_t after = total - std::min(total, page->offset);
     const size_t expected = page->limit == 0 ? after : std::min(after, page->limit);
     if (slice.size() != expected) __builtin_trap();
