@@ -127,11 +127,11 @@ void AgentEndpoints::Post(const HostRecord& host, const net::Request& request,
   const ContactResult contact = sessions_.Contact(host.fqdn, std::nullopt, std::nullopt, now);
   if (contact.became_reachable) (void)store_.SetHostReachable(host.fqdn, true);
 
-  for (const protocol::Message& m : envelope->messages) {
+  for (protocol::Message& m : envelope->messages) {
     if (m.type == MessageType::kData) {
       if (sessions_.IsCurrent(host.fqdn, m.plugin, m.session_id)) {
         sessions_.CountData(host.fqdn, m.plugin, now);
-        DeliverData(host.fqdn, m);
+        DeliverData(host.fqdn, std::move(m));
       } else {
         queues_.Send(host.fqdn, protocol::Message::SessionTerminate(m.plugin, host.fqdn));
       }
@@ -152,12 +152,13 @@ void AgentEndpoints::Post(const HostRecord& host, const net::Request& request,
 // not expect) is that one message's problem: it is logged and dropped, and
 // the rest of the envelope, the agent and every other host go on. Answering
 // 500 would only make the agent send it again, forever.
-void AgentEndpoints::DeliverData(const std::string& fqdn, const protocol::Message& m) {
+void AgentEndpoints::DeliverData(const std::string& fqdn, protocol::Message&& m) {
   if (!hooks_.on_data) return;
+  const std::string plugin = m.plugin;  // m is the hook's from here
   try {
-    hooks_.on_data(fqdn, m);
+    hooks_.on_data(fqdn, std::move(m));
   } catch (const std::exception& e) {
-    if (hooks_.on_bad_message) hooks_.on_bad_message(fqdn, m.plugin, e.what());
+    if (hooks_.on_bad_message) hooks_.on_bad_message(fqdn, plugin, e.what());
   }
 }
 

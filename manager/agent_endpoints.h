@@ -29,8 +29,9 @@ class AgentEndpoints {
   struct Hooks {
     // A host was registered; returns the id of its setup command (0: none).
     std::function<int64_t(const HostRecord&)> on_registered;
-    // A DATA message on a current session.
-    std::function<void(const std::string& fqdn, const protocol::Message&)> on_data;
+    // A DATA message on a current session, the hook's to keep (moved out
+    // of the parsed POST, so a report is never copied on its way).
+    std::function<void(const std::string& fqdn, protocol::Message&&)> on_data;
     // on_data threw on a message: it was dropped, everything else goes on.
     std::function<void(const std::string& fqdn, const std::string& plugin, const std::string& why)> on_bad_message;
     std::function<void(const std::string& fqdn, const std::string& plugin)> on_session_created;
@@ -66,7 +67,7 @@ class AgentEndpoints {
   void Post(const HostRecord& host, const net::Request& request, net::Respond respond);
   void Get(const HostRecord& host, const net::Request& request, net::Respond respond);
   void EndSessions(const std::string& fqdn, bool tell_agent);
-  void DeliverData(const std::string& fqdn, const protocol::Message& m);
+  void DeliverData(const std::string& fqdn, protocol::Message&& m);
 
   ManagerStore& store_;
   AgentSessions& sessions_;

@@ -26,6 +26,8 @@ class CachedRecord {
 
   // A copy of the document (a parse of the packed form).
   Json Get() const;
+  // The document itself when held parsed (no copy); null when packed.
+  const Json* Parsed() const { return is_packed_ ? nullptr : &parsed_; }
   bool SameAs(const Json& doc) const;
   // Bytes this record holds beyond the object itself when packed; 0 when parsed.
   size_t PackedBytes() const { return packed_.capacity(); }

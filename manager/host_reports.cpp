@@ -1,6 +1,8 @@
 #include "manager/host_reports.h"
 
 #include <algorithm>
+#include <array>
+#include <span>
 
 namespace cs::manager {
 
@@ -11,6 +13,18 @@ std::string TextOr(const Json& object, const char* key, const char* fallback) {
   const Json value = object.value(key, Json());
   return value.is_string() ? value.get<std::string>() : fallback;
 }
+
+// The nodenames a corosync report's crm_info lists, read in place.
+Json ClusterPeersOf(const Json& body) {
+  Json peers = Json::array();
+  auto crm = body.find("crm_info");
+  if (crm == body.end() || !crm->is_object()) return peers;
+  auto nodes = crm->find("nodes");
+  if (nodes == crm->end() || !nodes->is_object()) return peers;
+  for (const auto& [name, node] : nodes->items()) peers.push_back(name);
+  return peers;
+}
+
 }  // namespace
 
 Json HostReports::Facts(int64_t host_id) {
@@ -21,34 +35,33 @@ Json HostReports::Facts(int64_t host_id) {
 void HostReports::OnData(const std::string& fqdn, const std::string& plugin, const Json& body) {
   if (!body.is_object()) return;
   if (plugin == "lustre") {
-    if (body.contains("resource_locations")) ApplyResourceLocations(body["resource_locations"]);
+    if (auto locations = body.find("resource_locations"); locations != body.end()) ApplyResourceLocations(*locations);
     return;
   }
   if (plugin != "linux" && plugin != "linux_network" && plugin != "corosync") return;
-  std::optional<HostRecord> host = store_.HostByFqdn(fqdn);
-  if (!host) return;
-  // linux, linux_network and corosync reports may arrive at once on two io
-  // threads: read-modify-write in one step. Most polls repeat the last
-  // report, and nothing is written then.
-  (void)store_.UpdateRecord(
-      "host_facts", host->id,
-      [&](Json& facts) {
-        if (plugin == "corosync") {
-          const Json crm = body.value("crm_info", Json::object());
-          const Json nodes = crm.is_object() ? crm.value("nodes", Json::object()) : Json::object();
-          Json peers = Json::array();
-          if (nodes.is_object()) {
-            for (const auto& [name, node] : nodes.items()) peers.push_back(name);
-          }
-          if (!peers.empty()) facts["cluster_peers"] = peers;
-        }
-        if (plugin == "linux" && body.contains("devs")) facts["devs"] = body["devs"];
-        if (plugin == "linux_network") {
-          if (body.contains("interfaces")) facts["interfaces"] = body["interfaces"];
-          if (body.contains("lnet")) facts["lnet"] = body["lnet"];
-        }
-      },
-      /*create=*/true);
+  const std::optional<int64_t> host_id = store_.HostIdByFqdn(fqdn);
+  if (!host_id) return;
+  // The report's parts go into the host's facts as they are, compared in
+  // place with the facts in memory: most polls repeat the last report,
+  // and then nothing is copied or written. linux, linux_network and
+  // corosync reports may arrive at once on two io threads: SetFields is
+  // one read-modify-write.
+  std::array<ManagerStore::Field, 2> fields;
+  size_t n = 0;
+  Json peers;
+  if (plugin == "corosync") {
+    peers = ClusterPeersOf(body);
+    if (!peers.empty()) fields[n++] = {"cluster_peers", &peers};
+  } else {
+    for (const char* key : plugin == "linux" ? std::array<const char*, 2>{"devs", nullptr}
+                                             : std::array<const char*, 2>{"interfaces", "lnet"}) {
+      if (key == nullptr) continue;
+      if (auto it = body.find(key); it != body.end()) fields[n++] = {key, &*it};
+    }
+  }
+  if (n == 0) return;
+  (void)store_.SetFields("host_facts", *host_id, std::span<const ManagerStore::Field>(fields.data(), n),
+                         /*create=*/true);
 }
 
 void HostReports::ApplyResourceLocations(const Json& locations) {
@@ -63,7 +76,8 @@ void HostReports::ApplyResourceLocations(const Json& locations) {
       const std::optional<std::string> fqdn = store_.FqdnByNodename(where.get<std::string>());
       active = fqdn ? Json(*fqdn) : where;
     }
-    (void)store_.UpdateRecord("target", *id, [&active](Json& t) { t["active_host"] = active; });
+    const ManagerStore::Field field{"active_host", &active};
+    (void)store_.SetFields("target", *id, std::span<const ManagerStore::Field>(&field, 1));
   }
 }
 

@@ -119,8 +119,8 @@ struct ManagerServer::Impl {
       return id.ok() ? *id : 0;
     };
     // Each DATA message goes through its plugin's receive queue.
-    h.on_data = [this](const std::string& fqdn, const protocol::Message& m) {
-      rx.Publish(RxQueues::QueueName(m.plugin), [this, fqdn, plugin = m.plugin, body = m.body] {
+    h.on_data = [this](const std::string& fqdn, protocol::Message&& m) {
+      rx.Publish(RxQueues::QueueName(m.plugin), [this, fqdn, plugin = m.plugin, body = std::move(m.body)] {
         try {
           Consume(fqdn, plugin, body);
         } catch (const std::exception& e) {

@@ -88,7 +88,8 @@ Json TokenRecord::ToJson() const {
               {"cancelled", cancelled}};
 }
 
-Result<std::unique_ptr<ManagerStore>> ManagerStore::Open(const std::string& path) {
+Result<std::unique_ptr<ManagerStore>> ManagerStore::Open(const std::string& path,
+                                                         WalCheckpointer::Limits wal) {
   auto db = SqliteDb::Open(path, SqliteDb::Mode::kCreate, 5000);
   if (!db.ok()) return db.status();
   CS_RETURN_IF_ERROR((*db)->Exec("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"));
@@ -106,6 +107,9 @@ Result<std::unique_ptr<ManagerStore>> ManagerStore::Open(const std::string& path
                                  std::to_string(kSchemaVersion) + "; COMMIT;"));
   std::unique_ptr<ManagerStore> store(new ManagerStore(std::move(*db)));
   CS_RETURN_IF_ERROR(store->Load());
+  auto checkpointer = WalCheckpointer::Start(path, store->db_->raw(), store->db_mu_, wal);
+  if (!checkpointer.ok()) return checkpointer.status();
+  store->checkpointer_ = std::move(*checkpointer);
   return store;
 }
 
@@ -243,6 +247,13 @@ std::optional<HostRecord> ManagerStore::HostById(int64_t id) {
   std::lock_guard<std::mutex> lock(cache_mu_);
   auto it = hosts_.find(id);
   if (it == hosts_.end()) return std::nullopt;
+  return it->second;
+}
+
+std::optional<int64_t> ManagerStore::HostIdByFqdn(const std::string& fqdn) {
+  std::lock_guard<std::mutex> lock(cache_mu_);
+  auto it = host_by_fqdn_.find(fqdn);
+  if (it == host_by_fqdn_.end()) return std::nullopt;
   return it->second;
 }
 
@@ -498,21 +509,51 @@ std::optional<Json> ManagerStore::GetRecord(const std::string& kind, int64_t id)
   return it->second.Get();
 }
 
+const CachedRecord* ManagerStore::FindRecordLocked(const std::string& kind, int64_t id) const {
+  auto k = records_.find(kind);
+  if (k == records_.end()) return nullptr;
+  auto it = k->second.find(id);
+  return it == k->second.end() ? nullptr : &it->second;
+}
+
 Status ManagerStore::UpdateRecord(const std::string& kind, int64_t id,
                                   const std::function<void(Json&)>& change, bool create) {
   // Most agent reports repeat the last one: find that out from memory,
   // without waiting for writers.
   {
     std::lock_guard<std::mutex> lock(cache_mu_);
-    auto k = records_.find(kind);
-    auto it = k == records_.end() ? decltype(k->second.end())() : k->second.find(id);
-    if (k != records_.end() && it != k->second.end()) {
-      Json changed = it->second.Get();  // `change` never calls the store
+    if (const CachedRecord* record = FindRecordLocked(kind, id)) {
+      Json changed = record->Get();  // `change` never calls the store
       change(changed);
       changed["id"] = id;
-      if (it->second.SameAs(changed)) return Status::Ok();
+      if (record->SameAs(changed)) return Status::Ok();
     }
   }
+  return ChangeRecord(kind, id, change, create);
+}
+
+Status ManagerStore::SetFields(const std::string& kind, int64_t id, std::span<const Field> fields, bool create) {
+  {
+    std::lock_guard<std::mutex> lock(cache_mu_);
+    if (const CachedRecord* record = FindRecordLocked(kind, id)) {
+      std::optional<Json> unpacked;
+      const Json* doc = record->Parsed();
+      if (!doc) doc = &unpacked.emplace(record->Get());
+      bool same = doc->is_object();
+      for (size_t i = 0; same && i < fields.size(); ++i) {
+        auto it = doc->find(fields[i].key);
+        same = it != doc->end() && *it == *fields[i].value;
+      }
+      if (same) return Status::Ok();
+    }
+  }
+  return ChangeRecord(kind, id, [fields](Json& doc) {
+    for (const Field& f : fields) doc[f.key] = *f.value;
+  }, create);
+}
+
+Status ManagerStore::ChangeRecord(const std::string& kind, int64_t id,
+                                  const std::function<void(Json&)>& change, bool create) {
   // db_mu_ serialises writers, so nobody changes the record between the
   // read and the write.
   std::lock_guard<std::mutex> db_lock(db_mu_);

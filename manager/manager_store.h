@@ -18,9 +18,15 @@
 // seconds and when it stops. A crash loses at most the contact times since
 // the last flush; never a host, a token, a command or a record.
 //
+// Checkpoints: not in the writers' COMMITs (SQLite's automatic checkpoint
+// fsyncs the WAL and the database, and a writer holds db_mu_, which every
+// agent message that writes waits for) but on a thread of their own with a
+// connection of their own (manager/wal_checkpointer.h), which bounds the WAL.
+//
 // Thread-safe. Lock order: db_mu_ (the connection, held by writers across
 // their statements) before cache_mu_ (memory, held only for lookups and
-// copies); readers take cache_mu_ alone, so they never wait for a write to
+// copies) and before the checkpointer's lock (its WAL hook runs in a
+// COMMIT); readers take cache_mu_ alone, so they never wait for a write to
 // reach the disk.
 #pragma once
 
@@ -31,12 +37,14 @@
 #include <mutex>
 #include <optional>
 #include <set>
+#include <span>
 #include <string>
 #include <unordered_map>
 #include <vector>
 
 #include "fakes/json_helpers.h"
 #include "manager/cached_record.h"
+#include "manager/wal_checkpointer.h"
 #include "state/sqlite.h"
 #include "util/clock.h"
 #include "util/status.h"
@@ -74,7 +82,10 @@ enum class TokenProblem { kNone, kUnknown, kExhausted, kExpired, kCancelled };
 
 class ManagerStore {
  public:
-  static Result<std::unique_ptr<ManagerStore>> Open(const std::string& path);
+  static Result<std::unique_ptr<ManagerStore>> Open(const std::string& path,
+                                                     WalCheckpointer::Limits wal = {});
+  // What the checkpoint thread has done (tests, figures).
+  WalCheckpointer::Stats wal_stats() { return checkpointer_->stats(); }
 
   // Hosts.
   Result<HostRecord> AddHost(HostRecord host);  // id assigned; AlreadyExists on fqdn
@@ -84,6 +95,7 @@ class ManagerStore {
   std::optional<HostRecord> HostByFqdn(const std::string& fqdn);
   std::optional<HostRecord> HostBySerial(const std::string& serial_hex);
   std::optional<HostRecord> HostById(int64_t id);
+  std::optional<int64_t> HostIdByFqdn(const std::string& fqdn);
   std::vector<HostRecord> Hosts();
   Status SetHostState(const std::string& fqdn, const std::string& state);
   Status SetHostReachable(const std::string& fqdn, bool reachable);
@@ -119,6 +131,14 @@ class ManagerStore {
   // NotFound, or with `create` it starts from an empty object.
   Status UpdateRecord(const std::string& kind, int64_t id, const std::function<void(Json&)>& change,
                       bool create = false);
+  // The same for the commonest change, top-level fields set to values:
+  // compared with the record in memory in place, so that a report that
+  // repeats the last one (most polls) copies nothing. `create` as above.
+  struct Field {
+    const char* key = nullptr;
+    const Json* value = nullptr;
+  };
+  Status SetFields(const std::string& kind, int64_t id, std::span<const Field> fields, bool create = false);
   std::vector<Json> ListRecords(const std::string& kind);
   // NotFound when there is no such record.
   Status DeleteRecord(const std::string& kind, int64_t id);
@@ -142,10 +162,15 @@ class ManagerStore {
   // Caller holds cache_mu_.
   HostRecord* HostLocked(const std::string& fqdn);
   void CacheRecordLocked(const std::string& kind, int64_t id, Json doc);
+  const CachedRecord* FindRecordLocked(const std::string& kind, int64_t id) const;
+  // UpdateRecord's write: under db_mu_, from what memory holds then.
+  Status ChangeRecord(const std::string& kind, int64_t id, const std::function<void(Json&)>& change,
+                      bool create);
 
   std::mutex db_mu_;
   std::unique_ptr<SqliteDb> db_;
   std::unordered_map<std::string, std::unique_ptr<SqliteStatement>> statements_;
+  std::unique_ptr<WalCheckpointer> checkpointer_;  // stopped before db_ closes
 
   std::mutex cache_mu_;
   std::map<int64_t, HostRecord> hosts_;  // by id

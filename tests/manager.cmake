@@ -8,6 +8,7 @@ cs_add_test(manager_test
     manager/job_runner_test.cpp
     manager/job_runner_writes_test.cpp
     manager/wal_bounded_test.cpp
+    manager/wal_checkpoint_test.cpp
     manager/filesystem_test.cpp
     manager/copytool_events_test.cpp
   LIBS cs_manager)

@@ -1,6 +1,8 @@
 #include "tests/manager/manager_test_util.h"
 #include "tests/time_scale.h"
 
+#include <sys/stat.h>
+
 #include <cstdlib>
 #include <chrono>
 #include <future>
@@ -11,6 +13,11 @@
 #include "net/url.h"
 
 namespace cs::manager::testing {
+
+int64_t WalBytes(const std::string& db_path) {
+  struct stat st {};
+  return stat((db_path + "-wal").c_str(), &st) == 0 ? static_cast<int64_t>(st.st_size) : 0;
+}
 
 std::string MakeTempDir() {
   std::string tmpl = ::testing::TempDir() + "manager_test_XXXXXX";

@@ -22,6 +22,8 @@
 namespace cs::manager::testing {
 
 std::string MakeTempDir();
+// The size of an SQLite database's WAL file (0 when there is none).
+int64_t WalBytes(const std::string& db_path);
 
 class TestAgent {
  public:

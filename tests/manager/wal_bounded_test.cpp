@@ -4,12 +4,14 @@
 // the database checkpointed nothing, and a next BEGIN that always came
 // before the checkpoint kept the WAL from restarting:
 // GroupCommitTest.UnderSustainedLoadTheWalRestartsAfterEachCheckpoint).
-// The manager's stores checkpoint from their writing connection, inside
-// its COMMIT (SQLite's automatic checkpoint), so the next transaction
-// always begins after a complete checkpoint; these tests keep it so, with
-// readers at work in between as the REST API's are.
+// ManagerStore checkpoints on a thread of its own (manager/wal_checkpointer.h):
+// a writer that never pauses, as here, overtakes every checkpoint, and the
+// WAL is bounded by the writer's own checkpoint from 2,000 frames on. LogStore
+// checkpoints from its writing connection, inside its COMMIT (SQLite's
+// automatic checkpoint), so its next transaction always begins after a
+// complete checkpoint. These tests keep both so, with readers at work in
+// between as the REST API's are.
 #include <gtest/gtest.h>
-#include <sys/stat.h>
 
 #include "manager/log_store.h"
 #include "manager/manager_store.h"
@@ -18,16 +20,15 @@
 namespace cs::manager::testing {
 namespace {
 
-int64_t WalBytes(const std::string& db_path) {
-  struct stat st {};
-  return stat((db_path + "-wal").c_str(), &st) == 0 ? static_cast<int64_t>(st.st_size) : 0;
-}
-
 // About 1,000 frames (4 KiB pages) make a checkpoint due; twice that and a
-// margin is what a restarting WAL can reach. The writes below make a WAL
-// that never restarts end at 141 MiB (records) and 49 MiB (journal lines),
-// measured with the same writes and wal_autocheckpoint=0.
+// margin is what a restarting WAL can reach; for the manager store, whose
+// bound under writes that never pause is the writer's own checkpoint from
+// 2,000 frames (8 MiB) on, that and what the writer adds while a checkpoint
+// of the thread's still runs (28 MiB seen once at load 15, with 4,000). The writes below make a WAL that never
+// restarts end at 141 MiB (records) and 49 MiB (journal lines), measured
+// with the same writes and wal_autocheckpoint=0.
 constexpr int64_t kBoundedWal = 8 << 20;
+constexpr int64_t kBoundedManagerWal = 32 << 20;
 
 TEST(WalBoundedTest, TheManagerStoresWalRestartsUnderSustainedWrites) {
   const std::string path = MakeTempDir() + ".db";
@@ -44,7 +45,8 @@ TEST(WalBoundedTest, TheManagerStoresWalRestartsUnderSustainedWrites) {
     }
   }
   largest = std::max(largest, WalBytes(path));
-  EXPECT_LT(largest, kBoundedWal) << "the WAL grew to " << largest << " bytes";
+  EXPECT_LT(largest, kBoundedManagerWal) << "the WAL grew to " << largest << " bytes";
+  EXPECT_GE((*store)->wal_stats().restarts, 1);
   constexpr int kLast = 6000 - 1;
   EXPECT_EQ((*(*store)->GetRecord("command", 1 + kLast % 64))["n"], kLast);
 }
