@@ -113,11 +113,16 @@ Result<IssuedCertificate> CertificateAuthority::IssueClientCertificate(
     const std::string& csr_pem, const ClientCertOptions& options) const {
   Result<Csr> csr = ParseAndVerifyCsr(csr_pem);
   if (!csr.ok()) return csr.status().Context("issuing client certificate");
-  const std::string what = "issuing client certificate for " + csr->common_name();
+  return IssueClientCertificate(*csr, options);
+}
+
+Result<IssuedCertificate> CertificateAuthority::IssueClientCertificate(
+    const Csr& csr, const ClientCertOptions& options) const {
+  const std::string what = "issuing client certificate for " + csr.common_name();
   // A fresh subject with the CN alone: nothing else in the request is trusted.
-  Result<X509NamePtr> subject = MakeCommonNameSubject(csr->common_name());
+  Result<X509NamePtr> subject = MakeCommonNameSubject(csr.common_name());
   if (!subject.ok()) return subject.status().Context(what);
-  EVP_PKEY* public_key = X509_REQ_get0_pubkey(csr->get());
+  EVP_PKEY* public_key = X509_REQ_get0_pubkey(csr.get());
   Result<CertBuilder> builder =
       CertBuilder::Start(subject->get(), public_key, cert_.get(), options.validity);
   if (!builder.ok()) return builder.status().Context(what);

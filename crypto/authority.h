@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "crypto/certificate.h"
+#include "crypto/csr.h"
 #include "crypto/keys.h"
 #include "util/status.h"
 
@@ -62,14 +63,21 @@ class CertificateAuthority {
   // The serial is 127 random bits, so serials never repeat in practice.
   Result<IssuedCertificate> IssueClientCertificate(const std::string& csr_pem,
                                                    const ClientCertOptions& options = {}) const;
+  // The same for a CSR that ParseAndVerifyCsr returned (a caller that has
+  // checked it already: it is not decoded and verified a second time).
+  Result<IssuedCertificate> IssueClientCertificate(const Csr& verified_csr,
+                                                   const ClientCertOptions& options = {}) const;
 
   const Certificate& certificate() const { return cert_; }
+  // certificate() as PEM, encoded once (registration answers carry it).
+  const std::string& certificate_pem() const { return cert_pem_; }
 
  private:
   CertificateAuthority(PrivateKey key, Certificate cert)
-      : key_(std::move(key)), cert_(std::move(cert)) {}
+      : key_(std::move(key)), cert_(std::move(cert)), cert_pem_(cert_.ToPem()) {}
   PrivateKey key_;
   Certificate cert_;
+  std::string cert_pem_;
 };
 
 }  // namespace cs::crypto

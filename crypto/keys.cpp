@@ -4,11 +4,15 @@
 #include <openssl/err.h>
 #include <openssl/pem.h>
 
+#include <atomic>
+
 #include "crypto/files.h"
 
 namespace cs::crypto {
 
 namespace {
+
+std::atomic<uint64_t> pem_decodes{0};
 
 // Fails instead of prompting on a terminal when a PEM is encrypted.
 int NoPassword(char*, int, int, void*) { return -1; }
@@ -79,7 +83,10 @@ Result<PrivateKey> PrivateKey::Generate(KeyType type) {
   return PrivateKey(PkeyPtr(raw), type);
 }
 
+uint64_t PrivateKey::PemDecodes() { return pem_decodes.load(); }
+
 Result<PrivateKey> PrivateKey::FromPem(const std::string& pem) {
+  ++pem_decodes;
   ERR_clear_error();
   BioPtr bio = MemoryReader(pem);
   if (!bio) return OpenSslError("allocating a BIO");

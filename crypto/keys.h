@@ -6,6 +6,7 @@
 // message; buffers that held it are cleansed.
 #pragma once
 
+#include <cstdint>
 #include <string>
 
 #include "crypto/files.h"
@@ -31,6 +32,10 @@ class PrivateKey {
   // this module makes; encrypted PEM is refused (never prompts).
   static Result<PrivateKey> FromPem(const std::string& pem);
   static Result<PrivateKey> Load(const std::string& path);
+  // How many PEM private keys this process has decoded (FromPem, Load): for
+  // tests that check a key in memory is not read back (each decode builds
+  // an OpenSSL 3 decoder context, a large cost per registration).
+  static uint64_t PemDecodes();
 
   // Writes the PEM atomically to `path` with mode 0600, replacing any file
   // (WriteFileAtomic; `sync` says whether its directory is fsynced now).

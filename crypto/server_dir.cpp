@@ -35,26 +35,38 @@ Result<PrivateKey> ServerCryptoDir::EnsureKey(KeyType type) const {
 Result<std::string> ServerCryptoDir::MakeCsr() const {
   Result<PrivateKey> key = PrivateKey::Load(key_path());
   if (!key.ok()) return key.status().Context("making CSR for " + fqdn_);
-  return MakeCsrPem(*key, fqdn_);
+  return MakeCsr(*key);
 }
 
+Result<std::string> ServerCryptoDir::MakeCsr(const PrivateKey& key) const { return MakeCsrPem(key, fqdn_); }
+
 Status ServerCryptoDir::InstallCertificate(const std::string& pem) const {
+  Result<PrivateKey> key = PrivateKey::Load(key_path());
+  if (!key.ok()) return key.status().Context("installing certificate for " + fqdn_);
+  return InstallCertificate(pem, *key).status();
+}
+
+Result<Certificate> ServerCryptoDir::InstallCertificate(const std::string& pem, const PrivateKey& key) const {
   const std::string what = "installing certificate for " + fqdn_;
   Result<Certificate> cert = Certificate::Parse(pem);
   if (!cert.ok()) return cert.status().Context(what);
-  Result<PrivateKey> key = PrivateKey::Load(key_path());
-  if (!key.ok()) return key.status().Context(what);
-  if (!cert->MatchesKey(key->get())) {
+  if (!cert->MatchesKey(key.get())) {
     return Status::InvalidArgument(what + ": the certificate is not for this server's key");
   }
-  return WritePem(path_, certificate_path(), *cert, DirectorySync::kNow).Context(what);
+  CS_RETURN_IF_ERROR(WritePem(path_, certificate_path(), *cert, DirectorySync::kNow).Context(what));
+  return cert;
 }
 
-Status ServerCryptoDir::InstallAuthority(const std::string& pem) const {
+Result<Certificate> ServerCryptoDir::InstallAuthority(const std::string& pem) const {
   const std::string what = "installing authority certificate for " + fqdn_;
   Result<Certificate> cert = Certificate::Parse(pem);
   if (!cert.ok()) return cert.status().Context(what);
-  return WritePem(path_, authority_path(), *cert, DirectorySync::kLater).Context(what);
+  CS_RETURN_IF_ERROR(InstallAuthority(*cert).Context(what));
+  return cert;
+}
+
+Status ServerCryptoDir::InstallAuthority(const Certificate& cert) const {
+  return WritePem(path_, authority_path(), cert, DirectorySync::kLater);
 }
 
 bool ServerCryptoDir::HasCertificate() const { return FileExists(certificate_path()); }

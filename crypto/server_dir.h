@@ -30,14 +30,22 @@ class ServerCryptoDir {
   Result<PrivateKey> EnsureKey(KeyType type = KeyType::kEcdsaP256) const;
   // A CSR for CN=<fqdn> signed with the key (which must exist: EnsureKey).
   Result<std::string> MakeCsr() const;
+  // The same with the key EnsureKey returned (its file is not read again).
+  Result<std::string> MakeCsr(const PrivateKey& key) const;
 
   // Stores the manager's answer as self.crt, atomically, after checking that
   // it parses and is for this server's key. Once it returns, the key, the
   // authority and the certificate are all durable (one directory fsync).
   Status InstallCertificate(const std::string& pem) const;
+  // The same, checked against `key` (the server's key, as EnsureKey
+  // returned it: its file is not read again); returns the certificate as
+  // parsed, for the agent's TLS identity.
+  Result<Certificate> InstallCertificate(const std::string& pem, const PrivateKey& key) const;
   // Stores the manager's CA certificate as authority.crt, atomically; durable
-  // once InstallCertificate has returned after it.
-  Status InstallAuthority(const std::string& pem) const;
+  // once InstallCertificate has returned after it. Returns it as stored.
+  Result<Certificate> InstallAuthority(const std::string& pem) const;
+  // The same with the certificate parsed already (one CA for a fleet).
+  Status InstallAuthority(const Certificate& cert) const;
 
   bool HasCertificate() const;
   bool HasAuthority() const;

@@ -45,8 +45,41 @@ World::World()
       hsm_coordinators(Kind::kHsmCoordinator, &changes_) {}
 
 SimSettings& World::mutable_settings() {
+  if (keep_undo_ && !settings_before_) settings_before_ = settings_;
   changes_.insert(ObjectRef{Kind::kSettings, kSettingsKey});
   return settings_;
+}
+
+template <typename F>
+void World::ForEachTable(F&& f) {
+  f(servers);
+  f(clusters);
+  f(volumes);
+  f(presentations);
+  f(targets);
+  f(mgts);
+  f(pdus);
+  f(controllers);
+  f(clients);
+  f(copytools);
+  f(hsm_coordinators);
+}
+
+void World::KeepUndo() {
+  keep_undo_ = true;
+  ForEachTable([](auto& table) { table.KeepUndo(); });
+}
+
+void World::UndoOperation() {
+  if (settings_before_) settings_ = std::move(*settings_before_);
+  settings_before_.reset();
+  ForEachTable([](auto& table) { table.Undo(); });
+  changes_.clear();
+}
+
+void World::ForgetUndo() {
+  settings_before_.reset();
+  ForEachTable([](auto& table) { table.ForgetUndo(); });
 }
 
 int World::ClusterIdOf(const Server& server) const {
@@ -244,18 +277,9 @@ Status World::Deserialize(Kind kind, const std::string& key, const Json& body) {
 
 void World::Clear() {
   changes_.clear();
+  settings_before_.reset();
   settings_ = SimSettings();
-  servers.Clear();
-  clusters.Clear();
-  volumes.Clear();
-  presentations.Clear();
-  targets.Clear();
-  mgts.Clear();
-  pdus.Clear();
-  controllers.Clear();
-  clients.Clear();
-  copytools.Clear();
-  hsm_coordinators.Clear();
+  ForEachTable([](auto& table) { table.Clear(); });
 }
 
 }  // namespace cs

@@ -9,6 +9,7 @@
 #include <compare>
 #include <map>
 #include <memory>
+#include <optional>
 #include <set>
 #include <string>
 #include <vector>
@@ -55,7 +56,9 @@ struct ObjectRef {
 // A keyed collection of one kind that records which keys changed. Each
 // object lives on the heap behind a shared_ptr, so a read-only snapshot of
 // the world (World::Snapshot) can share every object it did not change with
-// the snapshot before it; the working world never shares its objects, so
+// the snapshot before it, and the map of a table it did not change at all
+// (copy on write: a snapshot's table is copied only when a change is
+// copied into it). The working world never shares its objects or maps, so
 // a pointer from Find() sees every later change made through Mutable().
 template <typename T>
 class Table {
@@ -104,27 +107,28 @@ class Table {
     const Items* items_;
   };
 
-  Table(Kind kind, std::set<ObjectRef>* changes) : kind_(kind), changes_(changes) {}
+  Table(Kind kind, std::set<ObjectRef>* changes)
+      : kind_(kind), changes_(changes), items_(std::make_shared<Items>()) {}
   Table(const Table&) = delete;
   Table& operator=(const Table&) = delete;
 
-  View all() const { return View(items_); }
-  size_t size() const { return items_.size(); }
-  bool contains(const std::string& key) const { return items_.count(key) != 0; }
+  View all() const { return View(*items_); }
+  size_t size() const { return items_->size(); }
+  bool contains(const std::string& key) const { return items_->count(key) != 0; }
   const T* Find(const std::string& key) const {
-    auto it = items_.find(key);
-    return it == items_.end() ? nullptr : it->second.get();
+    auto it = items_->find(key);
+    return it == items_->end() ? nullptr : it->second.get();
   }
   // Marks the object changed: only call when about to change it.
   T* Mutable(const std::string& key) {
-    auto it = items_.find(key);
-    if (it == items_.end()) return nullptr;
+    auto it = items_->find(key);
+    if (it == items_->end()) return nullptr;
     Touch(key);
     return it->second.get();
   }
   T& Put(const std::string& key, T value) {
     Touch(key);
-    auto& slot = items_[key];
+    auto& slot = (*items_)[key];
     if (slot) {
       *slot = std::move(value);  // pointers from Find() stay valid
     } else {
@@ -133,30 +137,72 @@ class Table {
     return *slot;
   }
   void Erase(const std::string& key) {
-    if (items_.erase(key)) Touch(key);
+    if (!items_->count(key)) return;
+    Touch(key);
+    items_->erase(key);
   }
-  void Touch(const std::string& key) { changes_->insert(ObjectRef{kind_, key}); }
+  // Before every change: records it, and, while undo is kept, what the
+  // object was before its first change since ForgetUndo().
+  void Touch(const std::string& key) {
+    if (keep_undo_ && !undo_.count(key)) {
+      auto it = items_->find(key);
+      undo_.emplace(key, it == items_->end() ? nullptr : std::make_shared<T>(*it->second));
+    }
+    changes_->insert(ObjectRef{kind_, key});
+  }
   // Loading from the store: no change recorded.
-  void Load(const std::string& key, T value) { items_[key] = std::make_shared<T>(std::move(value)); }
-  void Clear() { items_.clear(); }
+  void Load(const std::string& key, T value) { (*items_)[key] = std::make_shared<T>(std::move(value)); }
+  void Clear() {
+    items_->clear();
+    undo_.clear();
+  }
+
+  // The undo log (World::KeepUndo): puts back every object changed since
+  // ForgetUndo() as it was before, or forgets those before-images.
+  void KeepUndo() { keep_undo_ = true; }
+  void Undo() {
+    for (auto& [key, before] : undo_) {
+      if (before) {
+        (*items_)[key] = std::move(before);
+      } else {
+        items_->erase(key);
+      }
+    }
+    undo_.clear();
+  }
+  void ForgetUndo() { undo_.clear(); }
 
   // For snapshots and undo: share every object of `other` (a snapshot's
-  // immutable objects), or copy one object from `from` (absent: erase).
-  // No change recorded.
+  // immutable objects) and its map itself, in O(1); or copy one object
+  // from `from` (absent: erase), which first gives this table a map of its
+  // own when it shares one. No change recorded.
   void ShareAllOf(const Table& other) { items_ = other.items_; }
   void CopyOneFrom(const Table& from, const std::string& key) {
     const T* item = from.Find(key);
+    Items& items = OwnItems();
     if (item) {
-      items_[key] = std::make_shared<T>(*item);
+      items[key] = std::make_shared<T>(*item);
     } else {
-      items_.erase(key);
+      items.erase(key);
     }
   }
+  // Whether this table and `other` are one map (a snapshot's table that
+  // its commit did not change, shared with the snapshot before it).
+  bool SharesMapWith(const Table& other) const { return items_ == other.items_; }
 
  private:
+  // Copy on write. A count of 1 is exact: only the holder of a reference
+  // can make another, and this table is the one holder.
+  Items& OwnItems() {
+    if (items_.use_count() != 1) items_ = std::make_shared<Items>(*items_);
+    return *items_;
+  }
+
   Kind kind_;
   std::set<ObjectRef>* changes_;
-  Items items_;
+  std::shared_ptr<Items> items_;  // never null
+  bool keep_undo_ = false;
+  std::map<std::string, std::shared_ptr<T>> undo_;  // key -> before its first change (null: absent)
 };
 
 class World {
@@ -203,6 +249,15 @@ class World {
 
   // Objects changed since the last call, and forgets them.
   std::set<ObjectRef> TakeChanges();
+  // The store's working world keeps an undo log: a copy of each object as
+  // it was before its first change since ForgetUndo() (what an operation
+  // changes is copied once either way), so a failed operation is undone
+  // alone, UndoOperation(), without a snapshot of the world per operation.
+  void KeepUndo();
+  // Puts back every object changed since ForgetUndo() and forgets the
+  // changes (none recorded).
+  void UndoOperation();
+  void ForgetUndo();
   bool HasChanges() const { return !changes_.empty(); }
   // The stored JSON of an object, or null when it does not exist.
   Json Serialize(const ObjectRef& ref) const;
@@ -215,7 +270,8 @@ class World {
   // wait for writers (a poll rendering DATA). Built from `previous`, the
   // snapshot before it (null: copy everything): objects not in `changed`
   // are shared with it, those in `changed` are copied from `working`. Costs
-  // one map copy per kind plus one object copy per change.
+  // one map copy per kind that changed (a kind with no change shares the
+  // map of `previous`) plus one object copy per change.
   static std::shared_ptr<const World> Snapshot(const World* previous, const World& working,
                                                const std::set<ObjectRef>& changed);
   // Undoes an operation: the objects in `changed` become what `committed`
@@ -223,8 +279,14 @@ class World {
   void RestoreFrom(const World& committed, const std::set<ObjectRef>& changed);
 
  private:
+  // Calls f(table) for every table.
+  template <typename F>
+  void ForEachTable(F&& f);
+
   std::set<ObjectRef> changes_;
   SimSettings settings_;
+  bool keep_undo_ = false;
+  std::optional<SimSettings> settings_before_;  // the undo log's settings
 };
 
 // The key under which the settings object is stored.

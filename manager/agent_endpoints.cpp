@@ -49,7 +49,8 @@ void AgentEndpoints::Register(const net::Request& request, const std::string& se
   if (store_.HostByFqdn(fqdn)) {
     return respond(net::Response::Json(400, Json{{"fqdn", {"FQDN in use"}}}.dump()));
   }
-  Result<crypto::IssuedCertificate> cert = ca_.IssueClientCertificate(body["csr"].get<std::string>());
+  // The CSR parsed and verified above, not decoded again.
+  Result<crypto::IssuedCertificate> cert = ca_.IssueClientCertificate(*csr);
   if (!cert.ok()) return respond(JsonError(400, "cannot sign the csr: " + cert.status().message()));
 
   HostRecord host;
@@ -74,7 +75,7 @@ void AgentEndpoints::Register(const net::Request& request, const std::string& se
   respond(net::Response::Json(201, Json{{"certificate", cert->pem},
                                         {"host_id", added->id},
                                         {"command_id", command_id},
-                                        {"authority", ca_.certificate().ToPem()}}
+                                        {"authority", ca_.certificate_pem()}}
                                        .dump()));
 }
 

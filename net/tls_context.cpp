@@ -52,6 +52,12 @@ std::unique_ptr<BIO, BioDeleter> ReadOnlyBio(const std::string& text) {
   return std::unique_ptr<BIO, BioDeleter>(BIO_new_mem_buf(text.data(), static_cast<int>(text.size())));
 }
 
+Status KeyMatches(X509* certificate, EVP_PKEY* key) {
+  if (X509_check_private_key(certificate, key) == 1) return Status::Ok();
+  ERR_clear_error();
+  return Status::InvalidArgument("client key does not match its certificate");
+}
+
 }  // namespace
 
 Result<std::shared_ptr<const TlsIdentity>> TlsIdentity::FromPem(const std::string& cert_pem,
@@ -71,10 +77,18 @@ Result<std::shared_ptr<const TlsIdentity>> TlsIdentity::FromPem(const std::strin
     ERR_clear_error();
     return Status::InvalidArgument("client key: not an unencrypted PEM private key");
   }
-  if (X509_check_private_key(identity->certificate_, identity->key_) != 1) {
-    ERR_clear_error();
-    return Status::InvalidArgument("client key does not match its certificate");
-  }
+  CS_RETURN_IF_ERROR(KeyMatches(identity->certificate_, identity->key_));
+  return std::shared_ptr<const TlsIdentity>(std::move(identity));
+}
+
+Result<std::shared_ptr<const TlsIdentity>> TlsIdentity::FromParsed(X509* certificate, EVP_PKEY* key) {
+  if (certificate == nullptr || key == nullptr) return Status::InvalidArgument("client certificate or key missing");
+  CS_RETURN_IF_ERROR(KeyMatches(certificate, key));
+  std::shared_ptr<TlsIdentity> identity(new TlsIdentity());
+  if (X509_up_ref(certificate) != 1) return Status::Internal("referencing the client certificate failed");
+  identity->certificate_ = certificate;
+  if (EVP_PKEY_up_ref(key) != 1) return Status::Internal("referencing the client key failed");
+  identity->key_ = key;
   return std::shared_ptr<const TlsIdentity>(std::move(identity));
 }
 

@@ -51,6 +51,10 @@ class TlsIdentity {
   // key's text is never put in a message.
   static Result<std::shared_ptr<const TlsIdentity>> FromPem(const std::string& cert_pem,
                                                             const std::string& key_pem);
+  // From a certificate and key already parsed (a registration has both in
+  // memory: no PEM is decoded again). Takes a reference to each; fails on
+  // a key that does not match the certificate.
+  static Result<std::shared_ptr<const TlsIdentity>> FromParsed(X509* certificate, EVP_PKEY* key);
   ~TlsIdentity();
   TlsIdentity(const TlsIdentity&) = delete;
   TlsIdentity& operator=(const TlsIdentity&) = delete;

@@ -14,6 +14,7 @@
 #include "metrics/failure_reason.h"
 #include "net/https_client.h"
 #include "net/io_pool.h"
+#include "net/tls_context.h"
 #include "sim/simulator.h"
 #include "util/json_parse.h"
 
@@ -77,18 +78,18 @@ void Simulator::RegisterOne(const std::string& fqdn, const std::string& secret, 
     crypto::ServerCryptoDir dir(options_.config_dir, fqdn);
     auto key = dir.EnsureKey(options_.key_type);
     if (!key.ok()) return done(key.status());
-    auto csr = dir.MakeCsr();
+    auto csr = dir.MakeCsr(*key);
     if (!csr.ok()) return done(csr.status());
-    asio::post(pool_->context(), [this, fqdn, secret, nodename, csr = std::move(*csr), answer,
+    asio::post(pool_->context(), [this, fqdn, secret, nodename, csr = std::move(*csr), key = std::move(*key), answer,
                                   done = std::move(done)]() mutable {
-      PostRegistration(fqdn, secret, nodename, csr, answer, std::move(done));
+      PostRegistration(fqdn, secret, nodename, csr, std::move(key), answer, std::move(done));
     });
   });
 }
 
 void Simulator::PostRegistration(const std::string& fqdn, const std::string& secret, const std::string& nodename,
-                                 const std::string& csr, Json* answer, std::function<void(Status)> done,
-                                 int attempt) {
+                                 const std::string& csr, crypto::PrivateKey key, Json* answer,
+                                 std::function<void(Status)> done, int attempt) {
   net::ClientOptions client_options;
   // The fleet's client context (verification only), not one per registration.
   auto context = ClientContextFor(options_.insecure ? std::string() : ca_pem_);
@@ -112,8 +113,8 @@ void Simulator::PostRegistration(const std::string& fqdn, const std::string& sec
                      .dump();
   request.timeout = std::chrono::seconds(60);
   const WallTime sent_at = clock_.Now();
-  client->Send(std::move(request), [this, fqdn, secret, nodename, csr, client, answer, done, sent_at,
-                                     attempt](Result<net::Response> response) mutable {
+  client->Send(std::move(request), [this, fqdn, secret, nodename, csr, key = std::move(key), client, answer, done,
+                                     sent_at, attempt](Result<net::Response> response) mutable {
     // Destroy the client off its own callback.
     asio::post(pool_->context(), [client] {});
     RecordRegistration(sent_at, response);
@@ -121,9 +122,9 @@ void Simulator::PostRegistration(const std::string& fqdn, const std::string& sec
       // The manager never had it (no token credit spent): the same CSR again.
       options_.log->Warning(fqdn, "registration not sent (" + response.status().message() + "); trying again");
       auto timer = std::make_shared<asio::steady_timer>(pool_->context(), std::chrono::seconds(1 << (attempt - 1)));
-      timer->async_wait([this, timer, fqdn, secret, nodename, csr, answer, done = std::move(done),
-                         attempt](const boost::system::error_code&) mutable {
-        PostRegistration(fqdn, secret, nodename, csr, answer, std::move(done), attempt + 1);
+      timer->async_wait([this, timer, fqdn, secret, nodename, csr, key = std::move(key), answer,
+                         done = std::move(done), attempt](const boost::system::error_code&) mutable {
+        PostRegistration(fqdn, secret, nodename, csr, std::move(key), answer, std::move(done), attempt + 1);
       });
       return;
     }
@@ -133,30 +134,43 @@ void Simulator::PostRegistration(const std::string& fqdn, const std::string& sec
     if (!body.is_object() || !body.contains("certificate") || !body["certificate"].is_string()) {
       return done(Status::InvalidArgument("the manager's registration answer has no certificate"));
     }
-    asio::post(file_pool_->context(), [this, fqdn, body = std::move(body), answer, done = std::move(done)]() mutable {
-      InstallRegistration(fqdn, std::move(body), answer, std::move(done));
+    asio::post(file_pool_->context(), [this, fqdn, body = std::move(body), key = std::move(key), answer,
+                                       done = std::move(done)]() mutable {
+      InstallRegistration(fqdn, std::move(body), key, answer, std::move(done));
     });
   });
 }
 
 // On the file pool: the certificates made durable, then the registration
 // committed (group commit: registrations that finish together share one
-// fsync of the store).
-void Simulator::InstallRegistration(const std::string& fqdn, Json body, Json* answer,
+// fsync of the store). The agent's TLS is built here from the key and
+// certificate in memory, as its files would give it (AgentTlsFor).
+void Simulator::InstallRegistration(const std::string& fqdn, Json body, const crypto::PrivateKey& key, Json* answer,
                                     std::function<void(Status)> done) {
   crypto::ServerCryptoDir dir(options_.config_dir, fqdn);
   // The manager's CA: --ca when given, else the one the manager hands out,
   // which later connections are verified against.
-  Status outcome;
-  if (!ca_pem_.empty()) {
-    outcome = dir.InstallAuthority(ca_pem_);
-  } else if (body.value("authority", Json()).is_string()) {
-    outcome = dir.InstallAuthority(body["authority"].get<std::string>());
+  std::string ca_pem = ca_pem_;
+  if (ca_pem_.empty() && body.value("authority", Json()).is_string()) ca_pem = body["authority"].get<std::string>();
+  if (!ca_pem.empty()) {
+    auto authority = AuthorityFrom(ca_pem);
+    if (!authority.ok()) return done(authority.status().Context("installing authority certificate for " + fqdn));
+    Status installed = dir.InstallAuthority(authority->first);
+    if (!installed.ok()) return done(installed.Context("installing authority certificate for " + fqdn));
+    if (ca_pem_.empty()) ca_pem = authority->second;  // the text of authority.crt, as AgentTlsFor reads it
   }
   // Last: its directory fsync also makes the key's and the authority's
   // renames durable (the same directory).
-  if (outcome.ok()) outcome = dir.InstallCertificate(body["certificate"].get<std::string>());
-  if (!outcome.ok()) return done(outcome);
+  auto cert = dir.InstallCertificate(body["certificate"].get<std::string>(), key);
+  if (!cert.ok()) return done(cert.status());
+  // No CA known here (and verification on): the agent's start finds it as
+  // AgentTlsFor does.
+  std::optional<agent::AgentTls> tls;
+  if (options_.insecure || !ca_pem.empty()) {
+    auto context = ClientContextFor(options_.insecure ? std::string() : ca_pem);
+    auto identity = net::TlsIdentity::FromParsed(cert->get(), key.get());
+    if (context.ok() && identity.ok()) tls = agent::AgentTls{std::move(*context), std::move(*identity)};
+  }
   std::optional<int64_t> host_id;
   if (body.contains("host_id") && body["host_id"].is_number_integer()) host_id = body["host_id"].get<int64_t>();
   *answer = std::move(body);
@@ -170,7 +184,12 @@ void Simulator::InstallRegistration(const std::string& fqdn, Json body, Json* an
         s->host_id = host_id;
         return Status::Ok();
       },
-      [this, done](Status saved) { asio::post(pool_->context(), [done, saved] { done(saved); }); });
+      [this, fqdn, done, tls = std::move(tls)](Status saved) {
+        asio::post(pool_->context(), [this, fqdn, done, tls, saved] {
+          if (saved.ok() && tls) KeepRegisteredTls(fqdn, *tls);
+          done(saved);
+        });
+      });
 }
 
 std::vector<RegistrationResult> Simulator::RegisterAll(

@@ -189,14 +189,42 @@ Result<agent::AgentTls> Simulator::AgentTlsFor(const std::string& fqdn) const {
   if (!context.ok()) return context.status();
   tls.context = std::move(*context);
   if (dir.HasCertificate()) {
-    auto cert = net::ReadPemFile(dir.certificate_path());
-    auto key = net::ReadPemFile(dir.key_path());
-    if (!cert.ok() || !key.ok()) return (!cert.ok() ? cert.status() : key.status()).Context(fqdn + " credentials");
-    auto identity = net::TlsIdentity::FromPem(*cert, *key);
-    crypto::Cleanse(*key);
+    auto cert = dir.LoadCertificate();
+    if (!cert.ok()) return cert.status().Context(fqdn + " credentials");
+    auto key = crypto::PrivateKey::Load(dir.key_path());
+    if (!key.ok()) return key.status().Context(fqdn + " credentials");
+    auto identity = net::TlsIdentity::FromParsed(cert->get(), key->get());
     if (!identity.ok()) return identity.status().Context(fqdn + " credentials");
     tls.identity = std::move(*identity);
   }
+  return tls;
+}
+
+void Simulator::KeepRegisteredTls(const std::string& fqdn, agent::AgentTls tls) {
+  std::lock_guard<std::mutex> lock(tls_mu_);
+  registered_tls_[fqdn] = std::move(tls);
+}
+
+Result<std::pair<crypto::Certificate, std::string>> Simulator::AuthorityFrom(const std::string& pem) const {
+  {
+    std::lock_guard<std::mutex> lock(tls_mu_);
+    auto it = authorities_.find(pem);
+    if (it != authorities_.end()) return it->second;
+  }
+  auto cert = crypto::Certificate::Parse(pem);
+  if (!cert.ok()) return cert.status();
+  std::string stored = cert->ToPem();
+  if (stored.empty()) return Status::Internal("encoding the certificate failed");
+  std::lock_guard<std::mutex> lock(tls_mu_);
+  return authorities_.emplace(pem, std::make_pair(std::move(*cert), std::move(stored))).first->second;
+}
+
+std::optional<agent::AgentTls> Simulator::TakeRegisteredTls(const std::string& fqdn) {
+  std::lock_guard<std::mutex> lock(tls_mu_);
+  auto it = registered_tls_.find(fqdn);
+  if (it == registered_tls_.end()) return std::nullopt;
+  agent::AgentTls tls = std::move(it->second);
+  registered_tls_.erase(it);
   return tls;
 }
 
@@ -217,7 +245,8 @@ Status Simulator::StartAgent(const std::string& fqdn) {
     }
     boot_time = s->boot_time.value_or(FormatAgentTime(clock_.Now()));
   }
-  auto tls = AgentTlsFor(fqdn);
+  std::optional<agent::AgentTls> registered = TakeRegisteredTls(fqdn);
+  auto tls = registered ? Result<agent::AgentTls>(std::move(*registered)) : AgentTlsFor(fqdn);
   if (!tls.ok()) return tls.status();
   agent::HttpsTransportOptions transport_options;
   transport_options.agent_url = agent_url_;

@@ -21,6 +21,7 @@
 #include <string>
 #include <vector>
 
+#include "crypto/certificate.h"
 #include "crypto/keys.h"
 #include "fakes/stats/stats_book.h"
 #include "metrics/registry.h"
@@ -198,6 +199,14 @@ class Simulator : public agent::AgentHost {
   void StopAgent(const std::string& fqdn);
   // A server's credentials, read from its files with no lock held.
   Result<agent::AgentTls> AgentTlsFor(const std::string& fqdn) const;
+  // The TLS a registration just installed, kept in memory for the agent's
+  // first start (its key and certificate as parsed then: no PEM decoded
+  // again); taken by that start. Later starts read the files.
+  void KeepRegisteredTls(const std::string& fqdn, agent::AgentTls tls);
+  // The manager's CA certificate sent as `pem`, parsed once per text (a
+  // fleet has one), with its PEM as authority.crt stores it.
+  Result<std::pair<crypto::Certificate, std::string>> AuthorityFrom(const std::string& pem) const;
+  std::optional<agent::AgentTls> TakeRegisteredTls(const std::string& fqdn);
   Result<std::shared_ptr<boost::asio::ssl::context>> ClientContextFor(const std::string& ca_pem) const;
   void RegisterOne(const std::string& fqdn, const std::string& secret, Json* answer,
                    std::function<void(Status)> done);
@@ -205,9 +214,13 @@ class Simulator : public agent::AgentHost {
   // manager's handshake timeout, a refused connection) is sent again after
   // 1, 2, 4, 8 s, kRegistrationAttempts in all; any other failure is final.
   static constexpr int kRegistrationAttempts = 5;
+  // `key` is the server's key, carried in memory from EnsureKey to the
+  // agent's identity.
   void PostRegistration(const std::string& fqdn, const std::string& secret, const std::string& nodename,
-                        const std::string& csr, Json* answer, std::function<void(Status)> done, int attempt = 1);
-  void InstallRegistration(const std::string& fqdn, Json body, Json* answer, std::function<void(Status)> done);
+                        const std::string& csr, crypto::PrivateKey key, Json* answer,
+                        std::function<void(Status)> done, int attempt = 1);
+  void InstallRegistration(const std::string& fqdn, Json body, const crypto::PrivateKey& key, Json* answer,
+                           std::function<void(Status)> done);
   void RecordRegistration(WallTime sent_at, const Result<net::Response>& response);
   void RegisterEach(std::vector<std::pair<std::string, std::string>> work, RegistrationProgress progress,
                     std::function<void(std::vector<RegistrationResult>)> done);
@@ -237,6 +250,8 @@ class Simulator : public agent::AgentHost {
   // held only to look up or insert: contexts are built without it.
   mutable std::mutex tls_mu_;
   mutable std::map<std::string, std::shared_ptr<boost::asio::ssl::context>> client_contexts_;
+  std::map<std::string, agent::AgentTls> registered_tls_;  // under tls_mu_: by fqdn
+  mutable std::map<std::string, std::pair<crypto::Certificate, std::string>> authorities_;  // under tls_mu_
   // Guards slots_ and queued_log_lines_. A leaf: nothing else is locked
   // while it is held except a slot's log_mu (docs/architecture.md).
   mutable std::mutex mu_;

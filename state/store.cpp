@@ -44,6 +44,7 @@ constexpr int kCheckpointFrames = 1000;
 
 Store::Store(std::string dir, std::unique_ptr<SqliteDb> db, bool writable)
     : dir_(std::move(dir)), db_(std::move(db)) {
+  world_.KeepUndo();  // a failed operation is undone from it
   if (writable) commit_thread_ = std::thread([this] { CommitLoop(); });
 }
 
@@ -182,7 +183,7 @@ Status Store::Load() {
     }
   }
   CS_RETURN_IF_ERROR(db_->Exec("COMMIT"));
-  applied_ = committed_ = World::Snapshot(nullptr, world_, {});
+  committed_ = World::Snapshot(nullptr, world_, {});
   return Status::Ok();
 }
 
@@ -225,6 +226,7 @@ Status Store::WriteIntoGroup(const std::set<ObjectRef>& changes) {
 void Store::ApplyAsync(const std::function<Status(World&)>& operation, Done done) {
   std::unique_lock<std::mutex> lock(mu_);
   world_.TakeChanges();  // nothing should be pending; be safe
+  world_.ForgetUndo();
   Status s = operation(world_);
   std::set<ObjectRef> changes = world_.TakeChanges();
   if (!changes.empty()) {
@@ -235,14 +237,14 @@ void Store::ApplyAsync(const std::function<Status(World&)>& operation, Done done
       s = WriteIntoGroup(changes);
     }
     if (s.ok()) {
-      applied_ = World::Snapshot(applied_.get(), world_, changes);
       open_->changed.insert(changes.begin(), changes.end());
     } else {
       // Undo in memory what this operation did (only it): its objects
-      // become what the operations before it left.
-      world_.RestoreFrom(*applied_, changes);
+      // become what the operations before it left (the undo log's copies).
+      world_.UndoOperation();
     }
   }
+  world_.ForgetUndo();
   if (!open_ && !syncing_) {  // nothing it could rest on is waiting for the disk
     lock.unlock();
     done(s);
@@ -294,14 +296,17 @@ void Store::CommitGroup(std::unique_lock<std::mutex>& lock, std::unique_ptr<Grou
   if (has_rows) {
     if (s.ok()) s = db_->Exec("COMMIT");
     if (s.ok()) {
-      committed_ = applied_;
+      // One snapshot per group, not per operation: the working world is
+      // exactly this group's result (every operation of it ran under mu_,
+      // none after it yet).
+      committed_ = World::Snapshot(committed_.get(), world_, group->changed);
+      ++stats_.snapshots;
       durable = committed_;
       checkpoint_due_ = CheckpointDue();  // holds back the next group's BEGIN
     } else {
       // The whole group is lost: undo it in memory too.
       db_->Rollback();
       world_.RestoreFrom(*committed_, group->changed);
-      applied_ = committed_;
     }
   }
   syncing_ = true;

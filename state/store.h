@@ -25,6 +25,11 @@
 // Readers that must never wait for a writer (a poll rendering DATA while
 // another server's action commits) take Snapshot(): the world as last made
 // durable, immutable, published after every group with one atomic swap.
+// One snapshot is built per group (at its COMMIT), not per operation, and
+// it copies only what the group changed: the changed objects, and the map
+// of each kind with a change; every other kind's map is shared with the
+// snapshot before. An operation that fails is undone from the working
+// world's undo log (World::KeepUndo), not from a snapshot.
 #pragma once
 
 #include <atomic>
@@ -112,6 +117,8 @@ class Store {
     // Groups committed by the thread whose operation opened them (no
     // group was in flight), not handed to the commit thread.
     uint64_t led_groups = 0;
+    // Snapshots built (one per group that wrote rows).
+    uint64_t snapshots = 0;
   };
   GroupStats group_stats() const;
 
@@ -174,7 +181,7 @@ class Store {
   World world_;
   std::mutex mu_;
   // Under mu_: the group being filled, whether one is being made durable,
-  // the world as of the last COMMIT and as of the last applied operation.
+  // the world as of the last COMMIT.
   std::unique_ptr<Group> open_;
   bool syncing_ = false;
   bool stopping_ = false;
@@ -186,7 +193,6 @@ class Store {
   bool checkpoint_due_ = false;
   size_t last_group_operations_ = 0;  // under mu_: the last group's answers
   std::shared_ptr<const World> committed_;
-  std::shared_ptr<const World> applied_;
   // With mu_: !syncing_ and (open_, checkpoint_due_ or stopping_).
   std::condition_variable group_ready_;
   std::condition_variable idle_;         // with mu_: !open_ && !syncing_ && !checkpoint_due_

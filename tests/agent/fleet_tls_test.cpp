@@ -75,9 +75,14 @@ class FleetTlsTest : public manager::testing::ManagerTest {
 
 TEST_F(FleetTlsTest, TheFleetSharesOneClientContextAndEachAgentPresentsItsOwnCertificate) {
   OpenSimulator();
+  const uint64_t decodes_before = crypto::PrivateKey::PemDecodes();
   auto results = sim_->RegisterAll(CreateToken(kServers), "", nullptr);
   ASSERT_EQ(results.size(), static_cast<size_t>(kServers));
   for (const RegistrationResult& r : results) ASSERT_TRUE(r.status.ok()) << r.fqdn << ": " << r.status.message();
+  // Each key was made in memory and stayed there, from the CSR to the
+  // agent's identity: no private.pem was read back (3 decodes a server
+  // before, each with an OpenSSL 3 decoder context).
+  EXPECT_EQ(crypto::PrivateKey::PemDecodes(), decodes_before);
 
   // The manager knows each server by the serial of the certificate in its
   // directory: the identity its agent must present.
@@ -120,6 +125,9 @@ TEST_F(FleetTlsTest, TheFleetSharesOneClientContextAndEachAgentPresentsItsOwnCer
   }
   EXPECT_TRUE(sim_->AgentRunning(results[0].fqdn));
   EXPECT_EQ(sim_->ClientTlsContexts(), 1u);
+  // Every agent started on the key it registered with; a restart reads
+  // its files (once).
+  EXPECT_EQ(crypto::PrivateKey::PemDecodes(), decodes_before + 1);
 }
 
 // A registration the manager never received (here: refused, the manager

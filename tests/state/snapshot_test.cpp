@@ -10,10 +10,12 @@
 #include <chrono>
 #include <future>
 #include <thread>
+#include <vector>
 
 #include "fakes/fleet.h"
 #include "state/store.h"
 #include "tests/fakes/world_dump.h"
+#include "tests/state/open_store.h"
 #include "tests/time_scale.h"
 #include "tests/state/temp_dir.h"
 
@@ -60,6 +62,29 @@ TEST(SnapshotTest, IsTheCommittedWorldAndNeverChangesAfterwards) {
   EXPECT_EQ(after->servers.Find(kB), before->servers.Find(kB));
   // The working world never shares an object with a snapshot.
   EXPECT_NE(store->world().servers.Find(kB), after->servers.Find(kB));
+  // A kind the commit did not change is not even copied: its whole map is
+  // the one of the snapshot before (a commit costs what it changed, not the
+  // size of the world).
+  EXPECT_FALSE(after->servers.SharesMapWith(before->servers));
+  EXPECT_TRUE(after->volumes.SharesMapWith(before->volumes));
+  EXPECT_TRUE(after->presentations.SharesMapWith(before->presentations));
+  EXPECT_TRUE(after->clusters.SharesMapWith(before->clusters));
+  EXPECT_FALSE(store->world().volumes.SharesMapWith(after->volumes));
+  ASSERT_GT(after->volumes.size(), 0u);
+
+  // A later change to a shared kind copies that map alone; the snapshot
+  // that shared it keeps its objects.
+  ASSERT_TRUE(store->Apply([](World& w) {
+    w.volumes.Erase("FAKEDEVICE000");
+    return Status::Ok();
+  }).ok());
+  std::shared_ptr<const World> third = store->Snapshot();
+  EXPECT_FALSE(third->volumes.SharesMapWith(after->volumes));
+  EXPECT_TRUE(third->servers.SharesMapWith(after->servers));
+  EXPECT_EQ(third->volumes.Find("FAKEDEVICE000"), nullptr);
+  EXPECT_NE(after->volumes.Find("FAKEDEVICE000"), nullptr);
+  EXPECT_NE(before->volumes.Find("FAKEDEVICE000"), nullptr);
+  EXPECT_EQ(DumpWorld(*third), DumpWorld(store->world()));
 }
 
 TEST(SnapshotTest, ReadersDoNotWaitForACommitInProgress) {
@@ -155,6 +180,76 @@ TEST(SnapshotTest, FailedOperationIsUndoneWithoutReloadingTheWorld) {
   EXPECT_FALSE(nothing.ok());
   EXPECT_EQ(store->world().servers.Find(kA), before);
   EXPECT_EQ(store->Snapshot(), published);
+}
+
+// Operations that fill one group share one snapshot, built at its COMMIT;
+// one that fails inside the group is undone alone, back to what the
+// operations before it in the same group left (the working world's undo
+// log, since no snapshot per operation exists to restore from).
+TEST(SnapshotTest, OneSnapshotPerGroupAndAFailedOperationInItIsUndoneAlone) {
+  TempDir tmp;
+  auto store = MakeStore(tmp);
+  ASSERT_NE(store, nullptr);
+  // The first group's fsync waits (bounded) until the next group is full.
+  std::atomic<bool> in_fsync{false}, issued{false};
+  store->SetGroupHookForTesting([&](Store::GroupPoint at, size_t) {
+    if (at != Store::GroupPoint::kCommitted || issued) return;
+    in_fsync = true;
+    const auto until = std::chrono::steady_clock::now() + cs::testing::Scaled(std::chrono::seconds(10));
+    while (!issued && std::chrono::steady_clock::now() < until) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  });
+  const Store::GroupStats before = store->group_stats();
+  std::thread first([&] {
+    EXPECT_TRUE(store->Apply([](World& w) {
+      w.servers.Mutable(kB)->lnet_up = true;
+      return Status::Ok();
+    }).ok());
+  });
+  for (int i = 0; i < 1000 && !in_fsync; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  ASSERT_TRUE(in_fsync.load());
+  std::vector<Status> outcomes(3);
+  std::atomic<int> answered{0};
+  auto answer = [&](int i) { return [&, i](Status s) { outcomes[i] = s; ++answered; }; };
+  store->ApplyAsync([](World& w) {
+    w.servers.Mutable(kA)->random_actions = 1;
+    return Status::Ok();
+  }, answer(0));
+  store->ApplyAsync([](World& w) {
+    w.servers.Mutable(kA)->random_actions = 2;
+    w.volumes.Erase("FAKEDEVICE000");
+    w.mutable_settings().startup_seconds = 77;
+    return Status::FailedPrecondition("changed my mind");
+  }, answer(1));
+  store->ApplyAsync([](World& w) {
+    w.servers.Mutable(kA)->lnet_up = true;
+    return Status::Ok();
+  }, answer(2));
+  issued = true;
+  first.join();
+  // Waits for every group before it (it changed nothing: no snapshot).
+  ASSERT_TRUE(store->Apply([](World&) { return Status::Ok(); }).ok());
+  ASSERT_EQ(answered.load(), 3);
+  EXPECT_TRUE(outcomes[0].ok());
+  EXPECT_EQ(outcomes[1].code(), Status::Code::kFailedPrecondition);
+  EXPECT_TRUE(outcomes[2].ok());
+  const Store::GroupStats after = store->group_stats();
+  // Two groups wrote rows: the first, and the three issued during its
+  // fsync (the last Apply, which changed nothing, may make a third group
+  // with no rows). One snapshot each, not one per operation (4).
+  EXPECT_EQ(after.snapshots - before.snapshots, 2u);
+
+  std::shared_ptr<const World> snap = store->Snapshot();
+  EXPECT_EQ(snap->servers.Find(kA)->random_actions, 1u);
+  EXPECT_TRUE(snap->servers.Find(kA)->lnet_up);
+  EXPECT_TRUE(snap->servers.Find(kB)->lnet_up);
+  EXPECT_NE(snap->volumes.Find("FAKEDEVICE000"), nullptr);
+  EXPECT_NE(snap->settings().startup_seconds, 77);
+  EXPECT_EQ(DumpWorld(*snap), DumpWorld(store->world()));
+  const Json published = DumpWorld(*snap);
+  store.reset();
+  auto reopened = cs::testing::OpenStoreOrFail(tmp.path(), Store::Mode::kReadOnly);
+  ASSERT_NE(reopened, nullptr);
+  EXPECT_EQ(DumpWorld(reopened->world()), published);
 }
 
 }  // namespace
