@@ -61,7 +61,7 @@ Result<std::vector<int64_t>> RegisterEach(Target& t, const std::vector<std::stri
   for (const std::string& fqdn : fqdns) {
     Result<std::string> secret = t.RegistrationSecret(1);
     if (!secret.ok()) return secret.status();
-    Result<Json> answer = t.Control("register", Json{{"fqdn", fqdn}, {"secret", *secret}});
+    Result<Json> answer = t.MeasuredControl("register", Json{{"fqdn", fqdn}, {"secret", *secret}});
     if (!answer.ok()) return answer.status();
     Result<int64_t> id = CommandIdOf(*answer);
     if (!id.ok()) return id.status();
@@ -99,7 +99,7 @@ ModeReport ConcurrentRegistrationLimit(Target& t, const ModeOptions& o) {
       fqdns.insert(fqdns.end(), su->fqdns.begin(), su->fqdns.end());
     }
     Fleet(o, n);
-    Result<Json> results = t.Control("register_many", Json{{"fqdns", fqdns}, {"secret", *secret}});
+    Result<Json> results = t.MeasuredControl("register_many", Json{{"fqdns", fqdns}, {"secret", *secret}});
     if (NoAnswer(results.status())) {
       // The simulator could not register them all in time: the load has
       // outgrown what this manager and simulator take at once.

@@ -1,5 +1,6 @@
 #include "benchmark/target.h"
 
+#include <algorithm>
 #include <thread>
 
 #include "manager/manager_client.h"
@@ -46,15 +47,20 @@ Result<std::unique_ptr<Target>> Target::Connect(const TargetOptions& options, Co
   t->rest_ = std::move(*rest);
   SimulatorRemoteOptions remote;
   remote.url = options.control_url;
-  remote.timeout = options.control_timeout;
-  auto control = SimulatorRemoteOperations::Connect(remote);
-  Result<Json> alive = control.ok() ? (*control)->Call("list_servers", Json::object()) : Result<Json>(control.status());
+  remote.timeout = std::max(options.control_timeout, kHousekeepingTimeout);
+  auto housekeeping = SimulatorRemoteOperations::Connect(remote);
+  Result<Json> alive =
+      housekeeping.ok() ? (*housekeeping)->Call("list_servers", Json::object()) : Result<Json>(housekeeping.status());
   if (!alive.ok()) {
     if (problem) *problem = ConnectProblem::kSimulatorSilent;
     return Status::Unavailable("the simulator's control API at " + options.control_url +
                                " does not answer: " + alive.status().message());
   }
-  t->control_ = std::move(*control);
+  remote.timeout = options.control_timeout;
+  auto measured = SimulatorRemoteOperations::Connect(remote);
+  if (!measured.ok()) return measured.status();
+  t->housekeeping_ = std::move(*housekeeping);
+  t->measured_ = std::move(*measured);
   return t;
 }
 
@@ -78,13 +84,26 @@ void Target::RecordRest(const std::string& method, const std::string& path, stea
   recorder_.Record(method, RequestName(path), took, answer.ok() ? "" : RestFailureReason(answer.status()), bytes);
 }
 
-Result<Json> Target::Control(const std::string& operation, const Json& args) {
+namespace {
+
+Result<Json> RecordedCall(SimulatorRemoteOperations& control, RequestRecorder& recorder, const std::string& operation,
+                          const Json& args) {
   const auto started = steady_clock::now();
-  Result<Json> answer = control_->Call(operation, args);  // thread-safe by itself
+  Result<Json> answer = control.Call(operation, args);  // thread-safe by itself
   const uint64_t bytes = answer.ok() && !answer->is_null() ? answer->dump().size() : 0;
-  recorder_.Record(kControlType, operation, steady_clock::now() - started,
-                   answer.ok() ? "" : ControlFailureReason(answer.status()), bytes);
+  recorder.Record(kControlType, operation, steady_clock::now() - started,
+                  answer.ok() ? "" : ControlFailureReason(answer.status()), bytes);
   return answer;
+}
+
+}  // namespace
+
+Result<Json> Target::Control(const std::string& operation, const Json& args) {
+  return RecordedCall(*housekeeping_, recorder_, operation, args);
+}
+
+Result<Json> Target::MeasuredControl(const std::string& operation, const Json& args) {
+  return RecordedCall(*measured_, recorder_, operation, args);
 }
 
 bool Target::Sleep(std::chrono::milliseconds d) const {

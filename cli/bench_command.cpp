@@ -98,7 +98,7 @@ std::unique_ptr<BenchCli> AddBenchCommand(CLI::App& app) {
   b->add_option("--csv", c->csv_prefix,
                 "Write Locust's PREFIX_stats.csv, PREFIX_stats_history.csv, PREFIX_failures.csv of the benchmark's requests");
   b->add_option("--html", c->html, "Write the HTML load report of the benchmark's requests to FILE at the end");
-  b->add_option("--control-timeout", c->control_timeout_s, "Seconds one control API operation may take")
+  b->add_option("--control-timeout", c->control_timeout_s, "Seconds one registration call (register, register_many) may take; set-up and clean-up calls wait at least 120 s")
       ->check(RealIn(0.1, 3600.0))->group("");
   return c;
 }

@@ -4,21 +4,60 @@
 // volume/ and storage_resource/ lists paged as the other lists, the
 // simulator's register/register_many answering with the manager's
 // registration answer (command_id included), ForceRemoveHostJob (reset),
-// and refused credentials as one line and status 2.
+// and refused credentials as one line and status 2; and which calls the
+// control timeout bounds (a stand-in control API that answers slowly).
 #include <gtest/gtest.h>
 
+#include <atomic>
+#include <boost/asio/steady_timer.hpp>
 #include <set>
 #include <thread>
 
 #include "bench/child_process.h"
 #include "benchmark/scratch_env.h"
 #include "benchmark/target.h"
+#include "net/https_server.h"
+#include "net/io_pool.h"
 #include "tests/benchmark/bench_test_util.h"
 
 namespace cs::benchmark::testing {
 namespace {
 
+using std::chrono::milliseconds;
 using std::chrono::seconds;
+
+// A control API on 127.0.0.1 that answers list_servers at once and every
+// other operation only after `delay`, with an empty result.
+class SlowControlApi {
+ public:
+  explicit SlowControlApi(milliseconds delay) : delay_(delay) {
+    pool_.Start();
+    auto server = net::HttpsServer::Start(pool_.context(), net::ServerOptions{},
+                                          [this](const net::Request& r, net::Respond respond) { Answer(r, respond); });
+    EXPECT_TRUE(server.ok()) << server.status().message();
+    if (server.ok()) server_ = std::move(*server);
+  }
+  ~SlowControlApi() {
+    if (server_) server_->Stop();
+    pool_.Stop();
+  }
+  std::string url() const { return "http://127.0.0.1:" + std::to_string(server_ ? server_->port() : 0); }
+  int slow_calls() const { return slow_calls_; }
+
+ private:
+  void Answer(const net::Request& r, const net::Respond& respond) {
+    const net::Response empty = net::Response::Json(200, R"({"result": []})");
+    if (r.path == "/api/v1/list_servers") return respond(empty);
+    ++slow_calls_;
+    auto timer = std::make_shared<boost::asio::steady_timer>(pool_.context(), delay_);
+    timer->async_wait([timer, respond, empty](const boost::system::error_code&) { respond(empty); });
+  }
+
+  milliseconds delay_;
+  std::atomic<int> slow_calls_{0};
+  net::IoPool pool_;
+  std::unique_ptr<net::HttpsServer> server_;
+};
 
 class BenchManagerTest : public ::testing::Test {
  protected:
@@ -188,6 +227,27 @@ TEST_F(BenchManagerTest, VolumeAndStorageResourceListsPageAndReset) {
   EXPECT_TRUE(target_->Control("list_servers", Json::object())->empty());
   // The same names register again (the manager forgot them).
   ASSERT_TRUE(target_->WaitForCommands(RegisterSu(2, 2), In(180)).ok());
+}
+
+TEST_F(BenchManagerTest, AShortControlTimeoutBoundsRegistrationCallsButNeverTheResetsCleanUp) {
+  // concurrent_registration_limit's --control-timeout 1.5 is a finding when
+  // register_many outlasts it; the reset between steps (remove_all_servers)
+  // outlasting it on a loaded machine once ended the whole run as an error.
+  StartWorld(0);
+  SlowControlApi control(milliseconds(1500));
+  TargetOptions options{env_->manager_url(), env_->ca_pem(), "admin", "lustre", control.url(), milliseconds(300)};
+  auto target = Target::Connect(options, nullptr);
+  ASSERT_TRUE(target.ok()) << target.status().message();
+
+  Result<Json> registered = (*target)->MeasuredControl("register_many", Json{{"fqdns", Json::array()}});
+  ASSERT_FALSE(registered.ok());
+  EXPECT_EQ(registered.status().code(), Status::Code::kUnavailable) << registered.status().message();
+  EXPECT_NE(registered.status().message().find("timed out"), std::string::npos) << registered.status().message();
+
+  Status reset = (*target)->Reset(In(60));
+  EXPECT_TRUE(reset.ok()) << reset.message();
+  EXPECT_TRUE((*target)->Control("add_su", Json::object()).ok());
+  EXPECT_EQ(control.slow_calls(), 3);
 }
 
 TEST_F(BenchManagerTest, RefusedCredentialsAreOneLineAndStatus2) {
