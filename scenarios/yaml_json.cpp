@@ -3,7 +3,11 @@
 
 #include <yaml-cpp/yaml.h>
 
+#include <cerrno>
+#include <cmath>
+#include <cstdlib>
 #include <fstream>
+#include <optional>
 #include <regex>
 #include <sstream>
 
@@ -11,16 +15,31 @@ namespace cs::scenarios {
 
 namespace {
 
-// YAML 1.2 core schema resolution of a plain scalar.
-Json PlainScalar(const std::string& s) {
+// YAML 1.2 core schema resolution of a plain scalar. A number beyond a
+// double's range (1e999) is refused, not rounded to infinity, which JSON
+// cannot hold; one too small (1e-999) rounds towards 0 as YAML's own
+// readers do. nullopt: out of range.
+std::optional<Json> PlainScalar(const std::string& s) {
   static const std::regex kInt("[-+]?[0-9]+");
   static const std::regex kFloat("[-+]?(\\.[0-9]+|[0-9]+(\\.[0-9]*)?)([eE][-+]?[0-9]+)?");
-  if (s.empty() || s == "~" || s == "null" || s == "Null" || s == "NULL") return nullptr;
-  if (s == "true" || s == "True" || s == "TRUE") return true;
-  if (s == "false" || s == "False" || s == "FALSE") return false;
-  if (std::regex_match(s, kInt) && s.size() < 19) return std::stoll(s);
-  if (std::regex_match(s, kFloat)) return std::stod(s);
-  return s;
+  if (s.empty() || s == "~" || s == "null" || s == "Null" || s == "NULL") return Json(nullptr);
+  if (s == "true" || s == "True" || s == "TRUE") return Json(true);
+  if (s == "false" || s == "False" || s == "FALSE") return Json(false);
+  if (std::regex_match(s, kInt) && s.size() < 19) return Json(std::stoll(s));
+  if (std::regex_match(s, kFloat)) {
+    errno = 0;
+    const double d = std::strtod(s.c_str(), nullptr);
+    if (errno == ERANGE && std::isinf(d)) return std::nullopt;
+    return Json(d);
+  }
+  return Json(s);
+}
+
+Status OutOfRange(const SourceDocument& doc, const YAML::Node& node) {
+  const std::string& s = node.Scalar();
+  const std::string shown = s.size() > 40 ? s.substr(0, 40) + "..." : s;
+  return Status::InvalidArgument(doc.path + ":" + std::to_string(node.Mark().line + 1) + ": the number " + shown +
+                                 " is beyond the range of a double (about 1.8e308)");
 }
 
 // Whether `s` is UTF-8 as RFC 3629 defines it (no overlong forms, no
@@ -76,8 +95,15 @@ Status Convert(const YAML::Node& node, const std::string& pointer, SourceDocumen
       return Status::Ok();
     case YAML::NodeType::Scalar:
       if (!IsUtf8(node.Scalar())) return NotUtf8(doc, node);
-      out = node.Tag() == "!" ? Json(node.Scalar()) : PlainScalar(node.Scalar());
-      return Status::Ok();
+      if (node.Tag() == "!") {
+        out = node.Scalar();
+        return Status::Ok();
+      }
+      if (std::optional<Json> v = PlainScalar(node.Scalar())) {
+        out = std::move(*v);
+        return Status::Ok();
+      }
+      return OutOfRange(doc, node);
     case YAML::NodeType::Sequence: {
       out = Json::array();
       size_t i = 0;

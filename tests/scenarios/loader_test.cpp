@@ -199,5 +199,22 @@ TEST(Loader, TextThatIsNotUtf8IsRefusedWithItsLine) {
   EXPECT_TRUE(specs.ok()) << specs.status().ToString();
 }
 
+TEST(Loader, ANumberBeyondADoublesRangeIsRefusedWithItsLine) {
+  // Found by fuzz/scenario_loader_fuzz.cpp: std::stod threw out_of_range
+  // through the loader and ended the process.
+  for (const std::string& big : {std::string("1e999"), std::string("-1e999"), std::string(320, '9') + ".5"}) {
+    const std::string text = "- name: x\n  requires: {v: {server: any}}\n  steps:\n    - test: inject-log\n"
+                             "      server: $v\n      count: {range: [200, " + big + "]}\n";
+    Status s = LoadError(text);
+    EXPECT_NE(s.message().find("bad.yaml:6: the number "), std::string::npos) << s.ToString();
+    EXPECT_NE(s.message().find("is beyond the range of a double"), std::string::npos) << s.ToString();
+    EXPECT_LT(s.message().size(), 200u) << s.ToString();
+  }
+  // One too small to hold rounds towards 0, as YAML's readers do: the
+  // loader then judges the value as any other.
+  Status s = LoadError("- name: x\n  steps:\n    - test: partition\n      seconds: 1e-999\n  checks:\n    - check: invariants\n");
+  EXPECT_EQ(s.message().find("beyond the range"), std::string::npos) << s.ToString();
+}
+
 }  // namespace
 }  // namespace cs::scenarios
