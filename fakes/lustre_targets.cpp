@@ -3,7 +3,9 @@
 #include "fakes/server_proc.h"
 
 #include <algorithm>
+#include <charconv>
 #include <cstdio>
+#include <optional>
 #include <regex>
 
 namespace cs {
@@ -26,13 +28,38 @@ Result<std::string> TargetLabel(const FormatRequest& r) {
   return *r.fsname + "-" + buf;
 }
 
-// mkfs options that change the inode layout: -I <inode size>, -i <bytes per inode>.
-void ApplyMkfsOptions(const std::string& options, Json& e2fs) {
+// One number of an mkfs option, checked as mke2fs checks it (the limits
+// are its own for a 4 KiB block); nullopt when the option is absent.
+Result<std::optional<int64_t>> MkfsNumber(const std::string& options, const std::regex& option, const char* what,
+                                          int64_t min, int64_t max, bool power_of_two) {
+  std::smatch m;
+  if (!std::regex_search(options, m, option)) return std::optional<int64_t>();
+  const std::string digits = m[1].str();
+  int64_t n = 0;
+  const auto [end, error] = std::from_chars(digits.data(), digits.data() + digits.size(), n);
+  if (error != std::errc() || end != digits.data() + digits.size() || n < min || n > max ||
+      (power_of_two && (n & (n - 1)) != 0)) {
+    const std::string shown = digits.size() > 24 ? digits.substr(0, 24) + "..." : digits;
+    return Status::InvalidArgument(std::string("format_target: mkfs.lustre: invalid ") + what + " " + shown +
+                                   " (min " + std::to_string(min) + "/max " + std::to_string(max) + ")");
+  }
+  return std::optional<int64_t>(n);
+}
+
+// The e2fs dict's layout from mkfs options that change it: -I <inode
+// size>, -i <bytes per inode>. Checked before anything is formatted.
+Result<Json> E2fsLayout(const std::optional<std::string>& mkfsoptions) {
+  Json e2fs = {{"filesystem_type", "ext4"}, {"inode_size", 256}, {"bytes_per_inode", 16384}};
+  if (!mkfsoptions) return e2fs;
   static const std::regex inode_size(R"(-I\s*(\d+))");
   static const std::regex bytes_per_inode(R"(-i\s*(\d+))");
-  std::smatch m;
-  if (std::regex_search(options, m, inode_size)) e2fs["inode_size"] = std::stoll(m[1].str());
-  if (std::regex_search(options, m, bytes_per_inode)) e2fs["bytes_per_inode"] = std::stoll(m[1].str());
+  Result<std::optional<int64_t>> size = MkfsNumber(*mkfsoptions, inode_size, "inode size", 128, 4096, true);
+  if (!size.ok()) return size.status();
+  Result<std::optional<int64_t>> ratio = MkfsNumber(*mkfsoptions, bytes_per_inode, "inode ratio", 1024, 67108864, false);
+  if (!ratio.ok()) return ratio.status();
+  if (*size) e2fs["inode_size"] = **size;
+  if (*ratio) e2fs["bytes_per_inode"] = **ratio;
+  return e2fs;
 }
 
 const LustreTarget* FindTargetByLabel(const World& world, const std::string& mgsnode,
@@ -86,6 +113,8 @@ Result<Json> FormatTarget(World& world, const Server& server, const FormatReques
   if (!serial.ok()) return serial.status();
   Result<std::string> label = TargetLabel(r);
   if (!label.ok()) return label.status();
+  Result<Json> layout = E2fsLayout(r.mkfsoptions);
+  if (!layout.ok()) return layout.status();
 
   LustreTarget target;
   target.label = *label;
@@ -103,9 +132,8 @@ Result<Json> FormatTarget(World& world, const Server& server, const FormatReques
     target.mgsnode = MgsKey(r.mgsnode);
   }
 
-  Json e2fs = {{"uuid", target.uuid}, {"filesystem_type", "ext4"}, {"inode_size", 256},
-               {"bytes_per_inode", 16384}};
-  if (r.mkfsoptions) ApplyMkfsOptions(*r.mkfsoptions, e2fs);
+  Json e2fs = std::move(*layout);
+  e2fs["uuid"] = target.uuid;
   const int64_t bytes_per_inode = std::max<int64_t>(1, e2fs["bytes_per_inode"].get<int64_t>());
   e2fs["inode_count"] = world.volumes.Find(*serial) ? world.volumes.Find(*serial)->size / bytes_per_inode : 0;
 

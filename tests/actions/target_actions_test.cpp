@@ -65,6 +65,23 @@ TEST_F(TargetActionsTest, FormatLabelsAndMkfsOptions) {
   EXPECT_TRUE(Run(s0, "format_target", FormatArgs(3, Json::array({"ost"}))).exception);
 }
 
+TEST_F(TargetActionsTest, MkfsOptionsMke2fsWouldRefuseFailTheFormatAndChangeNothing) {
+  // "-I 99999999999999999999" once threw std::out_of_range from std::stoll
+  // (the catalog turned it into "internal error").
+  for (const char* bad : {"-I 99999999999999999999", "-I 100", "-I 8192", "-I 384", "-i 512", "-i 99999999999"}) {
+    ActionOutcome out = Run(s0, "format_target", FormatArgs(1, Json::array({"mdt"}), {{"fsname", "testfs"}, {"index", 0},
+                                                                                     {"mkfsoptions", bad}}));
+    ASSERT_TRUE(out.exception) << bad;
+    EXPECT_NE(out.exception->find("mkfs.lustre: invalid inode "), std::string::npos) << *out.exception;
+    EXPECT_EQ(out.exception->find("internal error"), std::string::npos) << *out.exception;
+    EXPECT_FALSE(world.targets.contains(VolumeSerial(1))) << bad;
+  }
+  Json e2fs = Ok(s0, "format_target", FormatArgs(1, Json::array({"mdt"}), {{"fsname", "testfs"}, {"index", 0},
+                                                                          {"mkfsoptions", "-I 128 -i 67108864"}}));
+  EXPECT_EQ(e2fs["inode_size"], 128);
+  EXPECT_EQ(e2fs["bytes_per_inode"], 67108864);
+}
+
 TEST_F(TargetActionsTest, SameSeedSameUuid) {
   Json first = Ok(s0, "format_target", FormatArgs(0, Json::array({"mgs"})));
   random = Random(42);
