@@ -62,12 +62,14 @@ void HsmService::Stop() {
     if (stopped_) return;
     stopped_ = true;
     transports.swap(transports_);
+    // Under mu_, as Tick arms it: an Asio timer is not safe to touch from
+    // two threads at once (TSan saw this cancel meet Tick's async_wait).
+    timer_->timer.cancel();
   }
-  timer_->timer.cancel();
   transports.clear();  // aborts every POST; their callbacks are not called
 }
 
-void HsmService::Schedule() {
+void HsmService::ScheduleLocked() {
   timer_->timer.expires_after(tick_);
   timer_->timer.async_wait([this](const boost::system::error_code& ec) {
     if (!ec) Tick();
@@ -123,11 +125,9 @@ void HsmService::Tick() {
   }
   closing.clear();
   for (Post& post : posts) Send(std::move(post));
-  {
-    std::lock_guard<std::mutex> lock(mu_);
-    if (stopped_) return;  // a Stop() since: do not re-arm
-  }
-  Schedule();
+  std::lock_guard<std::mutex> lock(mu_);
+  if (stopped_) return;  // a Stop() since: do not re-arm
+  ScheduleLocked();
 }
 
 std::unique_ptr<agent::AgentTransport> HsmService::MakeTransport(const std::string& id, const std::string& fqdn) {

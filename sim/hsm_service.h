@@ -17,7 +17,8 @@
 //
 // Locking: mu_ guards the fleet, the transports and the posting schedule;
 // it is a leaf, never held across a store write, I/O (a transport's Post
-// only queues), the reading of a worker's key files (options.tls) or a call
+// only queues; arming or cancelling the tick timer is done under it, since
+// an Asio timer must not be touched from two threads at once), the reading of a worker's key files (options.tls) or a call
 // into the Simulator (agent_running). Requests in
 // flight are in memory only, as in the original: after a restart every
 // running copytool registers anew (RestartHsm).
@@ -61,6 +62,8 @@ class HsmService {
   };
 
   HsmService(boost::asio::io_context& io, Store& store, const Clock& clock, Options options, Log& log);
+  // Stop()s. Destroy it only once `io` runs no more handlers: a tick that
+  // fired just before Stop() may still be queued.
   ~HsmService();
 
   // Re-registers what ran before (one transaction), then ticks every
@@ -90,7 +93,7 @@ class HsmService {
     uint64_t posts_ok = 0;
     uint64_t posts_failed = 0;
   };
-  void Schedule();
+  void ScheduleLocked();  // arms the tick timer; mu_ held (Stop cancels it under mu_)
   void Tick();
   void Send(Post post);
   void Answered(const std::string& id, size_t events, const Result<net::Response>& response);

@@ -10,7 +10,9 @@
 #include <boost/asio/io_context.hpp>
 
 #include <future>
+#include <memory>
 #include <thread>
+#include <vector>
 
 #include "fakes/fleet.h"
 #include "fakes/hsm/hsm_world.h"
@@ -87,6 +89,42 @@ TEST(HsmServiceTest, ReadingAWorkersKeyFilesNeverHoldsTheServiceLock) {
   work.reset();
   io.stop();
   runner.join();
+}
+
+TEST(HsmServiceTest, StopOnAnotherThreadNeverMeetsTheTickRearmingItsTimer) {
+  // Tick re-armed the timer after releasing mu_ while Stop cancelled it
+  // from the caller's thread: two threads in one Asio timer at once
+  // (ThreadSanitizer reported it in the test above). Ticks every
+  // millisecond, stopped at once: under TSan this reports without the fix.
+  testing::TempDir dir;
+  ManualClock clock{WallTime(std::chrono::seconds(1800000000))};
+  Store::Options store_options;
+  store_options.mode = Store::Mode::kCreate;
+  auto store = Store::Open(dir.path(), store_options);
+  ASSERT_TRUE(store.ok()) << store.status().message();
+  ASSERT_TRUE((*store)->Apply([&](World& w) { return PrepareWorld(w, clock); }).ok());
+  HsmService::Options options;
+  options.seed = 1;
+  options.agent_url = "https://127.0.0.1:1/agent/";
+  options.tls = [](const std::string&) -> Result<agent::AgentTls> { return Status::Unavailable("test: none"); };
+  Log log;
+  log.SetStderr(false);
+  boost::asio::io_context io;
+  auto work = boost::asio::make_work_guard(io);
+  std::thread runner([&] { io.run(); });
+  // Destroyed only once the io_context runs no more handlers, as the
+  // Simulator does: a tick that fired just before Stop() may still run.
+  std::vector<std::unique_ptr<HsmService>> services;
+  for (int round = 0; round < 20; ++round) {
+    services.push_back(std::make_unique<HsmService>(io, **store, clock, options, log));
+    ASSERT_TRUE(services.back()->Start(std::chrono::milliseconds(1)).ok());
+    std::this_thread::sleep_for(std::chrono::milliseconds(round % 5));
+    services.back()->Stop();
+  }
+  work.reset();
+  io.stop();
+  runner.join();
+  EXPECT_EQ(services.size(), 20u);
 }
 
 }  // namespace
