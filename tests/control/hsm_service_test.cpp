@@ -43,14 +43,24 @@ Status PrepareWorld(World& w, const Clock& clock) {
   return StartHsmCopytool(w, "ct1", random);
 }
 
+// A new store in `dir` holding PrepareWorld's fleet; null (and a test
+// failure) when it cannot be made.
+std::unique_ptr<Store> OpenPreparedStore(const testing::TempDir& dir, const Clock& clock) {
+  Store::Options options;
+  options.mode = Store::Mode::kCreate;
+  auto store = Store::Open(dir.path(), options);
+  EXPECT_TRUE(store.ok()) << store.status().message();
+  if (!store.ok()) return nullptr;
+  Status prepared = (*store)->Apply([&](World& w) { return PrepareWorld(w, clock); });
+  EXPECT_TRUE(prepared.ok()) << prepared.message();
+  return prepared.ok() ? std::move(*store) : nullptr;
+}
+
 TEST(HsmServiceTest, ReadingAWorkersKeyFilesNeverHoldsTheServiceLock) {
   testing::TempDir dir;
   ManualClock clock{WallTime(std::chrono::seconds(1800000000))};
-  Store::Options store_options;
-  store_options.mode = Store::Mode::kCreate;
-  auto store = Store::Open(dir.path(), store_options);
-  ASSERT_TRUE(store.ok()) << store.status().message();
-  ASSERT_TRUE((*store)->Apply([&](World& w) { return PrepareWorld(w, clock); }).ok());
+  std::unique_ptr<Store> store = OpenPreparedStore(dir, clock);
+  ASSERT_NE(store, nullptr);
 
   // The credentials provider stands for a slow read of the key files: it
   // holds the first POST until the test lets it go (bounded either way).
@@ -72,7 +82,7 @@ TEST(HsmServiceTest, ReadingAWorkersKeyFilesNeverHoldsTheServiceLock) {
   boost::asio::io_context io;
   auto work = boost::asio::make_work_guard(io);
   std::thread runner([&] { io.run(); });
-  HsmService service(io, **store, clock, options, log);
+  HsmService service(io, *store, clock, options, log);
   ASSERT_TRUE(service.Start(std::chrono::milliseconds(10)).ok());
 
   const bool posting = reading.get_future().wait_for(testing::Scaled(seconds(30))) == std::future_status::ready;
@@ -98,11 +108,8 @@ TEST(HsmServiceTest, StopOnAnotherThreadNeverMeetsTheTickRearmingItsTimer) {
   // millisecond, stopped at once: under TSan this reports without the fix.
   testing::TempDir dir;
   ManualClock clock{WallTime(std::chrono::seconds(1800000000))};
-  Store::Options store_options;
-  store_options.mode = Store::Mode::kCreate;
-  auto store = Store::Open(dir.path(), store_options);
-  ASSERT_TRUE(store.ok()) << store.status().message();
-  ASSERT_TRUE((*store)->Apply([&](World& w) { return PrepareWorld(w, clock); }).ok());
+  std::unique_ptr<Store> store = OpenPreparedStore(dir, clock);
+  ASSERT_NE(store, nullptr);
   HsmService::Options options;
   options.seed = 1;
   options.agent_url = "https://127.0.0.1:1/agent/";
@@ -116,7 +123,7 @@ TEST(HsmServiceTest, StopOnAnotherThreadNeverMeetsTheTickRearmingItsTimer) {
   // Simulator does: a tick that fired just before Stop() may still run.
   std::vector<std::unique_ptr<HsmService>> services;
   for (int round = 0; round < 20; ++round) {
-    services.push_back(std::make_unique<HsmService>(io, **store, clock, options, log));
+    services.push_back(std::make_unique<HsmService>(io, *store, clock, options, log));
     ASSERT_TRUE(services.back()->Start(std::chrono::milliseconds(1)).ok());
     std::this_thread::sleep_for(std::chrono::milliseconds(round % 5));
     services.back()->Stop();
